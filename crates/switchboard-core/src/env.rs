@@ -1,0 +1,51 @@
+//! Every environment variable Switchboard reads, as documented constants.
+//!
+//! Code elsewhere names these constants, never the strings, so this file is the
+//! complete reference (it is also summarised in README.md).
+
+/// Re-roots every directory Switchboard owns (config, data, cache, logs, runtime).
+/// Used by tests and portable installs. When set, keychain entries are also put in a
+/// namespace derived from this path, so a test run can never touch a user's items.
+pub const HOME: &str = "SWITCHBOARD_HOME";
+
+/// Prefix of the per-vendor probe base override: `SWITCHBOARD_PROBE_BASE_<SLUG>`,
+/// slug upper-cased with `-` turned into `_`. Points a vendor's probe at another base
+/// URL, such as a local fake or a proxy.
+pub const PROBE_BASE_PREFIX: &str = "SWITCHBOARD_PROBE_BASE_";
+
+/// Overrides the probe timeout, in milliseconds (default 10 000). For tests and for
+/// very slow links.
+pub const PROBE_TIMEOUT_MS: &str = "SWITCHBOARD_PROBE_TIMEOUT_MS";
+
+/// Overrides the keychain namespace (the prefix of every keychain service name).
+/// Normally derived from the build and `SWITCHBOARD_HOME`; see `vault::Namespace`.
+pub const KEYCHAIN_NAMESPACE: &str = "SWITCHBOARD_KEYCHAIN_NAMESPACE";
+
+/// Log filter for the CLI and app, in `tracing_subscriber::EnvFilter` syntax.
+pub const LOG: &str = "SWITCHBOARD_LOG";
+
+/// Browser command used to open the gateway sign-in page.
+pub const BROWSER: &str = "BROWSER";
+
+/// The name of the probe override variable for a vendor slug.
+pub fn probe_base_var(slug: &str) -> String {
+    format!(
+        "{PROBE_BASE_PREFIX}{}",
+        slug.to_ascii_uppercase().replace('-', "_")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn probe_base_var_upper_cases_and_replaces_dashes() {
+        assert_eq!(
+            super::probe_base_var("datto-rmm"),
+            "SWITCHBOARD_PROBE_BASE_DATTO_RMM"
+        );
+        assert_eq!(
+            super::probe_base_var("connectwise-psa"),
+            "SWITCHBOARD_PROBE_BASE_CONNECTWISE_PSA"
+        );
+    }
+}

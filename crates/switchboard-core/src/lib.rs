@@ -1,0 +1,165 @@
+//! Switchboard's domain logic: the vendor catalog, the keychain vault, live credential
+//! probes and the connect flow. Shared by the CLI and the tray app.
+//!
+//! This crate never depends on tauri or clap, and never writes to stdout or stderr
+//! (the bridge speaks MCP on stdout). It reports through return values and `tracing`.
+
+pub mod atomic;
+pub mod catalog;
+pub mod connection;
+pub mod doctor;
+pub mod env;
+pub mod error;
+pub mod paths;
+mod platform;
+pub mod probe;
+pub mod secret;
+pub mod vault;
+pub mod view;
+
+use std::sync::Arc;
+
+pub use error::{Error, ErrorCode, Result};
+
+use catalog::Catalog;
+use connection::{ConnectError, ConnectReport, FieldInput};
+use paths::Paths;
+use probe::{ProbeOutcome, Prober};
+use vault::{KeyringStore, Namespace, ProbeRecord, Removed, SecretStore, Vault};
+use view::VendorView;
+
+/// The core facade: one catalog, one vault, one prober, and the operations the CLI
+/// and the app expose. Each operation is a few calls; the rules live in the modules.
+#[derive(Debug, Clone)]
+pub struct Switchboard {
+    paths: Paths,
+    catalog: Arc<Catalog>,
+    vault: Vault,
+    prober: Prober,
+}
+
+impl Switchboard {
+    pub fn new(paths: Paths, catalog: Catalog, vault: Vault, prober: Prober) -> Self {
+        Self {
+            paths,
+            catalog: Arc::new(catalog),
+            vault,
+            prober,
+        }
+    }
+
+    /// The real thing: the OS keychain, the user's catalog files, probes configured
+    /// from the environment.
+    pub fn open(paths: Paths) -> Result<Self> {
+        Self::open_with_store(paths, Arc::new(KeyringStore::new()))
+    }
+
+    pub fn open_with_store(paths: Paths, store: Arc<dyn SecretStore>) -> Result<Self> {
+        let catalog = Catalog::load(&paths.user_catalog_dir())?;
+        let vault = Vault::new(store, Namespace::detect(&paths), &paths);
+        let prober = Prober::from_env().map_err(|e| ConnectError::Setup(e.to_string()))?;
+        Ok(Self::new(paths, catalog, vault, prober))
+    }
+
+    pub fn paths(&self) -> &Paths {
+        &self.paths
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    pub fn prober(&self) -> &Prober {
+        &self.prober
+    }
+
+    /// Every vendor with its connection state, sorted by slug.
+    pub fn vendor_views(&self) -> Result<Vec<VendorView>> {
+        let index = self.vault.index()?;
+        Ok(self
+            .catalog
+            .vendors()
+            .map(|v| VendorView::new(&self.catalog, v, index.vendors.get(&v.slug)))
+            .collect())
+    }
+
+    pub fn vendor_view(&self, slug: &str) -> Result<VendorView> {
+        let vendor = self.catalog.get(slug)?;
+        let index = self.vault.index()?;
+        Ok(VendorView::new(
+            &self.catalog,
+            vendor,
+            index.vendors.get(slug),
+        ))
+    }
+
+    /// Checks the values, probes the vendor (unless `test` is false or the vendor has
+    /// no probe), and only then stores: secrets in the keychain, the rest in the index.
+    pub async fn connect(
+        &self,
+        slug: &str,
+        input: FieldInput,
+        test: bool,
+    ) -> Result<ConnectReport> {
+        let vendor = self.catalog.get(slug)?;
+        let creds = connection::prepare(vendor, input)?;
+        // A corrupt index would stop the save; find out before any network call.
+        self.vault.index()?;
+        let probe = match (&vendor.probe, test) {
+            (Some(_), true) => {
+                let outcome = self.prober.probe(vendor, &creds).await;
+                if !outcome.is_ok() {
+                    return Err(ConnectError::ProbeFailed {
+                        slug: slug.to_owned(),
+                        outcome,
+                    }
+                    .into());
+                }
+                Some(outcome)
+            }
+            _ => None,
+        };
+        let record = probe.as_ref().map(|o| ProbeRecord {
+            result: o.result,
+            message: o.message.clone(),
+            at: vault::now_rfc3339(),
+        });
+        let report = ConnectReport {
+            slug: slug.to_owned(),
+            probe,
+            stored_secrets: creds.secrets.keys().cloned().collect(),
+            stored_plain: creds.plain.keys().cloned().collect(),
+            keychain_service: self.vault.namespace().service(slug),
+        };
+        self.vault.save(vendor, creds, record).await?;
+        Ok(report)
+    }
+
+    /// Probes a connected vendor with its stored credentials and records the result.
+    pub async fn test(&self, slug: &str) -> Result<ProbeOutcome> {
+        let vendor = self.catalog.get(slug)?;
+        let creds = self.vault.load(vendor).await?;
+        let outcome = self.prober.probe(vendor, &creds).await;
+        let record = ProbeRecord {
+            result: outcome.result,
+            message: outcome.message.clone(),
+            at: vault::now_rfc3339(),
+        };
+        self.vault.record_probe(slug, record).await?;
+        Ok(outcome)
+    }
+
+    /// Removes every keychain item of the vendor and its index entry.
+    pub async fn disconnect(&self, slug: &str) -> Result<Removed> {
+        let vendor = self.catalog.get(slug)?;
+        Ok(self.vault.remove(vendor).await?)
+    }
+
+    pub async fn doctor(&self) -> doctor::DoctorReport {
+        doctor::run(&self.catalog, &self.vault).await
+    }
+}

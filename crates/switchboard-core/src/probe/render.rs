@@ -1,0 +1,126 @@
+//! Rendering a probe step's templates from credentials and captured values.
+
+use std::collections::BTreeMap;
+
+use super::{Prepared, PreparedAuth};
+use crate::catalog::template::{self, Segment};
+use crate::catalog::{ProbeAuth, ProbeStep, Vendor};
+use crate::secret::Secret;
+use crate::vault::Credentials;
+
+pub(super) struct Vars<'a> {
+    pub vendor: &'a Vendor,
+    pub creds: &'a Credentials,
+    pub captured_plain: &'a BTreeMap<String, String>,
+    pub captured_secret: &'a BTreeMap<String, Secret<String>>,
+}
+
+impl Vars<'_> {
+    fn lookup(&self, name: &str, attr: Option<&str>) -> Option<String> {
+        if attr.is_none() {
+            if let Some(v) = self.captured_secret.get(name) {
+                return Some(v.expose().clone());
+            }
+            if let Some(v) = self.captured_plain.get(name) {
+                return Some(v.clone());
+            }
+        }
+        let value = self.creds.value(name)?;
+        match attr {
+            None => Some(value.to_owned()),
+            Some(attr) => self
+                .vendor
+                .field(name)?
+                .options
+                .iter()
+                .find(|o| o.value == value)?
+                .attrs
+                .get(attr)
+                .cloned(),
+        }
+    }
+
+    /// `Ok(None)` when the template names a value that is not set.
+    pub fn render(&self, tpl: &str) -> Result<Option<String>, String> {
+        let mut out = String::new();
+        for seg in template::parse(tpl).map_err(|e| e.to_string())? {
+            match seg {
+                Segment::Literal(l) => out.push_str(l),
+                Segment::Var(v) => match self.lookup(v.name, v.attr) {
+                    Some(value) => out.push_str(&value),
+                    None => return Ok(None),
+                },
+            }
+        }
+        Ok(Some(out))
+    }
+
+    fn required(&self, tpl: &str) -> Result<Secret<String>, String> {
+        match self.render(tpl)? {
+            Some(v) => Ok(Secret::new(v)),
+            None => {
+                let names: Vec<String> = template::references(tpl)
+                    .map_err(|e| e.to_string())?
+                    .iter()
+                    .filter(|r| self.lookup(r.name, r.attr).is_none())
+                    .map(|r| r.name.to_owned())
+                    .collect();
+                Err(format!("`{}` is not set", names.join("`, `")))
+            }
+        }
+    }
+
+    /// Renders an optional map: entries naming unset values are left out.
+    fn optional_map(
+        &self,
+        map: &BTreeMap<String, String>,
+    ) -> Result<Vec<(String, Secret<String>)>, String> {
+        let mut out = Vec::new();
+        for (k, tpl) in map {
+            if let Some(v) = self.render(tpl)? {
+                out.push((k.clone(), Secret::new(v)));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn prepare(&self, probe_base: &str, step: &ProbeStep) -> Result<Prepared, String> {
+        let base = match &step.base {
+            Some(tpl) => self.required(tpl)?.expose().clone(),
+            None => probe_base.to_owned(),
+        };
+        let path = self.required(&step.path)?.expose().clone();
+        let joined = format!(
+            "{}/{}",
+            base.trim_end_matches('/'),
+            path.trim_start_matches('/')
+        );
+        let mut url =
+            url::Url::parse(&joined).map_err(|_| format!("`{base}` is not a valid URL"))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(format!("`{base}` is not an http(s) URL"));
+        }
+        let query = self.optional_map(&step.query)?;
+        if !query.is_empty() {
+            let mut pairs = url.query_pairs_mut();
+            for (k, v) in &query {
+                pairs.append_pair(k, v.expose());
+            }
+        }
+        let auth = match &step.auth {
+            Some(ProbeAuth::Basic([user, pass])) => Some(PreparedAuth::Basic(
+                self.required(user)?,
+                self.required(pass)?,
+            )),
+            Some(ProbeAuth::Bearer(token)) => Some(PreparedAuth::Bearer(self.required(token)?)),
+            None => None,
+        };
+        Ok(Prepared {
+            url,
+            headers: self.optional_map(&step.headers)?,
+            auth,
+            form: self.optional_map(&step.form)?,
+            json: self.optional_map(&step.json)?,
+        })
+    }
+}
