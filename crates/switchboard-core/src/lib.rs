@@ -99,11 +99,13 @@ impl Switchboard {
 
     /// Checks the values, probes the vendor (unless `test` is false or the vendor has
     /// no probe), and only then stores: secrets in the keychain, the rest in the index.
+    /// `progress` hears about each stage as it starts (for "Checking…" messages).
     pub async fn connect(
         &self,
         slug: &str,
         input: FieldInput,
         test: bool,
+        progress: impl Fn(connection::Stage<'_>),
     ) -> Result<ConnectReport> {
         let vendor = self.catalog.get(slug)?;
         let creds = connection::prepare(vendor, input)?;
@@ -111,6 +113,7 @@ impl Switchboard {
         self.vault.index()?;
         let probe = match (&vendor.probe, test) {
             (Some(_), true) => {
+                progress(connection::Stage::Probing { vendor });
                 let outcome = self.prober.probe(vendor, &creds).await;
                 if !outcome.is_ok() {
                     return Err(ConnectError::ProbeFailed {
@@ -135,6 +138,7 @@ impl Switchboard {
             stored_plain: creds.plain.keys().cloned().collect(),
             keychain_service: self.vault.namespace().service(slug),
         };
+        progress(connection::Stage::Storing { vendor });
         self.vault.save(vendor, creds, record).await?;
         Ok(report)
     }

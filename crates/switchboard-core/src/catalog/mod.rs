@@ -205,16 +205,24 @@ impl Catalog {
         &self.problems
     }
 
+    /// Slugs close to what was typed: a typo (`dato`), a fragment (`datto`), or the
+    /// vendor's name (`IT Glue`).
     fn suggest(&self, typed: &str) -> Vec<String> {
-        let typed = typed.to_ascii_lowercase();
-        let squash = |s: &str| s.replace(['-', '_', ' '], "");
+        let squash = |s: &str| s.to_ascii_lowercase().replace(['-', '_', ' '], "");
+        let typed = squash(typed);
+        if typed.is_empty() {
+            return Vec::new();
+        }
+        let close = |candidate: &str| {
+            let c = squash(candidate);
+            c.contains(&typed) || typed.contains(&c) || strsim::jaro_winkler(&c, &typed) >= 0.85
+        };
         self.vendors
-            .keys()
-            .filter(|slug| {
-                let (a, b) = (squash(slug), squash(&typed));
-                !b.is_empty() && (a.contains(&b) || b.contains(&a))
+            .iter()
+            .filter(|(slug, (vendor, _))| {
+                close(slug) || close(&vendor.name) || slug.split('-').any(|part| close(part))
             })
-            .cloned()
+            .map(|(slug, _)| slug.clone())
             .collect()
     }
 }
@@ -266,6 +274,19 @@ fn is_keyed(items: &[toml::Value]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_slugs_get_suggestions() {
+        let catalog = Catalog::builtin().unwrap();
+        let suggest = |typed: &str| match catalog.get(typed) {
+            Err(CatalogError::UnknownVendor { suggestions, .. }) => suggestions,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(suggest("dato"), ["datto-rmm"]);
+        assert_eq!(suggest("IT Glue"), ["itglue"]);
+        assert_eq!(suggest("ninja"), ["ninjaone"]);
+        assert!(suggest("zzzzzz").is_empty());
+    }
 
     #[test]
     fn merge_replaces_scalars_and_merges_fields_by_key() {

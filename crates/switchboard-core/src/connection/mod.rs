@@ -268,6 +268,16 @@ fn normalise(field: &Field, value: String) -> Result<String, FieldProblem> {
     }
 }
 
+/// A stage of `Switchboard::connect`, reported as it starts.
+#[derive(Debug, Clone, Copy)]
+#[non_exhaustive]
+pub enum Stage<'a> {
+    /// The values passed every check; the live probe is starting.
+    Probing { vendor: &'a Vendor },
+    /// The probe passed (or was skipped); the keychain is being written.
+    Storing { vendor: &'a Vendor },
+}
+
 /// What `connect` did.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConnectReport {

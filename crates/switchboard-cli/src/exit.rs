@@ -1,0 +1,22 @@
+//! Exit statuses, chosen by error code (never by message). Documented in README.md.
+
+use switchboard_core::ErrorCode;
+
+pub const OK: i32 = 0;
+pub const FAILURE: i32 = 1;
+pub const USAGE: i32 = 2;
+pub const PROBE_FAILED: i32 = 3;
+pub const KEYCHAIN: i32 = 4;
+pub const NOT_CONNECTED: i32 = 5;
+pub const CORRUPT: i32 = 6;
+
+pub fn for_code(code: ErrorCode) -> i32 {
+    match code {
+        ErrorCode::UnknownVendor | ErrorCode::InvalidField | ErrorCode::SecretTooLarge => USAGE,
+        ErrorCode::ProbeFailed => PROBE_FAILED,
+        ErrorCode::KeychainUnavailable => KEYCHAIN,
+        ErrorCode::NotConnected => NOT_CONNECTED,
+        ErrorCode::ConfigCorrupt | ErrorCode::CatalogInvalid => CORRUPT,
+        _ => FAILURE,
+    }
+}

@@ -1,0 +1,250 @@
+//! The only module that writes to stdout (and, for errors and prompts, stderr).
+//!
+//! Human output reads fine without colour; `--json` output is one pretty JSON
+//! document. A closed stdout (`switchboard vendors list | head`) ends the process
+//! quietly with success.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::Write;
+
+use serde::Serialize;
+use switchboard_core::catalog::LocalLaunch;
+use switchboard_core::connection::ConnectReport;
+use switchboard_core::doctor::{CheckStatus, DoctorReport};
+use switchboard_core::probe::{ProbeOutcome, ProbeResult};
+use switchboard_core::vault::Removed;
+use switchboard_core::view::VendorView;
+
+fn out(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+    }
+}
+
+pub fn json<T: Serialize>(value: &T) {
+    let mut text = serde_json::to_string_pretty(value).expect("invariant: views serialize");
+    text.push('\n');
+    out(&text);
+}
+
+pub fn line(text: &str) {
+    out(&format!("{text}\n"));
+}
+
+/// A line on stderr: warnings, progress, prompts.
+pub fn note(text: &str) {
+    eprintln!("{text}");
+}
+
+pub fn error_line(text: &str) {
+    eprintln!("error: {text}");
+}
+
+/// An error: JSON on stdout with `--json`, else `error:` and `hint:` lines on stderr.
+pub fn error(code: &str, message: &str, hint: Option<&str>, as_json: bool) {
+    if as_json {
+        json(&serde_json::json!({ "error": { "code": code, "message": message, "hint": hint } }));
+    } else {
+        eprintln!("error: {message}");
+        if let Some(hint) = hint {
+            eprintln!("hint: {hint}");
+        }
+    }
+}
+
+pub fn vendor_table(vendors: &[VendorView]) {
+    let w_slug = vendors
+        .iter()
+        .map(|v| v.slug.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let w_name = vendors
+        .iter()
+        .map(|v| v.name.len())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let w_cat = vendors
+        .iter()
+        .map(|v| v.category.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    let mut text = format!(
+        "{:w_slug$}  {:w_name$}  {:w_cat$}  CONNECTED\n",
+        "SLUG", "NAME", "CATEGORY"
+    );
+    for v in vendors {
+        let state = match &v.connection {
+            None => "no".to_owned(),
+            Some(c) => match &c.last_probe {
+                Some(p) if p.result == ProbeResult::Ok => "yes".to_owned(),
+                Some(p) => format!("yes (last check: {})", p.result),
+                None => "yes (unchecked)".to_owned(),
+            },
+        };
+        text.push_str(&format!(
+            "{:w_slug$}  {:w_name$}  {:w_cat$}  {state}\n",
+            v.slug, v.name, v.category
+        ));
+    }
+    out(&text);
+}
+
+pub fn vendor_details(v: &VendorView) {
+    let mut t = format!(
+        "{} ({}), {}\n{}\n",
+        v.name, v.slug, v.category, v.description
+    );
+    t.push_str(&format!(
+        "Docs:    {}\nPlugin:  {}\n",
+        v.docs_url, v.companion_plugin
+    ));
+    match &v.connection {
+        None => t.push_str(&format!(
+            "Status:  not connected (switchboard connect {})\n",
+            v.slug
+        )),
+        Some(c) => {
+            t.push_str(&format!("Status:  connected {}", c.connected_at));
+            match &c.last_probe {
+                Some(p) => t.push_str(&format!(
+                    "; last check {} at {}: {}\n",
+                    p.result, p.at, p.message
+                )),
+                None => t.push_str("; never checked\n"),
+            }
+        }
+    }
+    t.push_str("\nFields:\n");
+    for f in &v.fields {
+        let mut traits = vec![
+            if f.secret { "secret" } else { "plain" },
+            if f.required { "required" } else { "optional" },
+        ];
+        let default = f.default.as_deref().map(|d| format!("default {d}"));
+        if let Some(d) = &default {
+            traits.push(d);
+        }
+        t.push_str(&format!(
+            "  {:<18} {} ({})\n",
+            f.key,
+            f.label,
+            traits.join(", ")
+        ));
+        if !f.options.is_empty() {
+            let opts: Vec<String> = f
+                .options
+                .iter()
+                .map(|o| {
+                    format!(
+                        "{o} = {}",
+                        f.option_labels.get(o).map(String::as_str).unwrap_or(o)
+                    )
+                })
+                .collect();
+            t.push_str(&format!("  {:<18} one of: {}\n", "", opts.join("; ")));
+        }
+        if let Some(c) = &v.connection
+            && let Some(value) = c.fields.get(&f.key)
+        {
+            t.push_str(&format!("  {:<18} current: {value}\n", ""));
+        }
+        t.push_str(&format!(
+            "  {:<18} env {}{}\n",
+            "",
+            f.env,
+            f.header
+                .as_deref()
+                .map(|h| format!(", header {h}"))
+                .unwrap_or_default()
+        ));
+        if !f.help.is_empty() {
+            t.push_str(&format!("  {:<18} {}\n", "", f.help));
+        }
+    }
+    let local = match &v.launch.local {
+        LocalLaunch::Npx { package } => format!("npx -y {package}"),
+        LocalLaunch::Mcpb { url } => format!("bundle {url}"),
+        LocalLaunch::Command { command, args } => format!("{command} {}", args.join(" ")),
+    };
+    t.push_str(&format!(
+        "\nLaunch:  {local}\nDocker:  {}\n",
+        v.launch.docker_image
+    ));
+    if let Some(note) = &v.launch.note {
+        t.push_str(&format!("Note:    {note}\n"));
+    }
+    out(&t);
+}
+
+pub fn probe_outcome(name: &str, outcome: &ProbeOutcome) {
+    if outcome.is_ok() {
+        line(&format!(
+            "ok: {} ({} ms)",
+            outcome.message, outcome.elapsed_ms
+        ));
+    } else {
+        line(&format!("failed ({}): {}", outcome.result, outcome.message));
+        if outcome.result == ProbeResult::VendorUnreachable {
+            line(&format!("{name}'s stored credentials are unchanged."));
+        }
+    }
+}
+
+pub fn connected(name: &str, report: &ConnectReport, store: &str, index_path: &str) {
+    match &report.probe {
+        Some(p) => line(&format!("ok: {} ({} ms)", p.message, p.elapsed_ms)),
+        None => line(&format!("note: {name}'s credentials were not checked")),
+    }
+    let mut text = format!("Connected {}.", report.slug);
+    if !report.stored_secrets.is_empty() {
+        text.push_str(&format!(
+            " Secrets ({}) are in the {store} under \"{}\".",
+            report.stored_secrets.join(", "),
+            report.keychain_service
+        ));
+    }
+    if !report.stored_plain.is_empty() {
+        text.push_str(&format!(
+            " Settings ({}) are in {index_path}.",
+            report.stored_plain.join(", ")
+        ));
+    }
+    line(&text);
+}
+
+pub fn disconnected(slug: &str, removed: &Removed) {
+    if removed.was_indexed || removed.keychain_items > 0 {
+        line(&format!(
+            "Disconnected {slug}: removed {} keychain item{}.",
+            removed.keychain_items,
+            if removed.keychain_items == 1 { "" } else { "s" }
+        ));
+    } else {
+        line(&format!("{slug} was not connected; nothing to remove."));
+    }
+}
+
+pub fn doctor(report: &DoctorReport) {
+    let mut t = String::new();
+    for c in &report.checks {
+        let tag = match c.status {
+            CheckStatus::Ok => "ok",
+            CheckStatus::Warn => "warn",
+            CheckStatus::Fail => "FAIL",
+        };
+        t.push_str(&format!("[{tag}] {}: {}\n", c.id, c.message));
+        if let Some(h) = &c.hint {
+            t.push_str(&format!("       fix: {h}\n"));
+        }
+    }
+    out(&t);
+}
