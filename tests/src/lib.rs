@@ -4,10 +4,11 @@
 
 pub mod fake_vendor;
 pub mod home;
-pub mod keyring_env;
+pub mod keyring;
 
 pub use fake_vendor::{FakeVendor, Recorded};
 pub use home::TempHome;
+pub use keyring::TestKeyring;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

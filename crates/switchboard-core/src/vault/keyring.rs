@@ -91,7 +91,17 @@ impl SecretStore for KeyringStore {
 /// `BadDataFormat` carry the stored bytes, which may be a secret.
 fn map_error(e: KError) -> StoreError {
     match e {
-        KError::NoStorageAccess(inner) => StoreError::Unavailable(inner.to_string()),
+        KError::NoStorageAccess(inner) => {
+            let text = inner.to_string();
+            let lower = text.to_ascii_lowercase();
+            StoreError::Unavailable(
+                if lower.contains("prompt dismissed") || lower.contains("locked") {
+                    format!("it is locked, and the request to unlock it was dismissed ({text})")
+                } else {
+                    text
+                },
+            )
+        }
         KError::PlatformFailure(inner) => StoreError::Unavailable(inner.to_string()),
         KError::NoDefaultStore => StoreError::Unavailable("no credential store".into()),
         KError::TooLong(_, limit) => StoreError::TooLarge {

@@ -6,7 +6,9 @@
 //!
 //! Keychain calls block (and may wait for an unlock prompt), so `Vault` runs them on
 //! tokio's blocking pool, one at a time, under a timeout. They never run on an async
-//! worker thread: the zbus store panics there (stack.md, pitfall 10).
+//! worker thread. (The Secret Service store is built on zbus's async-io runtime, not
+//! tokio's: with tokio's, merely dropping the store on a runtime thread panics with
+//! "Cannot start a runtime from within a runtime"; see stack.md, pitfall 10.)
 
 pub mod index;
 pub mod keyring;
