@@ -35,7 +35,7 @@ impl Paths {
     pub fn from_env() -> Result<Self, NoHomeError> {
         match std::env::var_os(env::HOME).filter(|v| !v.is_empty()) {
             Some(home) => Ok(Self::under(Path::new(&home))),
-            None => Self::os_default(),
+            None => Self::native(),
         }
     }
 
@@ -52,7 +52,8 @@ impl Paths {
         }
     }
 
-    fn os_default() -> Result<Self, NoHomeError> {
+    /// The OS conventions for the app identifier, ignoring `SWITCHBOARD_HOME`.
+    pub fn native() -> Result<Self, NoHomeError> {
         let base = directories::BaseDirs::new().ok_or(NoHomeError)?;
         let id = APP_IDENTIFIER;
         Ok(Self {
