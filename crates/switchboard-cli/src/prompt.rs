@@ -24,7 +24,7 @@ pub fn ask(field: &Field) -> std::io::Result<Option<Secret<String>>> {
         }
     }
     output::note(&intro);
-    let mut question = format!("{}", field.key);
+    let mut question = field.key.clone();
     match (&field.default, field.required) {
         (Some(d), _) => question.push_str(&format!(" [{d}]")),
         (None, false) => question.push_str(" (optional, Enter to skip)"),

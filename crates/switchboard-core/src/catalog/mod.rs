@@ -220,7 +220,7 @@ impl Catalog {
         self.vendors
             .iter()
             .filter(|(slug, (vendor, _))| {
-                close(slug) || close(&vendor.name) || slug.split('-').any(|part| close(part))
+                close(slug) || close(&vendor.name) || slug.split('-').any(&close)
             })
             .map(|(slug, _)| slug.clone())
             .collect()
