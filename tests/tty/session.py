@@ -1,0 +1,55 @@
+#!/usr/bin/python3
+"""Runs a command in a pseudo-terminal and answers its prompts, like a person would.
+
+Usage: session.py <script.json> -- <command> [args...]
+script.json: [["text to wait for", "answer to type"], ...]
+Prints the whole terminal transcript, then `EXIT <status>`.
+"""
+import json
+import os
+import pty
+import select
+import sys
+import time
+
+steps = json.load(open(sys.argv[1]))
+cmd = sys.argv[sys.argv.index("--") + 1:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(cmd[0], cmd)
+
+transcript = b""
+
+
+def read_until(text, timeout=30):
+    global transcript
+    deadline = time.monotonic() + timeout
+    while text.encode() not in transcript:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise SystemExit(f"timed out waiting for {text!r}; transcript:\n{transcript.decode(errors='replace')}")
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            transcript += chunk
+
+
+for expect, answer in steps:
+    read_until(expect)
+    os.write(fd, answer.encode() + b"\r")
+while True:
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    transcript += chunk
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(transcript.decode(errors="replace"))
+print(f"\nEXIT {os.waitstatus_to_exitcode(status)}")
