@@ -359,21 +359,7 @@ fn respond(s: &State, r: &Recorded) -> Response {
             }
         }
         // HaloPSA: client-credentials grant at /auth/token, then the API with Bearer.
-        ("halopsa", "POST", "/auth/token") => {
-            let ok = is_form
-                && form.get("grant_type").map(String::as_str) == Some("client_credentials")
-                && form.get("client_id").map(String::as_str) == Some(s.v("client_id"))
-                && form.get("client_secret").map(String::as_str) == Some(s.v("client_secret"))
-                && form.get("scope").map(String::as_str) == Some("all");
-            if ok {
-                token_ok()
-            } else {
-                json(
-                    StatusCode::UNAUTHORIZED,
-                    serde_json::json!({"error": "invalid_client"}),
-                )
-            }
-        }
+        ("halopsa", "POST", "/auth/token") => client_credentials(s, r, "all"),
         ("halopsa", "GET", "/api/Agent/me") => {
             bearer_gate(r, serde_json::json!({"id": 1, "name": "API Agent"}))
         }
@@ -397,21 +383,7 @@ fn respond(s: &State, r: &Recorded) -> Response {
             bearer_gate(r, serde_json::json!({"id": 7, "name": "Fake MSP"}))
         }
         // NinjaOne: client credentials in the form body, scope "monitoring management".
-        ("ninjaone", "POST", "/oauth/token") => {
-            let ok = is_form
-                && form.get("grant_type").map(String::as_str) == Some("client_credentials")
-                && form.get("client_id").map(String::as_str) == Some(s.v("client_id"))
-                && form.get("client_secret").map(String::as_str) == Some(s.v("client_secret"))
-                && form.get("scope").map(String::as_str) == Some("monitoring management");
-            if ok {
-                token_ok()
-            } else {
-                json(
-                    StatusCode::UNAUTHORIZED,
-                    serde_json::json!({"error": "invalid_client"}),
-                )
-            }
-        }
+        ("ninjaone", "POST", "/oauth/token") => client_credentials(s, r, "monitoring management"),
         ("ninjaone", "GET", "/api/v2/organizations") => {
             bearer_gate(r, serde_json::json!([{"id": 1, "name": "Acme"}]))
         }
@@ -493,6 +465,28 @@ fn respond(s: &State, r: &Recorded) -> Response {
             }
         }
         _ => not_found(),
+    }
+}
+
+/// An OAuth client-credentials grant with the secret in the form body (HaloPSA and
+/// NinjaOne): a token for exactly the right fields and scope, `invalid_client` else.
+fn client_credentials(s: &State, r: &Recorded, scope: &str) -> Response {
+    let form = r.form_map();
+    let field = |k: &str| form.get(k).map(String::as_str);
+    let ok = r
+        .header("content-type")
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
+        && field("grant_type") == Some("client_credentials")
+        && field("client_id") == Some(s.v("client_id"))
+        && field("client_secret") == Some(s.v("client_secret"))
+        && field("scope") == Some(scope);
+    if ok {
+        token_ok()
+    } else {
+        json(
+            StatusCode::UNAUTHORIZED,
+            serde_json::json!({"error": "invalid_client"}),
+        )
     }
 }
 

@@ -5,22 +5,12 @@ use std::time::Duration;
 
 use switchboard_core::catalog::Catalog;
 use switchboard_core::probe::{ProbeOutcome, ProbeResult, Prober};
-use switchboard_core::secret::Secret;
 use switchboard_core::vault::Credentials;
 use switchboard_tests::fake_vendor::{Mode, TOKEN};
 use switchboard_tests::{FakeVendor, Recorded};
 
 fn creds(plain: &[(&str, &str)], secrets: &[(&str, &str)]) -> Credentials {
-    Credentials {
-        plain: plain
-            .iter()
-            .map(|(k, v)| ((*k).into(), (*v).into()))
-            .collect(),
-        secrets: secrets
-            .iter()
-            .map(|(k, v)| ((*k).into(), Secret::from(*v)))
-            .collect(),
-    }
+    Credentials::from_pairs(plain, secrets)
 }
 
 fn all(

@@ -21,10 +21,11 @@ if pid == 0:
 transcript = b""
 
 
-def read_until(text, timeout=30):
+def read_until(text=None, timeout=30):
+    """Reads until `text` appears (or, without text, until the program ends)."""
     global transcript
     deadline = time.monotonic() + timeout
-    while text.encode() not in transcript:
+    while text is None or text.encode() not in transcript:
         left = deadline - time.monotonic()
         if left <= 0:
             raise SystemExit(f"timed out waiting for {text!r}; transcript:\n{transcript.decode(errors='replace')}")
@@ -42,14 +43,7 @@ def read_until(text, timeout=30):
 for expect, answer in steps:
     read_until(expect)
     os.write(fd, answer.encode() + b"\r")
-while True:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    transcript += chunk
+read_until()
 _, status = os.waitpid(pid, 0)
 sys.stdout.write(transcript.decode(errors="replace"))
 print(f"\nEXIT {os.waitstatus_to_exitcode(status)}")

@@ -7,16 +7,7 @@ fn vendor(slug: &str) -> Vendor {
 }
 
 fn creds(plain: &[(&str, &str)], secrets: &[(&str, &str)]) -> Credentials {
-    Credentials {
-        plain: plain
-            .iter()
-            .map(|(k, v)| ((*k).into(), (*v).into()))
-            .collect(),
-        secrets: secrets
-            .iter()
-            .map(|(k, v)| ((*k).into(), Secret::from(*v)))
-            .collect(),
-    }
+    Credentials::from_pairs(plain, secrets)
 }
 
 fn base(v: &Vendor, c: &Credentials) -> Option<String> {

@@ -98,6 +98,20 @@ pub struct Credentials {
 }
 
 impl Credentials {
+    /// Builds credentials from (key, value) pairs; handy in tests and examples.
+    pub fn from_pairs(plain: &[(&str, &str)], secrets: &[(&str, &str)]) -> Self {
+        Self {
+            plain: plain
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            secrets: secrets
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), Secret::from(*v)))
+                .collect(),
+        }
+    }
+
     /// The value of a field, plain or secret, if set and non-empty.
     pub fn value(&self, key: &str) -> Option<&str> {
         self.plain
