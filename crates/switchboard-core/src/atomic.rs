@@ -17,6 +17,17 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// Makes the rename durable. Directories cannot be opened for syncing everywhere
 /// (Windows), and a failure here does not undo the write, so it is best effort.
+/// An exclusive advisory lock on `path` (created if missing), released on drop. Used
+/// around read-modify-write of files two processes may change at once.
+pub fn lock_file(path: &Path) -> std::io::Result<std::fs::File> {
+    if let Some(dir) = path.parent() {
+        fs_err::create_dir_all(dir)?;
+    }
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path)?;
+    file.lock()?;
+    Ok(file)
+}
+
 fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();

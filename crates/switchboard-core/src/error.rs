@@ -32,6 +32,12 @@ pub enum ErrorCode {
     ConfigCorrupt,
     /// A file or directory could not be read or written.
     Io,
+    /// A vendor's server needs a runtime (Node.js, say) that is not installed.
+    RuntimeMissing,
+    /// A vendor's server could not be started.
+    LaunchFailed,
+    /// Switchboard's daemon is not running or not answering.
+    DaemonUnavailable,
     /// A bug.
     Internal,
 }
@@ -48,6 +54,9 @@ impl ErrorCode {
             Self::ProbeFailed => "probe_failed",
             Self::ConfigCorrupt => "config_corrupt",
             Self::Io => "io",
+            Self::RuntimeMissing => "runtime_missing",
+            Self::LaunchFailed => "launch_failed",
+            Self::DaemonUnavailable => "daemon_unavailable",
             Self::Internal => "internal",
         }
     }

@@ -6,14 +6,17 @@
 
 pub mod atomic;
 pub mod catalog;
+pub mod config;
 pub mod connection;
 pub mod doctor;
 pub mod env;
 pub mod error;
+pub mod jsonrpc;
 pub mod paths;
 mod platform;
 pub mod probe;
 pub mod secret;
+pub mod supervisor;
 pub mod vault;
 pub mod view;
 

@@ -18,7 +18,7 @@ pub struct VendorView {
     pub docs_url: String,
     pub companion_plugin: String,
     pub connected: bool,
-    /// `builtin`, `override` or `user`.
+    /// `builtin`, `override`, `user` or `custom`.
     pub source: &'static str,
     pub fields: Vec<FieldView>,
     pub launch: LaunchView,
@@ -76,6 +76,7 @@ impl VendorView {
             source: match catalog.source(&vendor.slug) {
                 Some(Source::Override { .. }) => "override",
                 Some(Source::User { .. }) => "user",
+                Some(Source::Custom) => "custom",
                 _ => "builtin",
             },
             fields: vendor.fields.iter().map(FieldView::new).collect(),

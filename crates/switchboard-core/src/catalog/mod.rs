@@ -75,6 +75,8 @@ pub enum Source {
     User {
         path: PathBuf,
     },
+    /// A custom server from `config.toml` (`switchboard servers add`).
+    Custom,
 }
 
 /// A user catalog file that could not be used, and why.
@@ -179,6 +181,58 @@ impl Catalog {
         let vendor = parse_vendor(merged)?;
         self.vendors.insert(vendor.slug.clone(), (vendor, source));
         Ok(())
+    }
+
+    /// Adds the custom servers of `config` as entries whose fields are their secret
+    /// environment variables. A name that is already a vendor is skipped and reported.
+    pub fn add_custom_servers(&mut self, config: &crate::config::Config) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (name, server) in &config.servers {
+            if !validate::is_slug(name) {
+                problems.push(format!("custom server name `{name}` must be lower-case words joined by `-`"));
+                continue;
+            }
+            if matches!(self.vendors.get(name), Some((_, src)) if *src != Source::Custom) {
+                problems.push(format!("custom server `{name}` has the name of a catalog vendor"));
+                continue;
+            }
+            let fields = server
+                .secret_env
+                .iter()
+                .map(|env| Field {
+                    key: env.to_ascii_lowercase(),
+                    label: env.clone(),
+                    help: String::new(),
+                    env: env.clone(),
+                    header: None,
+                    secret: true,
+                    required: true,
+                    default: None,
+                    options: Vec::new(),
+                    kind: FieldKind::Text,
+                    placeholder: None,
+                })
+                .collect();
+            let vendor = Vendor {
+                slug: name.clone(),
+                name: name.clone(),
+                category: "other".to_owned(),
+                description: format!("Custom server: {}", server.command),
+                docs_url: String::new(),
+                companion_plugin: String::new(),
+                fields,
+                launch: Launch {
+                    runtime: None,
+                    local: LocalLaunch::Command { command: server.command.clone(), args: server.args.clone() },
+                    env: server.env.clone(),
+                    docker_image: String::new(),
+                    note: None,
+                },
+                probe: None,
+            };
+            self.vendors.insert(name.clone(), (vendor, Source::Custom));
+        }
+        problems
     }
 
     pub fn get(&self, slug: &str) -> Result<&Vendor, CatalogError> {

@@ -16,3 +16,15 @@ pub fn runtime_dir(base: &BaseDirs, id: &str) -> PathBuf {
         None => base.cache_dir().join(id).join("run"),
     }
 }
+
+/// Where Node.js version managers and installers put `node`/`npx` on Unix.
+pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
+    super::unix::runtime_search_dirs(base)
+}
+
+#[cfg_attr(not(test), allow(dead_code, reason = "used by tests; bundle import will use it"))]
+pub fn make_executable(path: &std::path::Path) -> std::io::Result<()> {
+    super::unix::make_executable(path)
+}
+
+pub use super::unix::{terminate, wrap_child};

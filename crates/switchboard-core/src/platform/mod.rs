@@ -10,4 +10,7 @@
 )]
 mod imp;
 
+#[cfg(unix)]
+mod unix;
+
 pub use imp::*;

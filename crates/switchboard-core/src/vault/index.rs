@@ -106,19 +106,6 @@ pub struct IndexLock {
 
 pub fn lock(path: &Path) -> Result<IndexLock, IndexError> {
     let lock_path = path.with_extension("json.lock");
-    let io = |source| IndexError::Io {
-        path: lock_path.clone(),
-        source,
-    };
-    if let Some(dir) = lock_path.parent() {
-        fs_err::create_dir_all(dir).map_err(io)?;
-    }
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&lock_path)
-        .map_err(io)?;
-    file.lock().map_err(io)?;
+    let file = crate::atomic::lock_file(&lock_path).map_err(|source| IndexError::Io { path: lock_path, source })?;
     Ok(IndexLock { _file: file })
 }

@@ -1,0 +1,312 @@
+//! Turning a vendor into something to run: a command with its environment, or a URL.
+//!
+//! Sources, in order: the user's override in `config.toml` (`vendors launch`), a custom
+//! server (`servers add`), the catalog. Programs are looked up on PATH and in the places
+//! Node version managers and installers put them (nvm, volta, fnm, Homebrew, Program
+//! Files), because Claude Desktop starts us with a minimal PATH. A missing runtime is
+//! an error that says what to install, never a bare "No such file or directory".
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::catalog::{LocalLaunch, Vendor};
+use crate::config::{Config, LaunchOverride};
+use crate::error::ErrorCode;
+use crate::platform;
+
+/// Where a vendor's launch spec came from (status `source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LaunchSource {
+    Catalog,
+    Override,
+    Http,
+    Custom,
+}
+
+impl LaunchSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Catalog => "catalog",
+            Self::Override => "override",
+            Self::Http => "http",
+            Self::Custom => "custom",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    Stdio {
+        program: PathBuf,
+        args: Vec<String>,
+        /// Fixed environment (not the credentials).
+        env: BTreeMap<String, String>,
+    },
+    Http { url: url::Url },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Launch {
+    pub plan: Plan,
+    pub source: LaunchSource,
+    /// Identifies this launch spec for the tool cache (no secrets in it).
+    pub key: String,
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum LaunchError {
+    #[error("`{program}` was not found, so {vendor}'s server cannot start; it needs {runtime}")]
+    RuntimeMissing { vendor: String, program: String, runtime: String, searched: Vec<PathBuf> },
+    #[error("`{program}` was not found, so {vendor}'s server cannot start")]
+    ProgramMissing { vendor: String, program: String },
+    #[error("{vendor}'s server is distributed as a bundle that is not installed yet")]
+    BundleNotInstalled { vendor: String, slug: String, url: String },
+    #[error("{vendor}'s launch URL `{url}` is not an http(s) URL")]
+    BadUrl { vendor: String, url: String },
+}
+
+impl LaunchError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::RuntimeMissing { .. } => ErrorCode::RuntimeMissing,
+            _ => ErrorCode::LaunchFailed,
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        Some(match self {
+            Self::RuntimeMissing { runtime, searched, .. } => format!(
+                "install {runtime} (for Node.js, version 20 or newer from https://nodejs.org), then try again. Looked on PATH and in: {}",
+                searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+            ),
+            Self::ProgramMissing { program, .. } => format!("check the command, or give its full path instead of `{program}`"),
+            Self::BundleNotInstalled { slug, url, .. } => format!(
+                "run it another way for now: `switchboard vendors launch {slug} -- <command>` or `--http <url>` (the bundle is {url})"
+            ),
+            Self::BadUrl { .. } => "give a URL like http://127.0.0.1:8080/mcp".to_owned(),
+        })
+    }
+}
+
+/// Finds programs on PATH and in the usual install places.
+#[derive(Debug, Clone)]
+pub struct ProgramFinder {
+    dirs: Vec<PathBuf>,
+}
+
+impl ProgramFinder {
+    /// PATH, then the known places for this OS.
+    pub fn from_env() -> Self {
+        let mut dirs: Vec<PathBuf> = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+        if let Some(base) = directories::BaseDirs::new() {
+            dirs.extend(platform::runtime_search_dirs(&base));
+        }
+        Self::with_dirs(dirs)
+    }
+
+    pub fn with_dirs(dirs: Vec<PathBuf>) -> Self {
+        let mut unique: Vec<PathBuf> = Vec::new();
+        for d in dirs {
+            if !d.as_os_str().is_empty() && !unique.contains(&d) {
+                unique.push(d);
+            }
+        }
+        Self { dirs: unique }
+    }
+
+    pub fn dirs(&self) -> &[PathBuf] {
+        &self.dirs
+    }
+
+    pub fn find(&self, program: &str) -> Option<PathBuf> {
+        let p = Path::new(program);
+        if p.components().count() > 1 || p.is_absolute() {
+            return p.is_file().then(|| p.to_owned());
+        }
+        let joined = std::env::join_paths(&self.dirs).ok()?;
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        which::which_in(program, Some(joined), cwd).ok()
+    }
+}
+
+/// The runtime a well-known launcher belongs to.
+fn runtime_of(program: &str) -> Option<&'static str> {
+    match program {
+        "node" | "npx" | "npm" => Some("Node.js"),
+        "uv" | "uvx" => Some("uv (https://docs.astral.sh/uv)"),
+        "python" | "python3" => Some("Python 3"),
+        "docker" => Some("Docker"),
+        _ => None,
+    }
+}
+
+fn program(vendor: &Vendor, finder: &ProgramFinder, name: &str) -> Result<PathBuf, LaunchError> {
+    finder.find(name).ok_or_else(|| match runtime_of(name) {
+        Some(runtime) => LaunchError::RuntimeMissing {
+            vendor: vendor.name.clone(),
+            program: name.to_owned(),
+            runtime: runtime.to_owned(),
+            searched: finder.dirs().to_vec(),
+        },
+        None => LaunchError::ProgramMissing { vendor: vendor.name.clone(), program: name.to_owned() },
+    })
+}
+
+/// Decides how to run `vendor`.
+pub fn resolve(vendor: &Vendor, config: &Config, finder: &ProgramFinder) -> Result<Launch, LaunchError> {
+    let fixed = vendor.launch.env.clone();
+    let override_ = config.vendors.get(&vendor.slug).and_then(|v| v.launch.as_ref());
+    let is_custom = config.servers.contains_key(&vendor.slug);
+    let (plan, source) = match override_ {
+        Some(LaunchOverride::Http { http }) => {
+            let url = url::Url::parse(http)
+                .ok()
+                .filter(|u| matches!(u.scheme(), "http" | "https"))
+                .ok_or_else(|| LaunchError::BadUrl { vendor: vendor.name.clone(), url: http.clone() })?;
+            (Plan::Http { url }, LaunchSource::Http)
+        }
+        Some(LaunchOverride::Command { command, args, env }) => {
+            let mut all_env = fixed;
+            all_env.extend(env.clone());
+            (
+                Plan::Stdio { program: program(vendor, finder, command)?, args: args.clone(), env: all_env },
+                LaunchSource::Override,
+            )
+        }
+        None => {
+            let source = if is_custom { LaunchSource::Custom } else { LaunchSource::Catalog };
+            let plan = match &vendor.launch.local {
+                LocalLaunch::Npx { package } => Plan::Stdio {
+                    program: program(vendor, finder, "npx")?,
+                    args: vec!["-y".to_owned(), package.clone()],
+                    env: fixed,
+                },
+                LocalLaunch::Command { command, args } => {
+                    Plan::Stdio { program: program(vendor, finder, command)?, args: args.clone(), env: fixed }
+                }
+                LocalLaunch::Mcpb { url } => {
+                    return Err(LaunchError::BundleNotInstalled {
+                        vendor: vendor.name.clone(),
+                        slug: vendor.slug.clone(),
+                        url: url.clone(),
+                    });
+                }
+            };
+            (plan, source)
+        }
+    };
+    let key = launch_key(&vendor.slug, &plan);
+    Ok(Launch { plan, source, key })
+}
+
+fn launch_key(slug: &str, plan: &Plan) -> String {
+    let mut h = Sha256::new();
+    h.update(slug.as_bytes());
+    match plan {
+        Plan::Stdio { program, args, env } => {
+            h.update(b"\0stdio\0");
+            h.update(program.to_string_lossy().as_bytes());
+            for a in args {
+                h.update(b"\0");
+                h.update(a.as_bytes());
+            }
+            for (k, v) in env {
+                h.update(format!("\0{k}={v}").as_bytes());
+            }
+        }
+        Plan::Http { url } => {
+            h.update(b"\0http\0");
+            h.update(url.as_str().as_bytes());
+        }
+    }
+    hex::encode(&h.finalize()[..12])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::config::{CustomServer, VendorSettings};
+
+    fn finder_with(dir: &Path, programs: &[&str]) -> ProgramFinder {
+        for p in programs {
+            let path = dir.join(p);
+            std::fs::write(&path, "#!/bin/sh\n").unwrap();
+            crate::platform::make_executable(&path).unwrap();
+        }
+        ProgramFinder::with_dirs(vec![dir.to_owned()])
+    }
+
+    #[test]
+    fn npx_launches_resolve_through_the_finder_and_say_what_to_install_when_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut catalog = Catalog::builtin().unwrap();
+        let hudu = catalog.get("hudu").unwrap().clone();
+        let missing = resolve(&hudu, &Config::default(), &finder_with(dir.path(), &[])).unwrap_err();
+        assert_eq!(missing.code(), ErrorCode::RuntimeMissing);
+        assert!(missing.to_string().contains("`npx` was not found") && missing.to_string().contains("Node.js"), "{missing}");
+        assert!(missing.hint().unwrap().contains("nodejs.org"));
+
+        let launch = resolve(&hudu, &Config::default(), &finder_with(dir.path(), &["npx"])).unwrap();
+        assert_eq!(launch.source, LaunchSource::Catalog);
+        match launch.plan {
+            Plan::Stdio { program, args, env } => {
+                assert_eq!(program, dir.path().join("npx"));
+                assert_eq!(args, ["-y", "hudu-mcp"]);
+                assert_eq!(env["MCP_TRANSPORT"], "stdio");
+            }
+            other => panic!("{other:?}"),
+        }
+        let _ = &mut catalog;
+    }
+
+    #[test]
+    fn overrides_win_and_change_the_cache_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let finder = finder_with(dir.path(), &["npx", "my-server"]);
+        let hudu = Catalog::builtin().unwrap().get("hudu").unwrap().clone();
+        let base = resolve(&hudu, &Config::default(), &finder).unwrap();
+        let mut config = Config::default();
+        config.vendors.insert(
+            "hudu".into(),
+            VendorSettings { launch: Some(LaunchOverride::Command { command: "my-server".into(), args: vec!["--x".into()], env: Default::default() }) },
+        );
+        let over = resolve(&hudu, &config, &finder).unwrap();
+        assert_eq!(over.source, LaunchSource::Override);
+        assert_ne!(over.key, base.key);
+        config.vendors.insert("hudu".into(), VendorSettings { launch: Some(LaunchOverride::Http { http: "http://127.0.0.1:9/mcp".into() }) });
+        assert_eq!(resolve(&hudu, &config, &finder).unwrap().source, LaunchSource::Http);
+        config.vendors.insert("hudu".into(), VendorSettings { launch: Some(LaunchOverride::Http { http: "ftp://x".into() }) });
+        assert!(resolve(&hudu, &config, &finder).is_err());
+    }
+
+    #[test]
+    fn bundles_are_not_runnable_until_installed() {
+        let datto = Catalog::builtin().unwrap().get("datto-rmm").unwrap().clone();
+        let err = resolve(&datto, &Config::default(), &ProgramFinder::with_dirs(vec![])).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::LaunchFailed);
+        assert!(err.hint().unwrap().contains("switchboard vendors launch datto-rmm"));
+    }
+
+    #[test]
+    fn custom_servers_are_sourced_as_custom() {
+        let dir = tempfile::tempdir().unwrap();
+        let finder = finder_with(dir.path(), &["tool-server"]);
+        let mut config = Config::default();
+        config.servers.insert(
+            "mine".into(),
+            CustomServer { command: "tool-server".into(), args: vec![], env: Default::default(), secret_env: vec!["TOKEN".into()] },
+        );
+        let mut catalog = Catalog::builtin().unwrap();
+        assert!(catalog.add_custom_servers(&config).is_empty());
+        let mine = catalog.get("mine").unwrap().clone();
+        assert_eq!(mine.fields[0].env, "TOKEN");
+        assert!(mine.fields[0].secret);
+        assert_eq!(resolve(&mine, &config, &finder).unwrap().source, LaunchSource::Custom);
+    }
+}

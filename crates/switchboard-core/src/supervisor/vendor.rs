@@ -1,0 +1,894 @@
+//! One vendor's server, supervised: an actor task that owns the upstream and every
+//! request in flight to it.
+//!
+//! Lifecycle: `idle` (nothing running; tools come from the cache) → `starting` (spawn,
+//! `initialize`, list tools/prompts/resources, refresh the cache) → `running` → back to
+//! `idle` after the idle timeout. A crash fails every call in flight at once, with an
+//! error naming the vendor, then waits (`backing_off`, doubling each crash in a row)
+//! before the next start; a run longer than `stable_after` resets the count, and
+//! `crash_limit` crashes in a row mark the vendor `failed` until restarted by hand.
+//!
+//! Ids are rewritten on the way up (each session's ids may clash), and so are progress
+//! tokens; responses, progress and cancellation are mapped back to the right session.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant as TokioInstant;
+
+use super::cache::{self, Offer};
+use super::launch::{self, Launch, Plan, ProgramFinder};
+use super::upstream::{Event, Upstream, http, stdio};
+use crate::catalog::Vendor;
+use crate::config::SupervisorSettings;
+use crate::jsonrpc::{Kind, Message, code};
+use crate::paths::Paths;
+use crate::secret::{Redactor, Secret};
+use crate::vault::{Credentials, Vault};
+
+/// The protocol version Switchboard asks vendor servers for.
+pub const UPSTREAM_PROTOCOL: &str = "2025-06-18";
+
+pub type SessionId = u64;
+/// Where a session's outgoing messages go.
+pub type Reply = mpsc::UnboundedSender<Message>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    NotConnected,
+    Idle,
+    Starting,
+    Running,
+    BackingOff,
+    Failed,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotConnected => "not_connected",
+            Self::Idle => "idle",
+            Self::Starting => "starting",
+            Self::Running => "running",
+            Self::BackingOff => "backing_off",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// What `status` shows for a vendor.
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub slug: String,
+    pub name: String,
+    pub state: State,
+    /// `catalog`, `override`, `http` or `custom`; `None` when it cannot launch.
+    pub source: Option<&'static str>,
+    pub pid: Option<u32>,
+    pub uptime_s: Option<u64>,
+    pub restarts: u32,
+    pub tools: usize,
+    pub last_error: Option<String>,
+    pub stderr_tail: Vec<String>,
+    #[serde(skip)]
+    pub started: Option<Instant>,
+}
+
+/// What the actor tells the hub.
+#[derive(Debug)]
+pub enum Notice {
+    /// The server's tools, prompts or resources changed (or were first fetched).
+    OfferChanged { slug: String, offer: Offer },
+    /// A notification for every session that sees this vendor (logging, updates).
+    Broadcast { slug: String, msg: Message },
+    /// State changed (for control-API events).
+    State { slug: String, state: State, last_error: Option<String> },
+}
+
+pub enum Cmd {
+    /// A client request, params already in the server's terms (original tool name).
+    Request { session: SessionId, reply: Reply, msg: Message },
+    /// A request the daemon itself makes (`logging/setLevel`); answered nowhere.
+    Internal { method: String, params: Value },
+    Cancel { session: SessionId, client_id: Value, reason: Option<String> },
+    SessionGone { session: SessionId },
+    /// Forget a failed state and start afresh.
+    Restart,
+    /// Credentials or launch spec changed: stop; the next call starts it anew.
+    Reload { vendor: Box<Vendor> },
+    Shutdown(oneshot::Sender<()>),
+}
+
+/// What every actor needs from the daemon.
+pub struct Deps {
+    pub paths: Paths,
+    pub vault: Vault,
+    pub settings: SupervisorSettings,
+    pub config: crate::config::Config,
+    pub finder: ProgramFinder,
+}
+
+pub struct Handle {
+    pub slug: String,
+    pub cmd: mpsc::UnboundedSender<Cmd>,
+    pub status: Arc<Mutex<Status>>,
+    pub stderr_tail: stdio::StderrTail,
+}
+
+impl Handle {
+    pub fn snapshot(&self) -> Status {
+        let mut s = self.status.lock().expect("status lock").clone();
+        s.uptime_s = s.started.map(|t| t.elapsed().as_secs());
+        s.stderr_tail = self.stderr_tail.lock().map(|t| t.iter().cloned().collect()).unwrap_or_default();
+        s
+    }
+}
+
+/// Starts the actor for a connected vendor. Returns its handle and the cached offer.
+pub fn spawn(vendor: Vendor, deps: Arc<Deps>, notices: mpsc::UnboundedSender<Notice>) -> (Handle, Option<Offer>) {
+    let launch = launch::resolve(&vendor, &deps.config, &deps.finder);
+    let offer = launch.as_ref().ok().and_then(|l| cache::load(&deps.paths.cache, &vendor.slug, &l.key));
+    let status = Arc::new(Mutex::new(Status {
+        slug: vendor.slug.clone(),
+        name: vendor.name.clone(),
+        state: State::Idle,
+        source: launch.as_ref().ok().map(|l| l.source.as_str()),
+        pid: None,
+        uptime_s: None,
+        restarts: 0,
+        tools: offer.as_ref().map_or(0, |o| o.tools.len()),
+        last_error: launch.as_ref().err().map(ToString::to_string),
+        stderr_tail: Vec::new(),
+        started: None,
+    }));
+    let tail: stdio::StderrTail = Arc::default();
+    let (tx, rx) = mpsc::unbounded_channel();
+    let handle = Handle { slug: vendor.slug.clone(), cmd: tx, status: status.clone(), stderr_tail: tail.clone() };
+    let actor = Actor {
+        vendor,
+        deps,
+        notices,
+        status,
+        tail,
+        offer: offer.clone(),
+        state: State::Idle,
+        run: None,
+        next_id: 1,
+        pending: HashMap::new(),
+        queue: VecDeque::new(),
+        crashes_in_a_row: 0,
+        restarts: 0,
+        backoff_until: None,
+        last_activity: Instant::now(),
+        last_error: None,
+    };
+    tokio::spawn(actor.run(rx));
+    (handle, offer)
+}
+
+struct Queued {
+    session: SessionId,
+    reply: Reply,
+    msg: Message,
+    deadline: Instant,
+}
+
+enum Pending {
+    Client {
+        session: SessionId,
+        reply: Reply,
+        client_id: Value,
+        deadline: Instant,
+        /// (our token, the client's token)
+        progress: Option<(String, Value)>,
+    },
+    Internal(Internal),
+}
+
+enum Internal {
+    Initialize,
+    List { method: &'static str, items: Vec<Value> },
+    Ignore,
+}
+
+/// A running (or starting) server.
+struct Run {
+    upstream: Upstream,
+    events: mpsc::UnboundedReceiver<Event>,
+    launch: Launch,
+    started: Instant,
+    phase: Phase,
+}
+
+enum Phase {
+    /// Waiting for the answer to `initialize`.
+    Initializing { deadline: Instant },
+    /// Fetching tools/prompts/resources: at start-up, or after `list_changed`.
+    Listing { listing: Listing, startup: bool, deadline: Instant },
+    Ready,
+}
+
+struct Listing {
+    offer: Offer,
+    /// Listings still to fetch, the first one in progress.
+    todo: VecDeque<&'static str>,
+}
+
+struct Actor {
+    vendor: Vendor,
+    deps: Arc<Deps>,
+    notices: mpsc::UnboundedSender<Notice>,
+    status: Arc<Mutex<Status>>,
+    tail: stdio::StderrTail,
+    offer: Option<Offer>,
+    state: State,
+    run: Option<Run>,
+    next_id: u64,
+    pending: HashMap<u64, Pending>,
+    queue: VecDeque<Queued>,
+    crashes_in_a_row: u32,
+    restarts: u32,
+    backoff_until: Option<Instant>,
+    last_activity: Instant,
+    last_error: Option<String>,
+}
+
+const LISTINGS: [&str; 4] = ["tools/list", "prompts/list", "resources/list", "resources/templates/list"];
+
+impl Actor {
+    async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Cmd>) {
+        if self.offer.is_none() {
+            // Nothing cached: start once to learn the tools (it idle-stops as usual).
+            self.start().await;
+        }
+        loop {
+            let wake = self.next_wake();
+            let event = async {
+                match self.run.as_mut() {
+                    Some(run) => run.events.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                cmd = rx.recv() => match cmd {
+                    Some(Cmd::Shutdown(done)) => {
+                        self.stop().await;
+                        self.fail_queue("Switchboard is shutting down");
+                        let _ = done.send(());
+                        return;
+                    }
+                    None => {
+                        self.stop().await;
+                        return;
+                    }
+                    Some(cmd) => self.command(cmd).await,
+                },
+                event = event => match event {
+                    Some(event) => self.upstream_event(event).await,
+                    None => self.closed("the connection to the server ended".to_owned()).await,
+                },
+                () = sleep_until(wake) => self.tick().await,
+            }
+        }
+    }
+
+    fn slug(&self) -> &str {
+        &self.vendor.slug
+    }
+
+    fn set_state(&mut self, state: State) {
+        self.state = state;
+        {
+            let mut s = self.status.lock().expect("status lock");
+            s.state = state;
+            s.pid = self.run.as_ref().and_then(|r| r.upstream.pid());
+            s.started = self.run.as_ref().filter(|r| matches!(r.phase, Phase::Ready)).map(|r| r.started);
+            s.restarts = self.restarts;
+            s.tools = self.offer.as_ref().map_or(0, |o| o.tools.len());
+            s.last_error.clone_from(&self.last_error);
+            if let Some(run) = &self.run {
+                s.source = Some(run.launch.source.as_str());
+            }
+        }
+        let _ = self.notices.send(Notice::State { slug: self.slug().to_owned(), state, last_error: self.last_error.clone() });
+    }
+
+    fn next_wake(&self) -> Option<Instant> {
+        let mut times: Vec<Instant> = Vec::new();
+        times.extend(self.pending.values().filter_map(|p| match p {
+            Pending::Client { deadline, .. } => Some(*deadline),
+            Pending::Internal(_) => None,
+        }));
+        times.extend(self.queue.iter().map(|q| q.deadline));
+        if let Some(run) = &self.run {
+            match &run.phase {
+                Phase::Initializing { deadline } | Phase::Listing { deadline, .. } => times.push(*deadline),
+                Phase::Ready if self.pending.is_empty() => {
+                    times.push(self.last_activity + self.deps.settings.idle_timeout());
+                }
+                Phase::Ready => {}
+            }
+        }
+        times.extend(self.backoff_until);
+        times.into_iter().min()
+    }
+
+    async fn tick(&mut self) {
+        let now = Instant::now();
+        // Calls that ran out of time.
+        let expired: Vec<u64> = self
+            .pending
+            .iter()
+            .filter_map(|(id, p)| matches!(p, Pending::Client { deadline, .. } if *deadline <= now).then_some(*id))
+            .collect();
+        let secs = self.deps.settings.call_timeout_s;
+        for id in expired {
+            if let Some(Pending::Client { reply, client_id, .. }) = self.pending.remove(&id) {
+                let text = format!("{} did not answer within {secs} s; the call was cancelled", self.vendor.name);
+                let _ = reply.send(Message::error_response(client_id, code::UPSTREAM_FAILED, &text, None));
+                self.cancel_upstream(id, "timed out");
+            }
+        }
+        let (late, keep): (Vec<Queued>, Vec<Queued>) = self.queue.drain(..).partition(|q| q.deadline <= now);
+        self.queue = keep.into();
+        for q in late {
+            let text = format!("{} did not start within {secs} s", self.vendor.name);
+            answer_error(&q.reply, &q.msg, code::UPSTREAM_FAILED, &text);
+        }
+        // A start-up or listing that takes too long.
+        let phase_late = self.run.as_ref().is_some_and(|r| match &r.phase {
+            Phase::Initializing { deadline } | Phase::Listing { deadline, .. } => *deadline <= now,
+            Phase::Ready => false,
+        });
+        if phase_late {
+            let startup = self.run.as_ref().is_some_and(|r| matches!(r.phase, Phase::Initializing { .. } | Phase::Listing { startup: true, .. }));
+            if startup {
+                let why = format!("{}'s server did not finish starting within {} s", self.vendor.name, self.deps.settings.start_timeout_s);
+                self.last_error = Some(why.clone());
+                // Counts as a crash: kill it and let `closed` apply the backoff.
+                self.kill_for(why).await;
+                return;
+            }
+            tracing::warn!(vendor = %self.slug(), "the server did not answer a listing in time; keeping the old one");
+            if let Some(run) = self.run.as_mut() {
+                run.phase = Phase::Ready;
+            }
+        }
+        // Backoff over: start again if anyone is waiting.
+        if let Some(until) = self.backoff_until
+            && until <= now
+        {
+            self.backoff_until = None;
+            if self.queue.is_empty() {
+                self.set_state(State::Idle);
+            } else {
+                self.start().await;
+            }
+        }
+        // Idle: stop a server nobody has used for a while.
+        let idle = self.run.as_ref().is_some_and(|r| matches!(r.phase, Phase::Ready))
+            && self.pending.is_empty()
+            && self.queue.is_empty()
+            && now >= self.last_activity + self.deps.settings.idle_timeout();
+        if idle {
+            tracing::info!(vendor = %self.slug(), "stopping an idle server");
+            self.stop().await;
+        }
+    }
+
+    async fn command(&mut self, cmd: Cmd) {
+        match cmd {
+            Cmd::Request { session, reply, msg } => {
+                self.last_activity = Instant::now();
+                let deadline = Instant::now() + self.deps.settings.call_timeout();
+                match self.state {
+                    State::Running => self.forward(session, reply, msg, deadline),
+                    State::Failed => {
+                        let text = format!(
+                            "{} is marked failed after {} crashes in a row{}; restart it with `switchboard restart {}`",
+                            self.vendor.name,
+                            self.crashes_in_a_row,
+                            self.last_error.as_deref().map(|e| format!(" (last: {e})")).unwrap_or_default(),
+                            self.slug()
+                        );
+                        answer_error(&reply, &msg, code::UPSTREAM_FAILED, &text);
+                    }
+                    State::Starting | State::BackingOff => self.queue.push_back(Queued { session, reply, msg, deadline }),
+                    State::Idle | State::NotConnected => {
+                        self.queue.push_back(Queued { session, reply, msg, deadline });
+                        self.start().await;
+                    }
+                }
+            }
+            Cmd::Internal { method, params } => {
+                if self.state == State::Running {
+                    let id = self.take_id();
+                    self.pending.insert(id, Pending::Internal(Internal::Ignore));
+                    self.send(Message::request(json!(id), &method, Some(params)));
+                }
+            }
+            Cmd::Cancel { session, client_id, reason } => {
+                self.queue.retain(|q| !(q.session == session && q.msg.id.as_ref() == Some(&client_id)));
+                let found = self.pending.iter().find_map(|(id, p)| match p {
+                    Pending::Client { session: s, client_id: c, .. } if *s == session && *c == client_id => Some(*id),
+                    _ => None,
+                });
+                if let Some(id) = found {
+                    self.pending.remove(&id);
+                    self.cancel_upstream(id, reason.as_deref().unwrap_or("cancelled by the client"));
+                }
+            }
+            Cmd::SessionGone { session } => {
+                self.queue.retain(|q| q.session != session);
+                let ids: Vec<u64> = self
+                    .pending
+                    .iter()
+                    .filter_map(|(id, p)| matches!(p, Pending::Client { session: s, .. } if *s == session).then_some(*id))
+                    .collect();
+                for id in ids {
+                    self.pending.remove(&id);
+                    self.cancel_upstream(id, "the client disconnected");
+                }
+            }
+            Cmd::Restart => {
+                self.crashes_in_a_row = 0;
+                self.backoff_until = None;
+                self.last_error = None;
+                self.stop().await;
+                self.start().await;
+            }
+            Cmd::Reload { vendor } => {
+                self.vendor = *vendor;
+                self.crashes_in_a_row = 0;
+                self.backoff_until = None;
+                self.last_error = None;
+                self.stop().await;
+                self.set_state(State::Idle);
+                if !self.queue.is_empty() {
+                    self.start().await;
+                }
+            }
+            Cmd::Shutdown(_) => unreachable!("handled in run"),
+        }
+    }
+
+    fn take_id(&mut self) -> u64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+
+    fn send(&self, msg: Message) {
+        if let Some(run) = &self.run {
+            let _ = run.upstream.sender().send(msg);
+        }
+    }
+
+    fn request_internal(&mut self, internal: Internal, method: &str, params: Value) {
+        let id = self.take_id();
+        self.pending.insert(id, Pending::Internal(internal));
+        self.send(Message::request(json!(id), method, Some(params)));
+    }
+
+    fn cancel_upstream(&self, id: u64, reason: &str) {
+        self.send(Message::notification("notifications/cancelled", Some(json!({ "requestId": id, "reason": reason }))));
+    }
+
+    /// Sends a client request upstream with our id (and our progress token).
+    fn forward(&mut self, session: SessionId, reply: Reply, mut msg: Message, deadline: Instant) {
+        let id = self.take_id();
+        let client_id = msg.id.replace(json!(id)).unwrap_or(Value::Null);
+        let mut progress = None;
+        if msg.params.as_deref().is_some_and(|p| p.get().contains("progressToken")) {
+            let mut params = msg.params_value();
+            if let Some(token) = params.pointer_mut("/_meta/progressToken") {
+                let ours = format!("sb-{id}");
+                progress = Some((ours.clone(), std::mem::replace(token, Value::String(ours))));
+                msg.set_params(&params);
+            }
+        }
+        self.pending.insert(id, Pending::Client { session, reply, client_id, deadline, progress });
+        self.send(msg);
+    }
+
+    /// Spawns the server and sends `initialize`. A failure to spawn is reported to
+    /// whoever waits; it is not a crash (nothing ran).
+    async fn start(&mut self) {
+        if self.run.is_some() {
+            return;
+        }
+        if let Some(until) = self.backoff_until
+            && until > Instant::now()
+        {
+            self.set_state(State::BackingOff);
+            return;
+        }
+        self.backoff_until = None;
+        self.set_state(State::Starting);
+        match self.spawn_upstream().await {
+            Ok(run) => {
+                self.run = Some(run);
+                self.request_internal(
+                    Internal::Initialize,
+                    "initialize",
+                    json!({
+                        "protocolVersion": UPSTREAM_PROTOCOL,
+                        "capabilities": {},
+                        "clientInfo": { "name": "switchboard", "version": env!("CARGO_PKG_VERSION") }
+                    }),
+                );
+                self.set_state(State::Starting);
+            }
+            Err(why) => {
+                self.last_error = Some(why.clone());
+                self.fail_queue(&why);
+                self.set_state(State::Idle);
+            }
+        }
+    }
+
+    async fn spawn_upstream(&mut self) -> Result<Run, String> {
+        let launch = launch::resolve(&self.vendor, &self.deps.config, &self.deps.finder).map_err(|e| match e.hint() {
+            Some(h) => format!("{e}; {h}"),
+            None => e.to_string(),
+        })?;
+        let creds = self.credentials().await?;
+        let mut redactor = Redactor::new();
+        for s in creds.secrets.values() {
+            redactor.add(s);
+        }
+        let (events_tx, events) = mpsc::unbounded_channel();
+        let max = self.deps.settings.max_message_bytes;
+        let upstream = match &launch.plan {
+            Plan::Stdio { program, args, env } => {
+                let mut all_env = env.clone();
+                for field in &self.vendor.fields {
+                    if let Some(v) = creds.value(&field.key) {
+                        all_env.insert(field.env.clone(), v.to_owned());
+                    }
+                }
+                let log_path = self.deps.paths.logs.join("vendors").join(format!("{}.log", self.slug()));
+                let log = stdio::RotatingLog::open(log_path, 5 * 1024 * 1024, 3)
+                    .map_err(|e| format!("cannot open the log for {}: {e}", self.vendor.name))?;
+                let spec = stdio::Spawn {
+                    program: program.clone(),
+                    args: args.clone(),
+                    env: all_env,
+                    max_message_bytes: max,
+                    redactor: redactor.clone(),
+                    stderr_log: Arc::new(log),
+                    stderr_tail: self.tail.clone(),
+                };
+                let child = stdio::StdioChild::spawn(spec, events_tx)
+                    .map_err(|e| redactor.redact(&format!("cannot start `{}`: {e}", program.display())))?;
+                Upstream::Stdio(child)
+            }
+            Plan::Http { url } => {
+                let headers = self
+                    .vendor
+                    .fields
+                    .iter()
+                    .filter_map(|f| Some((f.header.clone()?, Secret::new(creds.value(&f.key)?.to_owned()))))
+                    .collect();
+                let spec = http::Connect {
+                    vendor: self.vendor.name.clone(),
+                    url: url.clone(),
+                    headers,
+                    max_message_bytes: max,
+                    redactor,
+                };
+                Upstream::Http(http::HttpServer::start(spec, events_tx)?)
+            }
+        };
+        let deadline = Instant::now() + self.deps.settings.start_timeout();
+        Ok(Run { upstream, events, launch, started: Instant::now(), phase: Phase::Initializing { deadline } })
+    }
+
+    async fn credentials(&self) -> Result<Credentials, String> {
+        if self.vendor.fields.is_empty() {
+            return Ok(Credentials::default());
+        }
+        self.deps.vault.load(&self.vendor).await.map_err(|e| match e.hint() {
+            Some(h) => format!("cannot read {}'s credentials: {e}; {h}", self.vendor.name),
+            None => format!("cannot read {}'s credentials: {e}", self.vendor.name),
+        })
+    }
+
+    /// Stops the server (if any); not a crash.
+    async fn stop(&mut self) {
+        if let Some(run) = self.run.take() {
+            run.upstream.shutdown(self.deps.settings.shutdown_grace()).await;
+            self.fail_pending(&format!("{}'s server was stopped", self.vendor.name));
+            self.set_state(State::Idle);
+        }
+    }
+
+    /// Kills a misbehaving server; its end is handled as a crash.
+    async fn kill_for(&mut self, why: String) {
+        if let Some(run) = self.run.take() {
+            run.upstream.shutdown(Duration::ZERO).await;
+            self.crashed(why).await;
+        }
+    }
+
+    async fn upstream_event(&mut self, event: Event) {
+        match event {
+            Event::Message(msg) => self.upstream_message(msg).await,
+            Event::Protocol(why) => {
+                let text = format!("{}'s server {why}; it was restarted", self.vendor.name);
+                tracing::warn!(vendor = %self.slug(), "{text}");
+                self.last_error = Some(text);
+            }
+            Event::Closed(why) => self.closed(why).await,
+        }
+    }
+
+    /// The connection ended without us asking: a crash.
+    async fn closed(&mut self, why: String) {
+        if self.run.take().is_some() {
+            self.crashed(why).await;
+        }
+    }
+
+    async fn crashed(&mut self, why: String) {
+        let ran_for = self.status.lock().ok().and_then(|s| s.started).map(|t| t.elapsed());
+        let stable = ran_for.is_some_and(|d| d >= self.deps.settings.stable_after());
+        self.crashes_in_a_row = if stable { 1 } else { self.crashes_in_a_row + 1 };
+        self.restarts += 1;
+        let last_line = self.tail.lock().ok().and_then(|t| t.back().cloned());
+        // Keep a protocol violation as the explanation when there is one.
+        let reason = match self.last_error.take() {
+            Some(e) if e.contains("restarted") || e.contains("did not finish starting") => e,
+            _ => format!("{}'s server stopped unexpectedly: {why}", self.vendor.name),
+        };
+        let reason = match last_line {
+            Some(line) => format!("{reason} (last output: {line})"),
+            None => reason,
+        };
+        tracing::warn!(vendor = %self.slug(), crashes = self.crashes_in_a_row, "{reason}");
+        self.last_error = Some(reason.clone());
+        self.fail_pending(&reason);
+        if self.crashes_in_a_row >= self.deps.settings.crash_limit {
+            self.fail_queue(&reason);
+            self.set_state(State::Failed);
+            return;
+        }
+        self.backoff_until = Some(Instant::now() + self.deps.settings.backoff(self.crashes_in_a_row));
+        self.set_state(State::BackingOff);
+    }
+
+    /// Answers every client call in flight with an error; forgets internal ones.
+    fn fail_pending(&mut self, why: &str) {
+        for (_, p) in self.pending.drain() {
+            if let Pending::Client { reply, client_id, .. } = p {
+                let _ = reply.send(Message::error_response(client_id, code::UPSTREAM_FAILED, why, None));
+            }
+        }
+    }
+
+    fn fail_queue(&mut self, why: &str) {
+        for q in self.queue.drain(..) {
+            answer_error(&q.reply, &q.msg, code::UPSTREAM_FAILED, why);
+        }
+    }
+
+    async fn upstream_message(&mut self, msg: Message) {
+        self.last_activity = Instant::now();
+        match msg.kind() {
+            Kind::Response => {
+                let Some(id) = msg.id.as_ref().and_then(Value::as_u64) else { return };
+                match self.pending.remove(&id) {
+                    Some(Pending::Client { reply, client_id, .. }) => {
+                        let mut msg = msg;
+                        msg.id = Some(client_id);
+                        let _ = reply.send(msg);
+                    }
+                    Some(Pending::Internal(internal)) => self.internal_response(internal, msg).await,
+                    None => {} // answered after a timeout or a cancellation: dropped
+                }
+            }
+            Kind::Notification => self.upstream_notification(msg),
+            Kind::Request => {
+                // Server → client requests: answer what we can, refuse the rest.
+                let id = msg.id.clone().unwrap_or(Value::Null);
+                let answer = match msg.method.as_deref() {
+                    Some("ping") => Message::response(id, &json!({})),
+                    Some("roots/list") => Message::response(id, &json!({ "roots": [] })),
+                    Some(m) => Message::error_response(
+                        id,
+                        code::METHOD_NOT_FOUND,
+                        &format!("Switchboard does not relay `{m}` to the client"),
+                        None,
+                    ),
+                    None => return,
+                };
+                self.send(answer);
+            }
+            Kind::Invalid => {}
+        }
+    }
+
+    fn upstream_notification(&mut self, msg: Message) {
+        match msg.method.as_deref() {
+            Some("notifications/progress") => {
+                let mut params = msg.params_value();
+                let Some(token) = params.get("progressToken").and_then(Value::as_str).map(str::to_owned) else { return };
+                let target = self.pending.values().find_map(|p| match p {
+                    Pending::Client { reply, progress: Some((ours, theirs)), .. } if *ours == token => {
+                        Some((reply.clone(), theirs.clone()))
+                    }
+                    _ => None,
+                });
+                if let Some((reply, theirs)) = target {
+                    params["progressToken"] = theirs;
+                    let _ = reply.send(Message::notification("notifications/progress", Some(params)));
+                }
+            }
+            Some("notifications/message" | "notifications/resources/updated") => {
+                let _ = self.notices.send(Notice::Broadcast { slug: self.slug().to_owned(), msg });
+            }
+            Some(
+                "notifications/tools/list_changed"
+                | "notifications/prompts/list_changed"
+                | "notifications/resources/list_changed",
+            ) => self.begin_listing(false, None),
+            _ => {}
+        }
+    }
+
+    /// Starts fetching every listing the server offers (per its capabilities).
+    fn begin_listing(&mut self, startup: bool, init: Option<&Value>) {
+        let Some(run) = self.run.as_mut() else { return };
+        if !startup && !matches!(run.phase, Phase::Ready) {
+            return; // a listing is already under way
+        }
+        let mut offer = match (&self.offer, init) {
+            (Some(old), None) => Offer { tools: vec![], prompts: vec![], resources: vec![], resource_templates: vec![], ..old.clone() },
+            _ => Offer { version: cache::CACHE_VERSION, key: run.launch.key.clone(), ..Offer::default() },
+        };
+        let mut todo: VecDeque<&'static str> = VecDeque::new();
+        if let Some(init) = init {
+            offer.server_name = init.pointer("/serverInfo/name").and_then(Value::as_str).unwrap_or_default().to_owned();
+            offer.server_version = init.pointer("/serverInfo/version").and_then(Value::as_str).unwrap_or_default().to_owned();
+            offer.protocol_version = init.get("protocolVersion").and_then(Value::as_str).unwrap_or_default().to_owned();
+            offer.instructions = init.get("instructions").and_then(Value::as_str).map(str::to_owned);
+            let caps = init.get("capabilities").cloned().unwrap_or(Value::Null);
+            // A server that declares nothing is asked for tools anyway.
+            if caps.get("tools").is_some() || caps.as_object().is_none_or(|c| c.is_empty()) {
+                todo.push_back("tools/list");
+            }
+            if caps.get("prompts").is_some() {
+                todo.push_back("prompts/list");
+            }
+            if caps.get("resources").is_some() {
+                todo.push_back("resources/list");
+                todo.push_back("resources/templates/list");
+            }
+        } else {
+            // After list_changed, fetch the kinds the server had.
+            todo.push_back("tools/list");
+            if self.offer.as_ref().is_some_and(|o| !o.prompts.is_empty()) {
+                todo.push_back("prompts/list");
+            }
+            if self.offer.as_ref().is_some_and(|o| !o.resources.is_empty() || !o.resource_templates.is_empty()) {
+                todo.push_back("resources/list");
+                todo.push_back("resources/templates/list");
+            }
+        }
+        let deadline = match &run.phase {
+            Phase::Initializing { deadline } => *deadline,
+            _ => Instant::now() + self.deps.settings.call_timeout(),
+        };
+        run.phase = Phase::Listing { listing: Listing { offer, todo }, startup, deadline };
+        self.next_listing();
+    }
+
+    /// Requests the current listing, or finishes when none is left.
+    fn next_listing(&mut self) {
+        let method = match self.run.as_ref().map(|r| &r.phase) {
+            Some(Phase::Listing { listing, .. }) => listing.todo.front().copied(),
+            _ => return,
+        };
+        match method {
+            Some(method) => {
+                let method = LISTINGS.into_iter().find(|m| *m == method).expect("invariant: known listing");
+                self.request_internal(Internal::List { method, items: Vec::new() }, method, json!({}));
+            }
+            None => self.finish_listing(),
+        }
+    }
+
+    async fn internal_response(&mut self, internal: Internal, msg: Message) {
+        match internal {
+            Internal::Ignore => {}
+            Internal::Initialize => match msg.result_value() {
+                Some(init) => {
+                    self.send(Message::notification("notifications/initialized", None));
+                    self.begin_listing(true, Some(&init));
+                }
+                None => {
+                    let why = format!(
+                        "{}'s server refused to initialize: {}",
+                        self.vendor.name,
+                        msg.error_message().unwrap_or_else(|| "no reason given".to_owned())
+                    );
+                    self.last_error = Some(why.clone());
+                    self.kill_for(why).await;
+                }
+            },
+            Internal::List { method, mut items } => {
+                let result = msg.result_value().unwrap_or(Value::Null);
+                let key = match method {
+                    "tools/list" => "tools",
+                    "prompts/list" => "prompts",
+                    "resources/list" => "resources",
+                    _ => "resourceTemplates",
+                };
+                if let Some(list) = result.get(key).and_then(Value::as_array) {
+                    items.extend(list.iter().cloned());
+                }
+                // A server may not implement a listing it advertised; treat as empty.
+                if let Some(cursor) = result.get("nextCursor").filter(|c| !c.is_null()).cloned() {
+                    self.request_internal(Internal::List { method, items }, method, json!({ "cursor": cursor }));
+                    return;
+                }
+                if let Some(Run { phase: Phase::Listing { listing, .. }, .. }) = self.run.as_mut() {
+                    let target = match method {
+                        "tools/list" => &mut listing.offer.tools,
+                        "prompts/list" => &mut listing.offer.prompts,
+                        "resources/list" => &mut listing.offer.resources,
+                        _ => &mut listing.offer.resource_templates,
+                    };
+                    *target = items;
+                    listing.todo.pop_front();
+                }
+                self.next_listing();
+            }
+        }
+    }
+
+    fn finish_listing(&mut self) {
+        let Some(run) = self.run.as_mut() else { return };
+        let Phase::Listing { listing, startup, .. } = std::mem::replace(&mut run.phase, Phase::Ready) else { return };
+        let mut offer = listing.offer;
+        offer.fetched_at = crate::vault::now_rfc3339();
+        let changed = self.offer.as_ref().is_none_or(|old| !old.same_offer(&offer) || old.server_version != offer.server_version);
+        if let Err(e) = cache::save(&self.deps.paths.cache, &self.vendor.slug, &offer) {
+            tracing::warn!(vendor = %self.vendor.slug, error = %e, "cannot write the tool cache");
+        }
+        self.offer = Some(offer.clone());
+        if changed {
+            let _ = self.notices.send(Notice::OfferChanged { slug: self.vendor.slug.clone(), offer });
+        }
+        if startup {
+            run.started = Instant::now();
+            self.last_activity = Instant::now();
+            self.last_error = None;
+            self.set_state(State::Running);
+            let queued: Vec<Queued> = self.queue.drain(..).collect();
+            for q in queued {
+                self.forward(q.session, q.reply, q.msg, q.deadline);
+            }
+        } else {
+            self.set_state(State::Running);
+        }
+    }
+}
+
+fn answer_error(reply: &Reply, msg: &Message, code: i64, text: &str) {
+    if let Some(id) = msg.id.clone() {
+        let _ = reply.send(Message::error_response(id, code, text, None));
+    }
+}
+
+async fn sleep_until(t: Option<Instant>) {
+    match t {
+        Some(t) => tokio::time::sleep_until(TokioInstant::from_std(t)).await,
+        None => std::future::pending().await,
+    }
+}
