@@ -9,6 +9,7 @@ pub const PROBE_FAILED: i32 = 3;
 pub const KEYCHAIN: i32 = 4;
 pub const NOT_CONNECTED: i32 = 5;
 pub const CORRUPT: i32 = 6;
+pub const DAEMON: i32 = 7;
 
 pub fn for_code(code: ErrorCode) -> i32 {
     match code {
@@ -17,6 +18,8 @@ pub fn for_code(code: ErrorCode) -> i32 {
         ErrorCode::KeychainUnavailable => KEYCHAIN,
         ErrorCode::NotConnected => NOT_CONNECTED,
         ErrorCode::ConfigCorrupt | ErrorCode::CatalogInvalid => CORRUPT,
+        ErrorCode::DaemonUnavailable => DAEMON,
+        ErrorCode::RuntimeMissing | ErrorCode::LaunchFailed => USAGE,
         _ => FAILURE,
     }
 }

@@ -28,6 +28,28 @@ fn main() {
     std::process::exit(code);
 }
 
+/// The daemon also logs to `<logs>/daemon.<date>.log` (one file a day, seven kept).
+/// The returned guard flushes the file when dropped.
+pub fn init_daemon_logging(
+    logs: &std::path::Path,
+) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let appender = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("daemon")
+        .filename_suffix("log")
+        .max_log_files(7)
+        .build(logs)
+        .ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    FILE_LOG.get_or_init(|| std::sync::Mutex::new(Some(writer)));
+    Some(guard)
+}
+
+/// The daemon's file writer, once `init_daemon_logging` has run.
+static FILE_LOG: std::sync::OnceLock<
+    std::sync::Mutex<Option<tracing_appender::non_blocking::NonBlocking>>,
+> = std::sync::OnceLock::new();
+
 /// Logs go to stderr only, never stdout. `SWITCHBOARD_LOG` takes an `EnvFilter`
 /// directive; otherwise `-v` shows info and `-vv` debug for Switchboard's own crates.
 fn init_logging(verbose: u8) {
@@ -41,9 +63,35 @@ fn init_logging(verbose: u8) {
         .ok()
         .and_then(|f| EnvFilter::try_new(f).ok())
         .unwrap_or_else(|| EnvFilter::new(default));
+    // Everything goes to stderr, and to the daemon's file once one is set up.
+    let writer = || -> Box<dyn std::io::Write> {
+        let file = FILE_LOG
+            .get()
+            .and_then(|m| m.lock().ok().and_then(|w| w.clone()));
+        match file {
+            Some(file) => Box::new(Tee(std::io::stderr(), file)),
+            None => Box::new(std::io::stderr()),
+        }
+    };
     tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
+        .with_ansi(false)
         .with_target(verbose > 1)
         .init();
+}
+
+/// Writes to two places.
+struct Tee<A, B>(A, B);
+
+impl<A: std::io::Write, B: std::io::Write> std::io::Write for Tee<A, B> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = self.0.write_all(buf);
+        self.1.write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = self.0.flush();
+        self.1.flush()
+    }
 }

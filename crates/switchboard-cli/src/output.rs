@@ -247,3 +247,85 @@ pub fn doctor(report: &DoctorReport) {
     }
     out(&t);
 }
+
+/// `switchboard status` as a table.
+pub fn status(report: &serde_json::Value) {
+    let daemon = &report["daemon"];
+    let mut t = if daemon["running"] == true {
+        format!(
+            "Daemon: running (pid {}, up {})\n\n",
+            daemon["pid"],
+            duration(daemon["uptime_s"].as_u64().unwrap_or(0))
+        )
+    } else {
+        "Daemon: not running (it starts with the first `switchboard bridge`)\n\n".to_owned()
+    };
+    let rows: Vec<[String; 7]> = report["vendors"]
+        .as_array()
+        .map(|vs| {
+            vs.iter()
+                .map(|v| {
+                    let s = |k: &str| v[k].as_str().unwrap_or("-").to_owned();
+                    [
+                        s("slug"),
+                        s("state"),
+                        s("source"),
+                        v["pid"].as_u64().map_or("-".into(), |p| p.to_string()),
+                        v["uptime_s"].as_u64().map_or("-".into(), duration),
+                        v["restarts"].as_u64().unwrap_or(0).to_string(),
+                        v["tools"].as_u64().unwrap_or(0).to_string(),
+                    ]
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let head = [
+        "VENDOR", "STATE", "SOURCE", "PID", "UPTIME", "RESTARTS", "TOOLS",
+    ];
+    let widths: Vec<usize> = (0..7)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].len())
+                .chain([head[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let fmt_row = |cells: [&str; 7]| {
+        let mut line = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            line.push_str(&format!("{:w$}  ", c, w = widths[i]));
+        }
+        line.trim_end().to_owned() + "\n"
+    };
+    t.push_str(&fmt_row(head));
+    for r in &rows {
+        t.push_str(&fmt_row([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]]));
+    }
+    for v in report["vendors"].as_array().into_iter().flatten() {
+        if let Some(e) = v["last_error"].as_str() {
+            t.push_str(&format!("\n{}: {e}\n", v["slug"].as_str().unwrap_or("?")));
+            for line in v["stderr_tail"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .rev()
+                .take(5)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                t.push_str(&format!("  | {}\n", line.as_str().unwrap_or("")));
+            }
+        }
+    }
+    out(&t);
+}
+
+fn duration(secs: u64) -> String {
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m{:02}s", s / 60, s % 60),
+        s => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+    }
+}

@@ -49,3 +49,10 @@ fn eprint_flush(text: &str) {
     eprint!("{text}");
     let _ = std::io::stderr().flush();
 }
+
+/// Asks for one secret value with hidden input. `Ok(None)` when left blank.
+pub fn ask_secret(name: &str) -> std::io::Result<Option<Secret<String>>> {
+    let value = rpassword::prompt_password(format!("{name} (hidden): "))?;
+    let value = value.trim().to_owned();
+    Ok((!value.is_empty()).then(|| Secret::new(value)))
+}

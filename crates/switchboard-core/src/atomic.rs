@@ -23,7 +23,11 @@ pub fn lock_file(path: &Path) -> std::io::Result<std::fs::File> {
     if let Some(dir) = path.parent() {
         fs_err::create_dir_all(dir)?;
     }
-    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(path)?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)?;
     file.lock()?;
     Ok(file)
 }

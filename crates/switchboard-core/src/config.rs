@@ -174,15 +174,24 @@ impl Config {
                 detail: e.message().to_owned(),
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(source) => Err(ConfigError::Io { path: path.to_owned(), source }),
+            Err(source) => Err(ConfigError::Io {
+                path: path.to_owned(),
+                source,
+            }),
         }
     }
 }
 
 /// Edits the file in place under a lock: `change` gets the document; the result is
 /// checked to still parse as a `Config` before it is written atomically.
-pub fn edit(path: &Path, change: impl FnOnce(&mut toml_edit::DocumentMut) -> Result<(), ConfigError>) -> Result<Config, ConfigError> {
-    let io = |source| ConfigError::Io { path: path.to_owned(), source };
+pub fn edit(
+    path: &Path,
+    change: impl FnOnce(&mut toml_edit::DocumentMut) -> Result<(), ConfigError>,
+) -> Result<Config, ConfigError> {
+    let io = |source| ConfigError::Io {
+        path: path.to_owned(),
+        source,
+    };
     let _lock = crate::atomic::lock_file(&path.with_extension("toml.lock")).map_err(io)?;
     let text = match fs_err::read_to_string(path) {
         Ok(t) => t,
@@ -191,14 +200,20 @@ pub fn edit(path: &Path, change: impl FnOnce(&mut toml_edit::DocumentMut) -> Res
     };
     // Refuse to touch a file that does not parse, before changing anything.
     Config::load(path)?;
-    let mut doc: toml_edit::DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| ConfigError::Corrupt {
-        path: path.to_owned(),
-        detail: e.message().to_owned(),
-    })?;
+    let mut doc: toml_edit::DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| ConfigError::Corrupt {
+                path: path.to_owned(),
+                detail: e.message().to_owned(),
+            })?;
     change(&mut doc)?;
     let new_text = doc.to_string();
-    let config: Config = toml::from_str(&new_text)
-        .map_err(|e| ConfigError::Invalid(format!("the change would make the configuration invalid: {}", e.message())))?;
+    let config: Config = toml::from_str(&new_text).map_err(|e| {
+        ConfigError::Invalid(format!(
+            "the change would make the configuration invalid: {}",
+            e.message()
+        ))
+    })?;
     crate::atomic::write_atomic(path, new_text.as_bytes()).map_err(io)?;
     Ok(config)
 }
@@ -212,7 +227,9 @@ pub fn table<'a>(doc: &'a mut toml_edit::DocumentMut, path: &[&str]) -> &'a mut 
             new.set_implicit(true);
             toml_edit::Item::Table(new)
         });
-        t = item.as_table_mut().expect("invariant: config sections are tables");
+        t = item
+            .as_table_mut()
+            .expect("invariant: config sections are tables");
     }
     t
 }
@@ -251,7 +268,11 @@ mod tests {
     fn edits_keep_comments_and_a_corrupt_file_is_untouched() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
-        std::fs::write(&path, "# my notes\n[supervisor]\nidle_timeout_s = 30 # short\n").unwrap();
+        std::fs::write(
+            &path,
+            "# my notes\n[supervisor]\nidle_timeout_s = 30 # short\n",
+        )
+        .unwrap();
         let config = edit(&path, |doc| {
             let t = table(doc, &["vendors", "hudu", "launch"]);
             t.insert("http", toml_edit::value("http://127.0.0.1:8080/mcp"));
@@ -259,11 +280,16 @@ mod tests {
         })
         .unwrap();
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains("# my notes") && text.contains("# short"), "{text}");
+        assert!(
+            text.contains("# my notes") && text.contains("# short"),
+            "{text}"
+        );
         assert_eq!(config.supervisor.idle_timeout_s, 30);
         assert_eq!(
             config.vendors["hudu"].launch,
-            Some(LaunchOverride::Http { http: "http://127.0.0.1:8080/mcp".into() })
+            Some(LaunchOverride::Http {
+                http: "http://127.0.0.1:8080/mcp".into()
+            })
         );
 
         std::fs::write(&path, "[supervisor\n").unwrap();
@@ -277,6 +303,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("config.toml");
         std::fs::write(&path, "[supervisor]\nidle_timeout = 5\n").unwrap();
-        assert_eq!(Config::load(&path).unwrap_err().code(), ErrorCode::ConfigCorrupt);
+        assert_eq!(
+            Config::load(&path).unwrap_err().code(),
+            ErrorCode::ConfigCorrupt
+        );
     }
 }

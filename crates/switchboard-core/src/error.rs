@@ -78,6 +78,14 @@ pub enum Error {
     Vault(#[from] VaultError),
     #[error(transparent)]
     Connect(#[from] ConnectError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Launch(#[from] crate::supervisor::launch::LaunchError),
+    #[error(transparent)]
+    Ipc(#[from] crate::ipc::client::IpcError),
+    #[error(transparent)]
+    Daemon(#[from] crate::daemon::DaemonError),
 }
 
 impl Error {
@@ -86,6 +94,10 @@ impl Error {
             Self::Catalog(e) => e.code(),
             Self::Vault(e) => e.code(),
             Self::Connect(e) => e.code(),
+            Self::Config(e) => e.code(),
+            Self::Launch(e) => e.code(),
+            Self::Ipc(e) => e.code(),
+            Self::Daemon(e) => e.code(),
         }
     }
 
@@ -95,6 +107,10 @@ impl Error {
             Self::Catalog(e) => e.hint(),
             Self::Vault(e) => e.hint(),
             Self::Connect(e) => e.hint(),
+            Self::Config(e) => e.hint(),
+            Self::Launch(e) => e.hint(),
+            Self::Ipc(e) => e.hint(),
+            Self::Daemon(e) => e.hint(),
         }
     }
 }

@@ -30,7 +30,11 @@ pub struct Message {
     #[serde(default = "two")]
     pub jsonrpc: String,
     /// `None` when absent; `Some(Value::Null)` when present and null.
-    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "present",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub method: Option<String>,
@@ -63,7 +67,12 @@ impl Message {
     /// Parses one line. The error text never quotes the line (it may hold secrets).
     pub fn parse(line: &str) -> Result<Self, String> {
         let msg: Self = serde_json::from_str(line).map_err(|e| {
-            format!("not a JSON-RPC message ({} at line {}, column {})", category(&e), e.line(), e.column())
+            format!(
+                "not a JSON-RPC message ({} at line {}, column {})",
+                category(&e),
+                e.line(),
+                e.column()
+            )
         })?;
         if msg.jsonrpc != "2.0" {
             return Err("not a JSON-RPC 2.0 message (`jsonrpc` is not \"2.0\")".to_owned());
@@ -72,7 +81,11 @@ impl Message {
     }
 
     pub fn kind(&self) -> Kind {
-        match (&self.id, &self.method, self.result.is_some() || self.error.is_some()) {
+        match (
+            &self.id,
+            &self.method,
+            self.result.is_some() || self.error.is_some(),
+        ) {
             (Some(_), Some(_), false) => Kind::Request,
             (None, Some(_), false) => Kind::Notification,
             (Some(_), None, true) => Kind::Response,
@@ -81,7 +94,10 @@ impl Message {
     }
 
     pub fn request(id: Value, method: &str, params: Option<Value>) -> Self {
-        Self { id: Some(id), ..Self::notification(method, params) }
+        Self {
+            id: Some(id),
+            ..Self::notification(method, params)
+        }
     }
 
     pub fn notification(method: &str, params: Option<Value>) -> Self {
@@ -96,7 +112,14 @@ impl Message {
     }
 
     pub fn response(id: Value, result: &Value) -> Self {
-        Self { jsonrpc: two(), id: Some(id), method: None, params: None, result: Some(to_raw(result)), error: None }
+        Self {
+            jsonrpc: two(),
+            id: Some(id),
+            method: None,
+            params: None,
+            result: Some(to_raw(result)),
+            error: None,
+        }
     }
 
     pub fn error_response(id: Value, code: i64, message: &str, data: Option<Value>) -> Self {
@@ -104,12 +127,22 @@ impl Message {
         if let Some(data) = data {
             error["data"] = data;
         }
-        Self { jsonrpc: two(), id: Some(id), method: None, params: None, result: None, error: Some(to_raw(&error)) }
+        Self {
+            jsonrpc: two(),
+            id: Some(id),
+            method: None,
+            params: None,
+            result: None,
+            error: Some(to_raw(&error)),
+        }
     }
 
     /// The parsed params, or `Value::Null` when there are none or they do not parse.
     pub fn params_value(&self) -> Value {
-        self.params.as_deref().and_then(|p| serde_json::from_str(p.get()).ok()).unwrap_or(Value::Null)
+        self.params
+            .as_deref()
+            .and_then(|p| serde_json::from_str(p.get()).ok())
+            .unwrap_or(Value::Null)
     }
 
     pub fn set_params(&mut self, params: &Value) {
@@ -118,7 +151,9 @@ impl Message {
 
     /// The parsed result, when this is a successful response.
     pub fn result_value(&self) -> Option<Value> {
-        self.result.as_deref().and_then(|r| serde_json::from_str(r.get()).ok())
+        self.result
+            .as_deref()
+            .and_then(|r| serde_json::from_str(r.get()).ok())
     }
 
     /// The error message of an error response.
@@ -154,17 +189,26 @@ mod tests {
     fn kinds_are_told_apart_and_payloads_pass_through_untouched() {
         let req = Message::parse(r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"x",  "arguments":{"a":1}}}"#).unwrap();
         assert_eq!(req.kind(), Kind::Request);
-        assert_eq!(req.params.as_ref().unwrap().get(), r#"{"name":"x",  "arguments":{"a":1}}"#);
-        let note = Message::parse(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#).unwrap();
+        assert_eq!(
+            req.params.as_ref().unwrap().get(),
+            r#"{"name":"x",  "arguments":{"a":1}}"#
+        );
+        let note =
+            Message::parse(r#"{"jsonrpc":"2.0","method":"notifications/initialized"}"#).unwrap();
         assert_eq!(note.kind(), Kind::Notification);
         let resp = Message::parse(r#"{"jsonrpc":"2.0","id":"a","result":{"ok":true}}"#).unwrap();
         assert_eq!(resp.kind(), Kind::Response);
-        assert_eq!(resp.to_line(), r#"{"jsonrpc":"2.0","id":"a","result":{"ok":true}}"#);
+        assert_eq!(
+            resp.to_line(),
+            r#"{"jsonrpc":"2.0","id":"a","result":{"ok":true}}"#
+        );
     }
 
     #[test]
     fn a_null_id_is_kept_distinct_from_a_missing_one() {
-        let m = Message::parse(r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"x"}}"#).unwrap();
+        let m =
+            Message::parse(r#"{"jsonrpc":"2.0","id":null,"error":{"code":-32700,"message":"x"}}"#)
+                .unwrap();
         assert_eq!(m.id, Some(Value::Null));
         assert!(m.to_line().contains(r#""id":null"#));
         assert_eq!(m.error_message().as_deref(), Some("x"));
@@ -172,9 +216,16 @@ mod tests {
 
     #[test]
     fn parse_errors_never_quote_the_input() {
-        let err = Message::parse(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":{"secret":"hunter2""#).unwrap_err();
+        let err =
+            Message::parse(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":{"secret":"hunter2""#)
+                .unwrap_err();
         assert!(!err.contains("hunter2"), "{err}");
         assert!(Message::parse(r#"{"jsonrpc":"1.0","id":1,"method":"x"}"#).is_err());
-        assert_eq!(Message::parse(r#"{"jsonrpc":"2.0","id":1}"#).unwrap().kind(), Kind::Invalid);
+        assert_eq!(
+            Message::parse(r#"{"jsonrpc":"2.0","id":1}"#)
+                .unwrap()
+                .kind(),
+            Kind::Invalid
+        );
     }
 }

@@ -5,17 +5,22 @@
 //! (the bridge speaks MCP on stdout). It reports through return values and `tracing`.
 
 pub mod atomic;
+pub mod bridge;
 pub mod catalog;
 pub mod config;
 pub mod connection;
+pub mod daemon;
 pub mod doctor;
 pub mod env;
 pub mod error;
+pub mod ipc;
 pub mod jsonrpc;
+pub mod logs;
 pub mod paths;
 mod platform;
 pub mod probe;
 pub mod secret;
+pub mod servers;
 pub mod supervisor;
 pub mod vault;
 pub mod view;
@@ -25,9 +30,13 @@ use std::sync::Arc;
 pub use error::{Error, ErrorCode, Result};
 
 use catalog::Catalog;
+use config::{Config, ConfigError, CustomServer};
 use connection::{ConnectError, ConnectReport, FieldInput};
+use ipc::ControlOp;
+use ipc::client::{Control, IpcError};
 use paths::Paths;
 use probe::{ProbeOutcome, Prober};
+use serde_json::{Value, json};
 use vault::{KeyringStore, Namespace, ProbeRecord, Removed, SecretStore, Vault};
 use view::VendorView;
 
@@ -39,6 +48,8 @@ pub struct Switchboard {
     catalog: Arc<Catalog>,
     vault: Vault,
     prober: Prober,
+    /// `config.toml` as read at open (an unreadable file is kept as its error).
+    config: Arc<Result<Config, String>>,
 }
 
 impl Switchboard {
@@ -48,6 +59,7 @@ impl Switchboard {
             catalog: Arc::new(catalog),
             vault,
             prober,
+            config: Arc::new(Ok(Config::default())),
         }
     }
 
@@ -58,10 +70,25 @@ impl Switchboard {
     }
 
     pub fn open_with_store(paths: Paths, store: Arc<dyn SecretStore>) -> Result<Self> {
-        let catalog = Catalog::load(&paths.user_catalog_dir())?;
+        let mut catalog = Catalog::load(&paths.user_catalog_dir())?;
+        let config = Config::load(&paths.config_file());
+        let mut config_problems = Vec::new();
+        if let Ok(config) = &config {
+            config_problems = catalog.add_custom_servers(config);
+        }
+        for p in config_problems {
+            tracing::warn!("{p}");
+        }
         let vault = Vault::new(store, Namespace::detect(&paths), &paths);
         let prober = Prober::from_env().map_err(|e| ConnectError::Setup(e.to_string()))?;
-        Ok(Self::new(paths, catalog, vault, prober))
+        let mut sb = Self::new(paths, catalog, vault, prober);
+        sb.config = Arc::new(config.map_err(|e| e.to_string()));
+        Ok(sb)
+    }
+
+    /// The configuration, or why it could not be read.
+    pub fn config(&self) -> std::result::Result<&Config, &str> {
+        self.config.as_ref().as_ref().map_err(String::as_str)
     }
 
     pub fn paths(&self) -> &Paths {
@@ -143,6 +170,7 @@ impl Switchboard {
         };
         progress(connection::Stage::Storing { vendor });
         self.vault.save(vendor, creds, record).await?;
+        self.notify_daemon(Some(slug)).await;
         Ok(report)
     }
 
@@ -163,10 +191,216 @@ impl Switchboard {
     /// Removes every keychain item of the vendor and its index entry.
     pub async fn disconnect(&self, slug: &str) -> Result<Removed> {
         let vendor = self.catalog.get(slug)?;
-        Ok(self.vault.remove(vendor).await?)
+        let removed = self.vault.remove(vendor).await?;
+        self.notify_daemon(Some(slug)).await;
+        Ok(removed)
     }
 
     pub async fn doctor(&self) -> doctor::DoctorReport {
         doctor::run(&self.catalog, &self.vault).await
+    }
+
+    /// Tells a running daemon that `slug`'s connection or launch changed. Nothing
+    /// happens when no daemon runs; it reads everything afresh when it starts.
+    pub async fn notify_daemon(&self, slug: Option<&str>) {
+        if let Ok(mut control) = Control::connect(&self.paths.runtime).await {
+            let op = ControlOp::Reload {
+                slug: slug.map(str::to_owned),
+            };
+            if let Err(e) = control.request(op).await {
+                tracing::warn!(error = %e, "the daemon did not take the change");
+            }
+        }
+    }
+
+    /// Status of every vendor: from the daemon when it runs, else from disk (each
+    /// connected vendor `idle`, with its cached tool count).
+    pub async fn status(&self) -> Result<Value> {
+        let index = self.vault.index()?;
+        let endpoint = ipc::client::endpoint(&self.paths.runtime)
+            .display()
+            .to_string();
+        let (daemon, mut running): (Value, Vec<Value>) =
+            match Control::connect(&self.paths.runtime).await {
+                Ok(mut control) => {
+                    let report = control.request(ControlOp::Status).await?;
+                    let vendors = report
+                        .get("vendors")
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default();
+                    (
+                        report.get("daemon").cloned().unwrap_or(Value::Null),
+                        vendors,
+                    )
+                }
+                Err(IpcError::NotRunning) => (
+                    json!({ "running": false, "endpoint": endpoint }),
+                    Vec::new(),
+                ),
+                Err(e) => return Err(e.into()),
+            };
+        let config = self.config().cloned().unwrap_or_default();
+        let finder = supervisor::launch::ProgramFinder::from_env();
+        let mut vendors = Vec::new();
+        for vendor in self.catalog.vendors() {
+            if let Some(pos) = running
+                .iter()
+                .position(|v| v.get("slug").and_then(Value::as_str) == Some(&vendor.slug))
+            {
+                vendors.push(running.remove(pos));
+                continue;
+            }
+            let connected = index.vendors.contains_key(&vendor.slug);
+            let launch = supervisor::launch::resolve(vendor, &config, &finder);
+            let tools = launch
+                .as_ref()
+                .ok()
+                .and_then(|l| supervisor::cache::load(&self.paths.cache, &vendor.slug, &l.key))
+                .map_or(0, |o| o.tools.len());
+            vendors.push(json!({
+                "slug": vendor.slug,
+                "name": vendor.name,
+                "state": if connected { "idle" } else { "not_connected" },
+                "source": launch.as_ref().ok().map(|l| l.source.as_str()),
+                "pid": null,
+                "uptime_s": null,
+                "restarts": 0,
+                "tools": tools,
+                "last_error": if connected { launch.as_ref().err().map(ToString::to_string) } else { None },
+                "stderr_tail": [],
+            }));
+        }
+        Ok(json!({ "daemon": daemon, "vendors": vendors }))
+    }
+
+    /// Restarts a vendor's server in the running daemon (clears `failed`).
+    pub async fn restart(&self, slug: &str) -> Result<()> {
+        self.catalog.get(slug)?;
+        let mut control = Control::connect(&self.paths.runtime).await?;
+        control
+            .request(ControlOp::Restart {
+                slug: slug.to_owned(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Stops the running daemon; `false` when none was running.
+    pub async fn stop_daemon(&self) -> Result<bool> {
+        match Control::connect(&self.paths.runtime).await {
+            Ok(mut control) => {
+                control.request(ControlOp::Stop).await?;
+                Ok(true)
+            }
+            Err(IpcError::NotRunning) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Sets or resets a vendor's launch override, then tells the daemon.
+    pub async fn set_launch(&self, slug: &str, change: servers::LaunchChange) -> Result<()> {
+        let vendor = self.catalog.get(slug)?;
+        if let servers::LaunchChange::Set(launch) = &change {
+            // Check it resolves now, so a typo is caught here and not at the first call.
+            let mut config = self.config().cloned().unwrap_or_default();
+            config.vendors.entry(slug.to_owned()).or_default().launch = Some(launch.clone());
+            supervisor::launch::resolve(
+                vendor,
+                &config,
+                &supervisor::launch::ProgramFinder::from_env(),
+            )?;
+        }
+        servers::set_launch(&self.paths, slug, &change)?;
+        self.notify_daemon(Some(slug)).await;
+        Ok(())
+    }
+
+    /// Adds (or replaces) a custom server: its secrets to the keychain, its command to
+    /// `config.toml`.
+    pub async fn add_server(
+        &self,
+        name: &str,
+        server: CustomServer,
+        secrets: std::collections::BTreeMap<String, secret::Secret<String>>,
+    ) -> Result<servers::ServerReport> {
+        if self.catalog.get(name).is_ok()
+            && self.catalog.source(name) != Some(&catalog::Source::Custom)
+        {
+            return Err(ConfigError::Invalid(format!(
+                "`{name}` is a catalog vendor; pick another name for a custom server"
+            ))
+            .into());
+        }
+        if !catalog::validate::is_slug(name) {
+            return Err(ConfigError::Invalid(format!(
+                "`{name}` must be lower-case words joined by `-`"
+            ))
+            .into());
+        }
+        let missing: Vec<&String> = server
+            .secret_env
+            .iter()
+            .filter(|k| !secrets.contains_key(*k))
+            .collect();
+        if !missing.is_empty() {
+            return Err(ConfigError::Invalid(format!(
+                "no value given for {}",
+                missing
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+            .into());
+        }
+        // Build the entry as the catalog will see it, and store its secrets first.
+        let mut config = Config::default();
+        config.servers.insert(name.to_owned(), server.clone());
+        let mut scratch = Catalog::builtin()?;
+        scratch.add_custom_servers(&config);
+        let vendor = scratch.get(name)?.clone();
+        supervisor::launch::resolve(
+            &vendor,
+            &config,
+            &supervisor::launch::ProgramFinder::from_env(),
+        )?;
+        let creds = vault::Credentials {
+            plain: Default::default(),
+            secrets: secrets
+                .into_iter()
+                .map(|(k, v)| (k.to_ascii_lowercase(), v))
+                .collect(),
+        };
+        self.vault.save(&vendor, creds, None).await?;
+        if let Err(e) = servers::add_server(&self.paths, name, &server) {
+            let _ = self.vault.remove(&vendor).await;
+            return Err(e.into());
+        }
+        self.notify_daemon(Some(name)).await;
+        Ok(servers::ServerReport {
+            name: name.to_owned(),
+            command: server.command,
+            args: server.args,
+            env: server.env,
+            secret_env: server.secret_env,
+            keychain_service: self.vault.namespace().service(name),
+        })
+    }
+
+    /// Removes a custom server, its keychain items and its cache.
+    pub async fn remove_server(&self, name: &str) -> Result<bool> {
+        let vendor = self.catalog.get(name)?.clone();
+        if self.catalog.source(name) != Some(&catalog::Source::Custom) {
+            return Err(ConfigError::Invalid(format!(
+                "`{name}` is not a custom server; use `switchboard disconnect {name}`"
+            ))
+            .into());
+        }
+        self.vault.remove(&vendor).await?;
+        let existed = servers::remove_server(&self.paths, name)?;
+        supervisor::cache::remove(&self.paths.cache, name);
+        self.notify_daemon(Some(name)).await;
+        Ok(existed)
     }
 }

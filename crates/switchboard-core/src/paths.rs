@@ -71,6 +71,11 @@ impl Paths {
         self.config.join("connections.json")
     }
 
+    /// Supervisor settings, launch overrides and custom servers.
+    pub fn config_file(&self) -> PathBuf {
+        self.config.join("config.toml")
+    }
+
     /// User catalog additions and overrides: `<slug>.toml`.
     pub fn user_catalog_dir(&self) -> PathBuf {
         self.config.join("vendors")

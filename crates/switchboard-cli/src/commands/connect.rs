@@ -61,7 +61,7 @@ pub async fn connect(sb: &Switchboard, args: ConnectArgs, json: bool) -> CmdResu
 
 /// `--stdin`: one JSON object of field values. Strings, numbers and booleans are taken
 /// as text. The values are not echoed in any error.
-fn read_stdin_json() -> Result<BTreeMap<String, Secret<String>>, Failure> {
+pub fn read_stdin_json() -> Result<BTreeMap<String, Secret<String>>, Failure> {
     let mut text = String::new();
     std::io::stdin()
         .read_to_string(&mut text)

@@ -2,7 +2,9 @@
 //! `output`; errors come back here and become an exit status by error code.
 
 mod connect;
+mod daemon;
 mod doctor;
+mod servers;
 mod vendors;
 
 use std::sync::Arc;
@@ -11,7 +13,7 @@ use switchboard_core::Switchboard;
 use switchboard_core::paths::Paths;
 use switchboard_core::vault::KeyringStore;
 
-use crate::cli::{Cli, Command, VendorsCommand};
+use crate::cli::{Cli, Command, DaemonAction, ServersCommand, VendorsCommand};
 use crate::{exit, output};
 
 /// What a command failed with, ready to print.
@@ -66,6 +68,11 @@ async fn dispatch(cli: Cli) -> CmdResult {
         exit: exit::FAILURE,
     })?;
     let sb = Switchboard::open_with_store(paths, Arc::new(KeyringStore::new()))?;
+    if let Err(why) = sb.config() {
+        output::note(&format!(
+            "warning: {why}; custom servers and launch overrides are ignored until it is fixed"
+        ));
+    }
     for problem in sb.catalog().problems() {
         output::note(&format!(
             "warning: skipped {}: {}",
@@ -81,5 +88,17 @@ async fn dispatch(cli: Cli) -> CmdResult {
         Command::Test(a) => connect::test(&sb, &a.slug, json).await,
         Command::Disconnect(a) => connect::disconnect(&sb, &a.slug, json).await,
         Command::Doctor => doctor::doctor(&sb, json).await,
+        Command::Vendors(VendorsCommand::Launch(a)) => servers::launch(&sb, a, json).await,
+        Command::Daemon(a) => match a.action {
+            Some(DaemonAction::Stop) => daemon::stop(&sb, json).await,
+            None if a.foreground => daemon::foreground(&sb).await,
+            None => daemon::background(&sb, json).await,
+        },
+        Command::Bridge(a) => daemon::bridge(&sb, a).await,
+        Command::Status => daemon::status(&sb, json).await,
+        Command::Logs(a) => daemon::logs(&sb, a).await,
+        Command::Restart(a) => daemon::restart(&sb, &a.slug, json).await,
+        Command::Servers(ServersCommand::Add(a)) => servers::add(&sb, a, json).await,
+        Command::Servers(ServersCommand::Remove(a)) => servers::remove(&sb, &a.name, json).await,
     }
 }

@@ -189,11 +189,15 @@ impl Catalog {
         let mut problems = Vec::new();
         for (name, server) in &config.servers {
             if !validate::is_slug(name) {
-                problems.push(format!("custom server name `{name}` must be lower-case words joined by `-`"));
+                problems.push(format!(
+                    "custom server name `{name}` must be lower-case words joined by `-`"
+                ));
                 continue;
             }
             if matches!(self.vendors.get(name), Some((_, src)) if *src != Source::Custom) {
-                problems.push(format!("custom server `{name}` has the name of a catalog vendor"));
+                problems.push(format!(
+                    "custom server `{name}` has the name of a catalog vendor"
+                ));
                 continue;
             }
             let fields = server
@@ -223,7 +227,10 @@ impl Catalog {
                 fields,
                 launch: Launch {
                     runtime: None,
-                    local: LocalLaunch::Command { command: server.command.clone(), args: server.args.clone() },
+                    local: LocalLaunch::Command {
+                        command: server.command.clone(),
+                        args: server.args.clone(),
+                    },
                     env: server.env.clone(),
                     docker_image: String::new(),
                     note: None,

@@ -22,9 +22,16 @@ pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
     super::unix::runtime_search_dirs(base)
 }
 
-#[cfg_attr(not(test), allow(dead_code, reason = "used by tests; bundle import will use it"))]
+#[cfg_attr(
+    not(test),
+    allow(dead_code, reason = "used by tests; bundle import will use it")
+)]
 pub fn make_executable(path: &std::path::Path) -> std::io::Result<()> {
     super::unix::make_executable(path)
 }
 
+pub use super::unix::{
+    IpcStream, detach, ipc_cleanup, ipc_connect, ipc_endpoint, ipc_listen, private_dir,
+    shutdown_signal,
+};
 pub use super::unix::{terminate, wrap_child};

@@ -1,5 +1,6 @@
-//! The few OS-specific facts no crate gives us. One file per OS, same free functions.
-//! This folder and `vault/keyring.rs` are the only places with `cfg(target_os)`.
+//! The few OS-specific facts no crate gives us. One file per OS, same free functions
+//! (`unix.rs` is shared by the Unix-like ones). This folder and `vault/keyring.rs` are
+//! the only places with `cfg(target_os)`.
 
 #[cfg_attr(target_os = "linux", path = "linux.rs")]
 #[cfg_attr(target_os = "macos", path = "macos.rs")]

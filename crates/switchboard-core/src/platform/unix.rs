@@ -9,12 +9,18 @@ use directories::BaseDirs;
 pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
     let home = base.home_dir();
     let mut dirs = Vec::new();
-    let nvm = std::env::var_os("NVM_DIR").map(PathBuf::from).unwrap_or_else(|| home.join(".nvm"));
+    let nvm = std::env::var_os("NVM_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".nvm"));
     if let Ok(entries) = std::fs::read_dir(nvm.join("versions").join("node")) {
         let mut versions: Vec<(Vec<u64>, PathBuf)> = entries
             .flatten()
             .map(|e| {
-                let name = e.file_name().to_string_lossy().trim_start_matches('v').to_owned();
+                let name = e
+                    .file_name()
+                    .to_string_lossy()
+                    .trim_start_matches('v')
+                    .to_owned();
                 let key = name.split('.').map(|p| p.parse().unwrap_or(0)).collect();
                 (key, e.path().join("bin"))
             })
@@ -31,7 +37,10 @@ pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
     dirs
 }
 
-#[cfg_attr(not(test), allow(dead_code, reason = "used by tests; bundle import will use it"))]
+#[cfg_attr(
+    not(test),
+    allow(dead_code, reason = "used by tests; bundle import will use it")
+)]
 pub fn make_executable(path: &Path) -> std::io::Result<()> {
     let mut perms = std::fs::metadata(path)?.permissions();
     perms.set_mode(perms.mode() | 0o755);
@@ -48,4 +57,84 @@ pub fn terminate(child: &mut dyn process_wrap::tokio::ChildWrapper) {
     // SIGTERM is 15 on every Unix Switchboard supports.
     const SIGTERM: i32 = 15;
     let _ = child.signal(SIGTERM);
+}
+
+/// A stream to or from the daemon.
+pub type IpcStream = tokio::net::UnixStream;
+
+/// The daemon's listening socket: `<runtime>/daemon.sock`, mode 0600, in a 0700
+/// directory, accepting only peers with our own uid.
+pub struct IpcListener {
+    listener: tokio::net::UnixListener,
+    uid: u32,
+}
+
+pub fn ipc_endpoint(runtime: &Path) -> PathBuf {
+    runtime.join("daemon.sock")
+}
+
+/// Creates a directory only the user can enter.
+pub fn private_dir(dir: &Path) -> std::io::Result<()> {
+    fs_err::create_dir_all(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+}
+
+pub fn ipc_listen(runtime: &Path) -> std::io::Result<IpcListener> {
+    use std::os::unix::fs::MetadataExt;
+    private_dir(runtime)?;
+    let path = ipc_endpoint(runtime);
+    // A socket left by a daemon that died; we hold the lock, so it is not in use.
+    let _ = std::fs::remove_file(&path);
+    let listener = tokio::net::UnixListener::bind(&path)?;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
+    let uid = std::fs::metadata(&path)?.uid();
+    Ok(IpcListener { listener, uid })
+}
+
+impl IpcListener {
+    /// The next connection from this user; others are refused and logged.
+    pub async fn accept(&mut self) -> std::io::Result<IpcStream> {
+        loop {
+            let (stream, _) = self.listener.accept().await?;
+            match stream.peer_cred() {
+                Ok(cred) if cred.uid() == self.uid => return Ok(stream),
+                Ok(cred) => tracing::warn!(
+                    peer_uid = cred.uid(),
+                    "refused a connection from another user"
+                ),
+                Err(e) => tracing::warn!(error = %e, "refused a connection whose peer is unknown"),
+            }
+        }
+    }
+}
+
+pub async fn ipc_connect(runtime: &Path) -> std::io::Result<IpcStream> {
+    tokio::net::UnixStream::connect(ipc_endpoint(runtime)).await
+}
+
+pub fn ipc_cleanup(runtime: &Path) {
+    let _ = std::fs::remove_file(ipc_endpoint(runtime));
+}
+
+/// Lets a spawned daemon outlive the bridge that started it: its own process group,
+/// so a signal to the client's group does not reach it.
+pub fn detach(cmd: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    cmd.process_group(0);
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
 }

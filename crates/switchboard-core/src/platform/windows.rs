@@ -32,7 +32,10 @@ pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
 }
 
 /// Windows has no executable bit.
-#[cfg_attr(not(test), allow(dead_code, reason = "used by tests; bundle import will use it"))]
+#[cfg_attr(
+    not(test),
+    allow(dead_code, reason = "used by tests; bundle import will use it")
+)]
 pub fn make_executable(_path: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
@@ -45,4 +48,126 @@ pub fn wrap_child(cmd: &mut process_wrap::tokio::CommandWrap) {
 /// Windows has no SIGTERM for console programs; stdin was already closed.
 pub fn terminate(child: &mut dyn process_wrap::tokio::ChildWrapper) {
     let _ = child.start_kill();
+}
+
+/// A stream to or from the daemon: one end of a named pipe.
+pub enum IpcStream {
+    Server(tokio::net::windows::named_pipe::NamedPipeServer),
+    Client(tokio::net::windows::named_pipe::NamedPipeClient),
+}
+
+impl tokio::io::AsyncRead for IpcStream {
+    fn poll_read(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Self::Server(s) => std::pin::Pin::new(s).poll_read(cx, buf),
+            Self::Client(c) => std::pin::Pin::new(c).poll_read(cx, buf),
+        }
+    }
+}
+
+impl tokio::io::AsyncWrite for IpcStream {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        match self.get_mut() {
+            Self::Server(s) => std::pin::Pin::new(s).poll_write(cx, buf),
+            Self::Client(c) => std::pin::Pin::new(c).poll_write(cx, buf),
+        }
+    }
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Self::Server(s) => std::pin::Pin::new(s).poll_flush(cx),
+            Self::Client(c) => std::pin::Pin::new(c).poll_flush(cx),
+        }
+    }
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        match self.get_mut() {
+            Self::Server(s) => std::pin::Pin::new(s).poll_shutdown(cx),
+            Self::Client(c) => std::pin::Pin::new(c).poll_shutdown(cx),
+        }
+    }
+}
+
+/// The pipe name: per user (the runtime dir is under the user's profile) and per
+/// `SWITCHBOARD_HOME`.
+pub fn ipc_endpoint(runtime: &std::path::Path) -> PathBuf {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(runtime.to_string_lossy().as_bytes());
+    PathBuf::from(format!(
+        r"\\.\pipe\switchboard-{}",
+        &hex::encode(digest)[..16]
+    ))
+}
+
+pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
+    fs_err::create_dir_all(dir)
+}
+
+/// Named pipes are created with the default security descriptor (the creating user,
+/// administrators and SYSTEM get full access) and refuse remote clients.
+pub struct IpcListener {
+    name: PathBuf,
+    next: tokio::net::windows::named_pipe::NamedPipeServer,
+}
+
+pub fn ipc_listen(runtime: &std::path::Path) -> std::io::Result<IpcListener> {
+    private_dir(runtime)?;
+    let name = ipc_endpoint(runtime);
+    let next = tokio::net::windows::named_pipe::ServerOptions::new()
+        .first_pipe_instance(true)
+        .reject_remote_clients(true)
+        .create(&name)?;
+    Ok(IpcListener { name, next })
+}
+
+impl IpcListener {
+    pub async fn accept(&mut self) -> std::io::Result<IpcStream> {
+        self.next.connect().await?;
+        let fresh = tokio::net::windows::named_pipe::ServerOptions::new()
+            .reject_remote_clients(true)
+            .create(&self.name)?;
+        Ok(IpcStream::Server(std::mem::replace(&mut self.next, fresh)))
+    }
+}
+
+pub async fn ipc_connect(runtime: &std::path::Path) -> std::io::Result<IpcStream> {
+    let name = ipc_endpoint(runtime);
+    for _ in 0..50 {
+        match tokio::net::windows::named_pipe::ClientOptions::new().open(&name) {
+            Ok(c) => return Ok(IpcStream::Client(c)),
+            // All instances busy: another client is connecting; try again shortly.
+            Err(e) if e.raw_os_error() == Some(231) => {
+                tokio::time::sleep(std::time::Duration::from_millis(20)).await
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("the daemon's pipe stayed busy"))
+}
+
+pub fn ipc_cleanup(_runtime: &std::path::Path) {}
+
+/// A daemon that outlives the bridge, with no console window.
+pub fn detach(cmd: &mut std::process::Command) {
+    use std::os::windows::process::CommandExt;
+    const DETACHED_PROCESS: u32 = 0x0000_0008;
+    const CREATE_NEW_PROCESS_GROUP: u32 = 0x0000_0200;
+    const CREATE_NO_WINDOW: u32 = 0x0800_0000;
+    cmd.creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP | CREATE_NO_WINDOW);
+}
+
+pub async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
 }

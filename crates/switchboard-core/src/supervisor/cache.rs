@@ -75,7 +75,12 @@ mod tests {
     #[test]
     fn a_cache_is_only_valid_for_its_launch_key() {
         let dir = tempfile::tempdir().unwrap();
-        let offer = Offer { version: CACHE_VERSION, key: "k1".into(), tools: vec![serde_json::json!({"name": "a"})], ..Offer::default() };
+        let offer = Offer {
+            version: CACHE_VERSION,
+            key: "k1".into(),
+            tools: vec![serde_json::json!({"name": "a"})],
+            ..Offer::default()
+        };
         save(dir.path(), "v", &offer).unwrap();
         assert_eq!(load(dir.path(), "v", "k1"), Some(offer));
         assert_eq!(load(dir.path(), "v", "k2"), None);

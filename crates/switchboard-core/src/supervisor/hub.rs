@@ -15,14 +15,14 @@ use std::sync::{Arc, Mutex, RwLock};
 use futures::StreamExt;
 use serde::Serialize;
 use serde_json::{Value, json};
-use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, BufWriter};
+use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::sync::{broadcast, mpsc, oneshot};
-use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
+use tokio_util::codec::LinesCodecError;
 
 use super::cache::Offer;
 use super::naming::NameTable;
 use super::vendor::{self, Cmd, Deps, Handle, Notice, Reply, SessionId, State, Status};
-use crate::catalog::{Catalog, Vendor};
+use crate::catalog::Vendor;
 use crate::jsonrpc::{Kind, Message, code};
 
 pub const SEARCH_TOOL: &str = "switchboard__search_tools";
@@ -49,8 +49,15 @@ impl Scope {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum ControlEvent {
-    VendorState { slug: String, state: State, last_error: Option<String> },
-    ToolsChanged { slug: String, tools: usize },
+    VendorState {
+        slug: String,
+        state: State,
+        last_error: Option<String>,
+    },
+    ToolsChanged {
+        slug: String,
+        tools: usize,
+    },
 }
 
 #[derive(Default)]
@@ -70,7 +77,6 @@ struct SessionEntry {
 
 pub struct Hub {
     deps: Arc<Deps>,
-    catalog: Catalog,
     vendors: RwLock<BTreeMap<String, Handle>>,
     offers: RwLock<BTreeMap<String, Offer>>,
     index: RwLock<Index>,
@@ -82,12 +88,11 @@ pub struct Hub {
 
 impl Hub {
     /// Starts an actor for each connected vendor and the notice loop.
-    pub fn start(deps: Arc<Deps>, catalog: Catalog, connected: Vec<Vendor>) -> Arc<Self> {
+    pub fn start(deps: Arc<Deps>, connected: Vec<Vendor>) -> Arc<Self> {
         let (notices, mut notice_rx) = mpsc::unbounded_channel();
         let (events, _) = broadcast::channel(256);
         let hub = Arc::new(Self {
             deps,
-            catalog,
             vendors: RwLock::default(),
             offers: RwLock::default(),
             index: RwLock::default(),
@@ -110,10 +115,6 @@ impl Hub {
         hub
     }
 
-    pub fn catalog(&self) -> &Catalog {
-        &self.catalog
-    }
-
     pub fn deps(&self) -> &Arc<Deps> {
         &self.deps
     }
@@ -123,9 +124,15 @@ impl Hub {
         let slug = vendor.slug.clone();
         let (handle, offer) = vendor::spawn(vendor, self.deps.clone(), self.notices.clone());
         if let Some(offer) = offer {
-            self.offers.write().expect("offers lock").insert(slug.clone(), offer);
+            self.offers
+                .write()
+                .expect("offers lock")
+                .insert(slug.clone(), offer);
         }
-        self.vendors.write().expect("vendors lock").insert(slug, handle);
+        self.vendors
+            .write()
+            .expect("vendors lock")
+            .insert(slug, handle);
     }
 
     /// Stops supervising a vendor (disconnected) and forgets its tools.
@@ -143,15 +150,29 @@ impl Hub {
     }
 
     pub fn send(&self, slug: &str, cmd: Cmd) -> bool {
-        self.vendors.read().expect("vendors lock").get(slug).is_some_and(|h| h.cmd.send(cmd).is_ok())
+        self.vendors
+            .read()
+            .expect("vendors lock")
+            .get(slug)
+            .is_some_and(|h| h.cmd.send(cmd).is_ok())
     }
 
     pub fn slugs(&self) -> Vec<String> {
-        self.vendors.read().expect("vendors lock").keys().cloned().collect()
+        self.vendors
+            .read()
+            .expect("vendors lock")
+            .keys()
+            .cloned()
+            .collect()
     }
 
     pub fn status(&self) -> Vec<Status> {
-        self.vendors.read().expect("vendors lock").values().map(Handle::snapshot).collect()
+        self.vendors
+            .read()
+            .expect("vendors lock")
+            .values()
+            .map(Handle::snapshot)
+            .collect()
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<ControlEvent> {
@@ -160,8 +181,13 @@ impl Hub {
 
     /// Stops every vendor server gracefully.
     pub async fn shutdown(&self) {
-        let handles: Vec<(String, mpsc::UnboundedSender<Cmd>)> =
-            self.vendors.read().expect("vendors lock").iter().map(|(s, h)| (s.clone(), h.cmd.clone())).collect();
+        let handles: Vec<(String, mpsc::UnboundedSender<Cmd>)> = self
+            .vendors
+            .read()
+            .expect("vendors lock")
+            .iter()
+            .map(|(s, h)| (s.clone(), h.cmd.clone()))
+            .collect();
         let mut waits = Vec::new();
         for (_, cmd) in handles {
             let (tx, rx) = oneshot::channel();
@@ -178,7 +204,10 @@ impl Hub {
         match notice {
             Notice::OfferChanged { slug, offer } => {
                 let tools = offer.tools.len();
-                self.offers.write().expect("offers lock").insert(slug.clone(), offer);
+                self.offers
+                    .write()
+                    .expect("offers lock")
+                    .insert(slug.clone(), offer);
                 self.rebuild_index();
                 self.announce_list_changed(&slug);
                 let _ = self.events.send(ControlEvent::ToolsChanged { slug, tools });
@@ -186,7 +215,10 @@ impl Hub {
             Notice::Broadcast { slug, mut msg } => {
                 if msg.method.as_deref() == Some("notifications/message") {
                     let mut params = msg.params_value();
-                    let logger = params.get("logger").and_then(Value::as_str).map(|l| format!("{slug}/{l}"));
+                    let logger = params
+                        .get("logger")
+                        .and_then(Value::as_str)
+                        .map(|l| format!("{slug}/{l}"));
                     params["logger"] = Value::String(logger.unwrap_or(slug.clone()));
                     msg.set_params(&params);
                 }
@@ -194,8 +226,16 @@ impl Hub {
                     let _ = reply.send(msg.clone());
                 });
             }
-            Notice::State { slug, state, last_error } => {
-                let _ = self.events.send(ControlEvent::VendorState { slug, state, last_error });
+            Notice::State {
+                slug,
+                state,
+                last_error,
+            } => {
+                let _ = self.events.send(ControlEvent::VendorState {
+                    slug,
+                    state,
+                    last_error,
+                });
             }
         }
     }
@@ -211,7 +251,10 @@ impl Hub {
     fn announce_list_changed(&self, slug: &str) {
         self.each_session(slug, |reply| {
             for kind in ["tools", "prompts", "resources"] {
-                let _ = reply.send(Message::notification(&format!("notifications/{kind}/list_changed"), None));
+                let _ = reply.send(Message::notification(
+                    &format!("notifications/{kind}/list_changed"),
+                    None,
+                ));
             }
         });
     }
@@ -232,7 +275,10 @@ impl Hub {
             }
             for r in &offer.resources {
                 if let Some(uri) = r.get("uri").and_then(Value::as_str) {
-                    index.resources.entry(uri.to_owned()).or_insert_with(|| slug.clone());
+                    index
+                        .resources
+                        .entry(uri.to_owned())
+                        .or_insert_with(|| slug.clone());
                 }
             }
             for t in &offer.resource_templates {
@@ -256,7 +302,9 @@ impl Hub {
             let mut scratch = index.tools.clone();
             for (slug, offer) in offers.iter().filter(|(s, _)| scope.sees(s)) {
                 for tool in &offer.tools {
-                    let Some(name) = tool.get("name").and_then(Value::as_str) else { continue };
+                    let Some(name) = tool.get("name").and_then(Value::as_str) else {
+                        continue;
+                    };
                     let mut renamed = tool.clone();
                     renamed["name"] = Value::String(scratch.insert(slug, name));
                     out.push(renamed);
@@ -276,7 +324,9 @@ impl Hub {
         let mut out = Vec::new();
         for (slug, offer) in offers.iter().filter(|(s, _)| scope.sees(s)) {
             for p in &offer.prompts {
-                let Some(name) = p.get("name").and_then(Value::as_str) else { continue };
+                let Some(name) = p.get("name").and_then(Value::as_str) else {
+                    continue;
+                };
                 let mut renamed = p.clone();
                 renamed["name"] = Value::String(scratch.insert(slug, name));
                 out.push(renamed);
@@ -287,16 +337,22 @@ impl Hub {
 
     fn listed(&self, scope: &Scope, pick: impl Fn(&Offer) -> &Vec<Value>) -> Vec<Value> {
         let offers = self.offers.read().expect("offers lock");
-        offers.iter().filter(|(s, _)| scope.sees(s)).flat_map(|(_, o)| pick(o).iter().cloned()).collect()
+        offers
+            .iter()
+            .filter(|(s, _)| scope.sees(s))
+            .flat_map(|(_, o)| pick(o).iter().cloned())
+            .collect()
     }
 
     fn resource_owner(&self, uri: &str) -> Option<String> {
         let index = self.index.read().expect("index lock");
-        index
-            .resources
-            .get(uri)
-            .cloned()
-            .or_else(|| index.templates.iter().find(|(p, _)| !p.is_empty() && uri.starts_with(p.as_str())).map(|(_, s)| s.clone()))
+        index.resources.get(uri).cloned().or_else(|| {
+            index
+                .templates
+                .iter()
+                .find(|(p, _)| !p.is_empty() && uri.starts_with(p.as_str()))
+                .map(|(_, s)| s.clone())
+        })
     }
 
     /// Tools matching `query`, best first, with their schemas.
@@ -307,16 +363,30 @@ impl Hub {
             .filter(|w| !w.is_empty())
             .map(str::to_owned)
             .collect();
-        let all = self.tools_for(&Scope { vendors: scope.vendors.clone(), compact: false });
+        let all = self.tools_for(&Scope {
+            vendors: scope.vendors.clone(),
+            compact: false,
+        });
         let mut scored: Vec<(u32, Value)> = all
             .into_iter()
             .filter(|t| t.get("name").and_then(Value::as_str) != Some(SEARCH_TOOL))
             .filter_map(|t| {
-                let name = t.get("name").and_then(Value::as_str).unwrap_or_default().to_lowercase();
-                let desc = t.get("description").and_then(Value::as_str).unwrap_or_default().to_lowercase();
+                let name = t
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_lowercase();
+                let desc = t
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_lowercase();
                 let score: u32 = words
                     .iter()
-                    .map(|w| u32::from(name.contains(w.as_str())) * 3 + u32::from(desc.contains(w.as_str())))
+                    .map(|w| {
+                        u32::from(name.contains(w.as_str())) * 3
+                            + u32::from(desc.contains(w.as_str()))
+                    })
                     .sum();
                 (words.is_empty() || score > 0).then_some((score, t))
             })
@@ -329,16 +399,22 @@ impl Hub {
             .collect()
     }
 
-    /// Serves one MCP session until its input ends.
-    pub async fn serve<R, W>(self: &Arc<Self>, scope: Scope, reader: R, writer: W)
+    /// Serves one MCP session until its input (lines of JSON-RPC) ends.
+    pub async fn serve<L, W>(self: &Arc<Self>, scope: Scope, mut lines: L, writer: W)
     where
-        R: AsyncRead + Unpin + Send + 'static,
+        L: futures::Stream<Item = Result<String, LinesCodecError>> + Unpin + Send,
         W: AsyncWrite + Unpin + Send + 'static,
     {
         let session = self.next_session.fetch_add(1, Ordering::Relaxed);
         let (reply, mut out_rx) = mpsc::unbounded_channel::<Message>();
         let inflight: Arc<Mutex<HashMap<String, String>>> = Arc::default();
-        self.sessions.lock().expect("sessions lock").insert(session, SessionEntry { reply: reply.clone(), scope: scope.clone() });
+        self.sessions.lock().expect("sessions lock").insert(
+            session,
+            SessionEntry {
+                reply: reply.clone(),
+                scope: scope.clone(),
+            },
+        );
 
         let writer_inflight = inflight.clone();
         let writer = tokio::spawn(async move {
@@ -349,7 +425,10 @@ impl Hub {
                     if msg.kind() == Kind::Response
                         && let Some(id) = &msg.id
                     {
-                        writer_inflight.lock().expect("inflight lock").remove(&id.to_string());
+                        writer_inflight
+                            .lock()
+                            .expect("inflight lock")
+                            .remove(&id.to_string());
                     }
                     let mut line = msg.to_line();
                     line.push('\n');
@@ -365,25 +444,37 @@ impl Hub {
         });
 
         let max = self.deps.settings.max_message_bytes;
-        let mut lines = FramedRead::new(reader, LinesCodec::new_with_max_length(max));
         while let Some(line) = lines.next().await {
             match line {
                 Ok(line) if line.trim().is_empty() => {}
                 Ok(line) => match Message::parse(&line) {
                     Ok(msg) => self.dispatch(session, &scope, &reply, &inflight, msg).await,
                     Err(e) => {
-                        let _ = reply.send(Message::error_response(Value::Null, code::PARSE_ERROR, &e, None));
+                        let _ = reply.send(Message::error_response(
+                            Value::Null,
+                            code::PARSE_ERROR,
+                            &e,
+                            None,
+                        ));
                     }
                 },
                 Err(LinesCodecError::MaxLineLengthExceeded) => {
                     let text = format!("a message longer than {max} bytes was refused");
-                    let _ = reply.send(Message::error_response(Value::Null, code::INVALID_REQUEST, &text, None));
+                    let _ = reply.send(Message::error_response(
+                        Value::Null,
+                        code::INVALID_REQUEST,
+                        &text,
+                        None,
+                    ));
                 }
                 Err(LinesCodecError::Io(_)) => break,
             }
         }
 
-        self.sessions.lock().expect("sessions lock").remove(&session);
+        self.sessions
+            .lock()
+            .expect("sessions lock")
+            .remove(&session);
         for slug in self.slugs() {
             self.send(&slug, Cmd::SessionGone { session });
         }
@@ -410,15 +501,33 @@ impl Hub {
         };
         match kind {
             Kind::Response => return, // we send the client no requests
-            Kind::Invalid => return error(code::INVALID_REQUEST, "not a valid JSON-RPC request, notification or response"),
+            Kind::Invalid => {
+                return error(
+                    code::INVALID_REQUEST,
+                    "not a valid JSON-RPC request, notification or response",
+                );
+            }
             Kind::Notification => {
                 if method == "notifications/cancelled" {
                     let params = msg.params_value();
                     if let Some(request_id) = params.get("requestId") {
-                        let owner = inflight.lock().expect("inflight lock").remove(&request_id.to_string());
+                        let owner = inflight
+                            .lock()
+                            .expect("inflight lock")
+                            .remove(&request_id.to_string());
                         if let Some(slug) = owner {
-                            let reason = params.get("reason").and_then(Value::as_str).map(str::to_owned);
-                            self.send(&slug, Cmd::Cancel { session, client_id: request_id.clone(), reason });
+                            let reason = params
+                                .get("reason")
+                                .and_then(Value::as_str)
+                                .map(str::to_owned);
+                            self.send(
+                                &slug,
+                                Cmd::Cancel {
+                                    session,
+                                    client_id: request_id.clone(),
+                                    reason,
+                                },
+                            );
                         }
                     }
                 }
@@ -429,8 +538,15 @@ impl Hub {
         let params = msg.params_value();
         match method.as_str() {
             "initialize" => {
-                let asked = params.get("protocolVersion").and_then(Value::as_str).unwrap_or_default();
-                let version = CLIENT_PROTOCOLS.iter().find(|v| **v == asked).copied().unwrap_or(CLIENT_PROTOCOLS[1]);
+                let asked = params
+                    .get("protocolVersion")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                let version = CLIENT_PROTOCOLS
+                    .iter()
+                    .find(|v| **v == asked)
+                    .copied()
+                    .unwrap_or(CLIENT_PROTOCOLS[1]);
                 respond(json!({
                     "protocolVersion": version,
                     "capabilities": {
@@ -446,23 +562,44 @@ impl Hub {
             "ping" => respond(json!({})),
             "tools/list" => respond(json!({ "tools": self.tools_for(scope) })),
             "prompts/list" => respond(json!({ "prompts": self.prompts_for(scope) })),
-            "resources/list" => respond(json!({ "resources": self.listed(scope, |o| &o.resources) })),
+            "resources/list" => {
+                respond(json!({ "resources": self.listed(scope, |o| &o.resources) }))
+            }
             "resources/templates/list" => {
-                respond(json!({ "resourceTemplates": self.listed(scope, |o| &o.resource_templates) }));
+                respond(
+                    json!({ "resourceTemplates": self.listed(scope, |o| &o.resource_templates) }),
+                );
             }
             "logging/setLevel" => {
                 for slug in self.slugs().into_iter().filter(|s| scope.sees(s)) {
-                    self.send(&slug, Cmd::Internal { method: method.clone(), params: params.clone() });
+                    self.send(
+                        &slug,
+                        Cmd::Internal {
+                            method: method.clone(),
+                            params: params.clone(),
+                        },
+                    );
                 }
                 respond(json!({}));
             }
             "tools/call" => {
-                let name = params.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let name = params
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
                 match name.as_str() {
                     SEARCH_TOOL => respond(self.search_result(scope, &params)),
                     CALL_TOOL => {
-                        let inner = params.pointer("/arguments/name").and_then(Value::as_str).unwrap_or_default().to_owned();
-                        let arguments = params.pointer("/arguments/arguments").cloned().unwrap_or(json!({}));
+                        let inner = params
+                            .pointer("/arguments/name")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default()
+                            .to_owned();
+                        let arguments = params
+                            .pointer("/arguments/arguments")
+                            .cloned()
+                            .unwrap_or(json!({}));
                         let mut inner_params = json!({ "name": inner, "arguments": arguments });
                         if let Some(meta) = params.get("_meta") {
                             inner_params["_meta"] = meta.clone();
@@ -473,8 +610,18 @@ impl Hub {
                 }
             }
             "prompts/get" => {
-                let name = params.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
-                let target = self.index.read().expect("index lock").prompts.resolve(&name).map(|(s, n)| (s.to_owned(), n.to_owned()));
+                let name = params
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                let target = self
+                    .index
+                    .read()
+                    .expect("index lock")
+                    .prompts
+                    .resolve(&name)
+                    .map(|(s, n)| (s.to_owned(), n.to_owned()));
                 match target.filter(|(s, _)| scope.sees(s)) {
                     Some((slug, original)) => {
                         let mut p = params;
@@ -485,21 +632,39 @@ impl Hub {
                 }
             }
             "resources/read" | "resources/subscribe" | "resources/unsubscribe" => {
-                let uri = params.get("uri").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let uri = params
+                    .get("uri")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
                 match self.resource_owner(&uri).filter(|s| scope.sees(s)) {
                     Some(slug) => self.route(session, reply, inflight, msg, &slug, None),
                     None => error(-32002, &format!("unknown resource `{uri}`")),
                 }
             }
             "completion/complete" => {
-                let kind = params.pointer("/ref/type").and_then(Value::as_str).unwrap_or_default();
+                let kind = params
+                    .pointer("/ref/type")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 let target = match kind {
                     "ref/prompt" => {
-                        let name = params.pointer("/ref/name").and_then(Value::as_str).unwrap_or_default();
-                        self.index.read().expect("index lock").prompts.resolve(name).map(|(s, n)| (s.to_owned(), Some(n.to_owned())))
+                        let name = params
+                            .pointer("/ref/name")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default();
+                        self.index
+                            .read()
+                            .expect("index lock")
+                            .prompts
+                            .resolve(name)
+                            .map(|(s, n)| (s.to_owned(), Some(n.to_owned())))
                     }
                     "ref/resource" => {
-                        let uri = params.pointer("/ref/uri").and_then(Value::as_str).unwrap_or_default();
+                        let uri = params
+                            .pointer("/ref/uri")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default();
                         self.resource_owner(uri).map(|s| (s, None))
                     }
                     _ => None,
@@ -515,7 +680,10 @@ impl Hub {
                     None => respond(json!({ "completion": { "values": [], "hasMore": false } })),
                 }
             }
-            other => error(code::METHOD_NOT_FOUND, &format!("Switchboard does not handle `{other}`")),
+            other => error(
+                code::METHOD_NOT_FOUND,
+                &format!("Switchboard does not handle `{other}`"),
+            ),
         }
     }
 
@@ -530,8 +698,16 @@ impl Hub {
         exposed: &str,
         mut params: Value,
     ) {
-        let target = self.index.read().expect("index lock").tools.resolve(exposed).map(|(s, n)| (s.to_owned(), n.to_owned()));
-        match target.filter(|(s, _)| scope.sees(s) && !scope.compact || scope.compact && scope.sees(s)) {
+        let target = self
+            .index
+            .read()
+            .expect("index lock")
+            .tools
+            .resolve(exposed)
+            .map(|(s, n)| (s.to_owned(), n.to_owned()));
+        match target
+            .filter(|(s, _)| scope.sees(s) && !scope.compact || scope.compact && scope.sees(s))
+        {
             Some((slug, original)) => {
                 params["name"] = Value::String(original);
                 self.route(session, reply, inflight, msg, &slug, Some(params));
@@ -540,7 +716,12 @@ impl Hub {
                 let text = format!(
                     "unknown tool `{exposed}`; call {SEARCH_TOOL} to find tools, or check that the vendor is connected"
                 );
-                let _ = reply.send(Message::error_response(msg.id.unwrap_or(Value::Null), code::INVALID_PARAMS, &text, None));
+                let _ = reply.send(Message::error_response(
+                    msg.id.unwrap_or(Value::Null),
+                    code::INVALID_PARAMS,
+                    &text,
+                    None,
+                ));
             }
         }
     }
@@ -559,17 +740,42 @@ impl Hub {
             msg.set_params(&p);
         }
         let id = msg.id.clone().unwrap_or(Value::Null);
-        inflight.lock().expect("inflight lock").insert(id.to_string(), slug.to_owned());
-        if !self.send(slug, Cmd::Request { session, reply: reply.clone(), msg }) {
-            inflight.lock().expect("inflight lock").remove(&id.to_string());
+        inflight
+            .lock()
+            .expect("inflight lock")
+            .insert(id.to_string(), slug.to_owned());
+        if !self.send(
+            slug,
+            Cmd::Request {
+                session,
+                reply: reply.clone(),
+                msg,
+            },
+        ) {
+            inflight
+                .lock()
+                .expect("inflight lock")
+                .remove(&id.to_string());
             let text = format!("`{slug}` is not connected");
-            let _ = reply.send(Message::error_response(id, code::UPSTREAM_FAILED, &text, None));
+            let _ = reply.send(Message::error_response(
+                id,
+                code::UPSTREAM_FAILED,
+                &text,
+                None,
+            ));
         }
     }
 
     fn search_result(&self, scope: &Scope, params: &Value) -> Value {
-        let query = params.pointer("/arguments/query").and_then(Value::as_str).unwrap_or_default();
-        let limit = params.pointer("/arguments/limit").and_then(Value::as_u64).unwrap_or(10).clamp(1, 50);
+        let query = params
+            .pointer("/arguments/query")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let limit = params
+            .pointer("/arguments/limit")
+            .and_then(Value::as_u64)
+            .unwrap_or(10)
+            .clamp(1, 50);
         let tools = self.search(scope, query, usize::try_from(limit).unwrap_or(10));
         let found = json!({ "tools": tools });
         json!({

@@ -46,7 +46,9 @@ pub enum Plan {
         /// Fixed environment (not the credentials).
         env: BTreeMap<String, String>,
     },
-    Http { url: url::Url },
+    Http {
+        url: url::Url,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,11 +63,20 @@ pub struct Launch {
 #[non_exhaustive]
 pub enum LaunchError {
     #[error("`{program}` was not found, so {vendor}'s server cannot start; it needs {runtime}")]
-    RuntimeMissing { vendor: String, program: String, runtime: String, searched: Vec<PathBuf> },
+    RuntimeMissing {
+        vendor: String,
+        program: String,
+        runtime: String,
+        searched: Vec<PathBuf>,
+    },
     #[error("`{program}` was not found, so {vendor}'s server cannot start")]
     ProgramMissing { vendor: String, program: String },
     #[error("{vendor}'s server is distributed as a bundle that is not installed yet")]
-    BundleNotInstalled { vendor: String, slug: String, url: String },
+    BundleNotInstalled {
+        vendor: String,
+        slug: String,
+        url: String,
+    },
     #[error("{vendor}'s launch URL `{url}` is not an http(s) URL")]
     BadUrl { vendor: String, url: String },
 }
@@ -80,11 +91,19 @@ impl LaunchError {
 
     pub fn hint(&self) -> Option<String> {
         Some(match self {
-            Self::RuntimeMissing { runtime, searched, .. } => format!(
+            Self::RuntimeMissing {
+                runtime, searched, ..
+            } => format!(
                 "install {runtime} (for Node.js, version 20 or newer from https://nodejs.org), then try again. Looked on PATH and in: {}",
-                searched.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+                searched
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
-            Self::ProgramMissing { program, .. } => format!("check the command, or give its full path instead of `{program}`"),
+            Self::ProgramMissing { program, .. } => {
+                format!("check the command, or give its full path instead of `{program}`")
+            }
             Self::BundleNotInstalled { slug, url, .. } => format!(
                 "run it another way for now: `switchboard vendors launch {slug} -- <command>` or `--http <url>` (the bundle is {url})"
             ),
@@ -102,7 +121,9 @@ pub struct ProgramFinder {
 impl ProgramFinder {
     /// PATH, then the known places for this OS.
     pub fn from_env() -> Self {
-        let mut dirs: Vec<PathBuf> = std::env::var_os("PATH").map(|p| std::env::split_paths(&p).collect()).unwrap_or_default();
+        let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect())
+            .unwrap_or_default();
         if let Some(base) = directories::BaseDirs::new() {
             dirs.extend(platform::runtime_search_dirs(&base));
         }
@@ -153,42 +174,65 @@ fn program(vendor: &Vendor, finder: &ProgramFinder, name: &str) -> Result<PathBu
             runtime: runtime.to_owned(),
             searched: finder.dirs().to_vec(),
         },
-        None => LaunchError::ProgramMissing { vendor: vendor.name.clone(), program: name.to_owned() },
+        None => LaunchError::ProgramMissing {
+            vendor: vendor.name.clone(),
+            program: name.to_owned(),
+        },
     })
 }
 
 /// Decides how to run `vendor`.
-pub fn resolve(vendor: &Vendor, config: &Config, finder: &ProgramFinder) -> Result<Launch, LaunchError> {
+pub fn resolve(
+    vendor: &Vendor,
+    config: &Config,
+    finder: &ProgramFinder,
+) -> Result<Launch, LaunchError> {
     let fixed = vendor.launch.env.clone();
-    let override_ = config.vendors.get(&vendor.slug).and_then(|v| v.launch.as_ref());
+    let override_ = config
+        .vendors
+        .get(&vendor.slug)
+        .and_then(|v| v.launch.as_ref());
     let is_custom = config.servers.contains_key(&vendor.slug);
     let (plan, source) = match override_ {
         Some(LaunchOverride::Http { http }) => {
             let url = url::Url::parse(http)
                 .ok()
                 .filter(|u| matches!(u.scheme(), "http" | "https"))
-                .ok_or_else(|| LaunchError::BadUrl { vendor: vendor.name.clone(), url: http.clone() })?;
+                .ok_or_else(|| LaunchError::BadUrl {
+                    vendor: vendor.name.clone(),
+                    url: http.clone(),
+                })?;
             (Plan::Http { url }, LaunchSource::Http)
         }
         Some(LaunchOverride::Command { command, args, env }) => {
             let mut all_env = fixed;
             all_env.extend(env.clone());
             (
-                Plan::Stdio { program: program(vendor, finder, command)?, args: args.clone(), env: all_env },
+                Plan::Stdio {
+                    program: program(vendor, finder, command)?,
+                    args: args.clone(),
+                    env: all_env,
+                },
                 LaunchSource::Override,
             )
         }
         None => {
-            let source = if is_custom { LaunchSource::Custom } else { LaunchSource::Catalog };
+            let source = if is_custom {
+                LaunchSource::Custom
+            } else {
+                LaunchSource::Catalog
+            };
             let plan = match &vendor.launch.local {
                 LocalLaunch::Npx { package } => Plan::Stdio {
                     program: program(vendor, finder, "npx")?,
                     args: vec!["-y".to_owned(), package.clone()],
                     env: fixed,
                 },
-                LocalLaunch::Command { command, args } => {
-                    Plan::Stdio { program: program(vendor, finder, command)?, args: args.clone(), env: fixed }
-                }
+                LocalLaunch::Command { command, args } => Plan::Stdio {
+                    program: program(vendor, finder, command)?,
+                    args: args.clone(),
+                    env: fixed,
+                },
                 LocalLaunch::Mcpb { url } => {
                     return Err(LaunchError::BundleNotInstalled {
                         vendor: vendor.name.clone(),
@@ -247,12 +291,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut catalog = Catalog::builtin().unwrap();
         let hudu = catalog.get("hudu").unwrap().clone();
-        let missing = resolve(&hudu, &Config::default(), &finder_with(dir.path(), &[])).unwrap_err();
+        let missing =
+            resolve(&hudu, &Config::default(), &finder_with(dir.path(), &[])).unwrap_err();
         assert_eq!(missing.code(), ErrorCode::RuntimeMissing);
-        assert!(missing.to_string().contains("`npx` was not found") && missing.to_string().contains("Node.js"), "{missing}");
+        assert!(
+            missing.to_string().contains("`npx` was not found")
+                && missing.to_string().contains("Node.js"),
+            "{missing}"
+        );
         assert!(missing.hint().unwrap().contains("nodejs.org"));
 
-        let launch = resolve(&hudu, &Config::default(), &finder_with(dir.path(), &["npx"])).unwrap();
+        let launch = resolve(
+            &hudu,
+            &Config::default(),
+            &finder_with(dir.path(), &["npx"]),
+        )
+        .unwrap();
         assert_eq!(launch.source, LaunchSource::Catalog);
         match launch.plan {
             Plan::Stdio { program, args, env } => {
@@ -274,23 +328,59 @@ mod tests {
         let mut config = Config::default();
         config.vendors.insert(
             "hudu".into(),
-            VendorSettings { launch: Some(LaunchOverride::Command { command: "my-server".into(), args: vec!["--x".into()], env: Default::default() }) },
+            VendorSettings {
+                launch: Some(LaunchOverride::Command {
+                    command: "my-server".into(),
+                    args: vec!["--x".into()],
+                    env: Default::default(),
+                }),
+            },
         );
         let over = resolve(&hudu, &config, &finder).unwrap();
         assert_eq!(over.source, LaunchSource::Override);
         assert_ne!(over.key, base.key);
-        config.vendors.insert("hudu".into(), VendorSettings { launch: Some(LaunchOverride::Http { http: "http://127.0.0.1:9/mcp".into() }) });
-        assert_eq!(resolve(&hudu, &config, &finder).unwrap().source, LaunchSource::Http);
-        config.vendors.insert("hudu".into(), VendorSettings { launch: Some(LaunchOverride::Http { http: "ftp://x".into() }) });
+        config.vendors.insert(
+            "hudu".into(),
+            VendorSettings {
+                launch: Some(LaunchOverride::Http {
+                    http: "http://127.0.0.1:9/mcp".into(),
+                }),
+            },
+        );
+        assert_eq!(
+            resolve(&hudu, &config, &finder).unwrap().source,
+            LaunchSource::Http
+        );
+        config.vendors.insert(
+            "hudu".into(),
+            VendorSettings {
+                launch: Some(LaunchOverride::Http {
+                    http: "ftp://x".into(),
+                }),
+            },
+        );
         assert!(resolve(&hudu, &config, &finder).is_err());
     }
 
     #[test]
     fn bundles_are_not_runnable_until_installed() {
-        let datto = Catalog::builtin().unwrap().get("datto-rmm").unwrap().clone();
-        let err = resolve(&datto, &Config::default(), &ProgramFinder::with_dirs(vec![])).unwrap_err();
+        let datto = Catalog::builtin()
+            .unwrap()
+            .get("datto-rmm")
+            .unwrap()
+            .clone();
+        let err = resolve(
+            &datto,
+            &Config::default(),
+            &ProgramFinder::with_dirs(vec![]),
+        )
+        .unwrap_err();
         assert_eq!(err.code(), ErrorCode::LaunchFailed);
-        assert!(err.hint().unwrap().contains("switchboard vendors launch datto-rmm"));
+        assert!(
+            err.hint()
+                .unwrap()
+                .contains("switchboard vendors launch datto-rmm")
+        );
     }
 
     #[test]
@@ -300,13 +390,21 @@ mod tests {
         let mut config = Config::default();
         config.servers.insert(
             "mine".into(),
-            CustomServer { command: "tool-server".into(), args: vec![], env: Default::default(), secret_env: vec!["TOKEN".into()] },
+            CustomServer {
+                command: "tool-server".into(),
+                args: vec![],
+                env: Default::default(),
+                secret_env: vec!["TOKEN".into()],
+            },
         );
         let mut catalog = Catalog::builtin().unwrap();
         assert!(catalog.add_custom_servers(&config).is_empty());
         let mine = catalog.get("mine").unwrap().clone();
         assert_eq!(mine.fields[0].env, "TOKEN");
         assert!(mine.fields[0].secret);
-        assert_eq!(resolve(&mine, &config, &finder).unwrap().source, LaunchSource::Custom);
+        assert_eq!(
+            resolve(&mine, &config, &finder).unwrap().source,
+            LaunchSource::Custom
+        );
     }
 }

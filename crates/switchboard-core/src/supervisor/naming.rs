@@ -17,7 +17,9 @@ pub const SEPARATOR: &str = "__";
 fn valid(name: &str) -> bool {
     !name.is_empty()
         && name.len() <= MAX_NAME
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 fn hashed(slug: &str, name: &str, hex_len: usize) -> String {
@@ -25,7 +27,13 @@ fn hashed(slug: &str, name: &str, hex_len: usize) -> String {
     let hex = hex::encode(digest);
     let sanitized: String = format!("{slug}{SEPARATOR}{name}")
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     let keep = MAX_NAME - hex_len - 1;
     let head: String = sanitized.chars().take(keep).collect();
@@ -35,7 +43,11 @@ fn hashed(slug: &str, name: &str, hex_len: usize) -> String {
 /// The exposed name for a vendor's tool, before any clash check.
 pub fn expose(slug: &str, name: &str) -> String {
     let joined = format!("{slug}{SEPARATOR}{name}");
-    if valid(&joined) { joined } else { hashed(slug, name, 8) }
+    if valid(&joined) {
+        joined
+    } else {
+        hashed(slug, name, 8)
+    }
 }
 
 /// Exposed name → (slug, original name), with every name unique.
@@ -58,16 +70,22 @@ impl NameTable {
                 return exposed;
             }
             hex_len += 8;
-            assert!(hex_len <= 56, "invariant: a 56-hex-digit SHA-256 prefix never clashes");
+            assert!(
+                hex_len <= 56,
+                "invariant: a 56-hex-digit SHA-256 prefix never clashes"
+            );
             exposed = hashed(slug, name, hex_len);
         }
-        self.by_exposed.insert(exposed.clone(), (slug.to_owned(), name.to_owned()));
+        self.by_exposed
+            .insert(exposed.clone(), (slug.to_owned(), name.to_owned()));
         exposed
     }
 
     /// The vendor and original name behind an exposed name.
     pub fn resolve(&self, exposed: &str) -> Option<(&str, &str)> {
-        self.by_exposed.get(exposed).map(|(s, n)| (s.as_str(), n.as_str()))
+        self.by_exposed
+            .get(exposed)
+            .map(|(s, n)| (s.as_str(), n.as_str()))
     }
 
     pub fn len(&self) -> usize {
@@ -85,7 +103,10 @@ mod tests {
 
     #[test]
     fn plain_names_are_slug_double_underscore_tool() {
-        assert_eq!(expose("datto-rmm", "datto_list_devices"), "datto-rmm__datto_list_devices");
+        assert_eq!(
+            expose("datto-rmm", "datto_list_devices"),
+            "datto-rmm__datto_list_devices"
+        );
     }
 
     #[test]
@@ -97,7 +118,10 @@ mod tests {
         assert_eq!(a, expose("connectwise-automate", &long), "deterministic");
         assert_ne!(a, expose("connectwise-automate", &"a".repeat(81)));
         let odd = expose("hudu", "get.asset/password");
-        assert!(valid(&odd) && odd.starts_with("hudu__get_asset_password_"), "{odd}");
+        assert!(
+            valid(&odd) && odd.starts_with("hudu__get_asset_password_"),
+            "{odd}"
+        );
     }
 
     #[test]
@@ -118,7 +142,8 @@ mod tests {
         let mut t = NameTable::new();
         // Forge an entry that occupies the name "y" would get.
         let taken = expose("y", "z.z");
-        t.by_exposed.insert(taken.clone(), ("other".into(), "thing".into()));
+        t.by_exposed
+            .insert(taken.clone(), ("other".into(), "thing".into()));
         let got = t.insert("y", "z.z");
         assert_ne!(got, taken);
         assert!(valid(&got) && got.len() <= MAX_NAME, "{got}");

@@ -87,20 +87,39 @@ pub enum Notice {
     /// A notification for every session that sees this vendor (logging, updates).
     Broadcast { slug: String, msg: Message },
     /// State changed (for control-API events).
-    State { slug: String, state: State, last_error: Option<String> },
+    State {
+        slug: String,
+        state: State,
+        last_error: Option<String>,
+    },
 }
 
 pub enum Cmd {
     /// A client request, params already in the server's terms (original tool name).
-    Request { session: SessionId, reply: Reply, msg: Message },
+    Request {
+        session: SessionId,
+        reply: Reply,
+        msg: Message,
+    },
     /// A request the daemon itself makes (`logging/setLevel`); answered nowhere.
-    Internal { method: String, params: Value },
-    Cancel { session: SessionId, client_id: Value, reason: Option<String> },
-    SessionGone { session: SessionId },
+    Internal {
+        method: String,
+        params: Value,
+    },
+    Cancel {
+        session: SessionId,
+        client_id: Value,
+        reason: Option<String>,
+    },
+    SessionGone {
+        session: SessionId,
+    },
     /// Forget a failed state and start afresh.
     Restart,
     /// Credentials or launch spec changed: stop; the next call starts it anew.
-    Reload { vendor: Box<Vendor> },
+    Reload {
+        vendor: Box<Vendor>,
+    },
     Shutdown(oneshot::Sender<()>),
 }
 
@@ -109,8 +128,19 @@ pub struct Deps {
     pub paths: Paths,
     pub vault: Vault,
     pub settings: SupervisorSettings,
-    pub config: crate::config::Config,
+    /// Launch overrides and custom servers; replaced on reload.
+    pub config: std::sync::RwLock<crate::config::Config>,
     pub finder: ProgramFinder,
+}
+
+impl Deps {
+    pub fn launch(&self, vendor: &Vendor) -> Result<Launch, launch::LaunchError> {
+        launch::resolve(
+            vendor,
+            &self.config.read().expect("config lock"),
+            &self.finder,
+        )
+    }
 }
 
 pub struct Handle {
@@ -124,15 +154,26 @@ impl Handle {
     pub fn snapshot(&self) -> Status {
         let mut s = self.status.lock().expect("status lock").clone();
         s.uptime_s = s.started.map(|t| t.elapsed().as_secs());
-        s.stderr_tail = self.stderr_tail.lock().map(|t| t.iter().cloned().collect()).unwrap_or_default();
+        s.stderr_tail = self
+            .stderr_tail
+            .lock()
+            .map(|t| t.iter().cloned().collect())
+            .unwrap_or_default();
         s
     }
 }
 
 /// Starts the actor for a connected vendor. Returns its handle and the cached offer.
-pub fn spawn(vendor: Vendor, deps: Arc<Deps>, notices: mpsc::UnboundedSender<Notice>) -> (Handle, Option<Offer>) {
-    let launch = launch::resolve(&vendor, &deps.config, &deps.finder);
-    let offer = launch.as_ref().ok().and_then(|l| cache::load(&deps.paths.cache, &vendor.slug, &l.key));
+pub fn spawn(
+    vendor: Vendor,
+    deps: Arc<Deps>,
+    notices: mpsc::UnboundedSender<Notice>,
+) -> (Handle, Option<Offer>) {
+    let launch = deps.launch(&vendor);
+    let offer = launch
+        .as_ref()
+        .ok()
+        .and_then(|l| cache::load(&deps.paths.cache, &vendor.slug, &l.key));
     let status = Arc::new(Mutex::new(Status {
         slug: vendor.slug.clone(),
         name: vendor.name.clone(),
@@ -148,7 +189,12 @@ pub fn spawn(vendor: Vendor, deps: Arc<Deps>, notices: mpsc::UnboundedSender<Not
     }));
     let tail: stdio::StderrTail = Arc::default();
     let (tx, rx) = mpsc::unbounded_channel();
-    let handle = Handle { slug: vendor.slug.clone(), cmd: tx, status: status.clone(), stderr_tail: tail.clone() };
+    let handle = Handle {
+        slug: vendor.slug.clone(),
+        cmd: tx,
+        status: status.clone(),
+        stderr_tail: tail.clone(),
+    };
     let actor = Actor {
         vendor,
         deps,
@@ -192,7 +238,10 @@ enum Pending {
 
 enum Internal {
     Initialize,
-    List { method: &'static str, items: Vec<Value> },
+    List {
+        method: &'static str,
+        items: Vec<Value>,
+    },
     Ignore,
 }
 
@@ -207,9 +256,15 @@ struct Run {
 
 enum Phase {
     /// Waiting for the answer to `initialize`.
-    Initializing { deadline: Instant },
+    Initializing {
+        deadline: Instant,
+    },
     /// Fetching tools/prompts/resources: at start-up, or after `list_changed`.
-    Listing { listing: Listing, startup: bool, deadline: Instant },
+    Listing {
+        listing: Listing,
+        startup: bool,
+        deadline: Instant,
+    },
     Ready,
 }
 
@@ -238,7 +293,12 @@ struct Actor {
     last_error: Option<String>,
 }
 
-const LISTINGS: [&str; 4] = ["tools/list", "prompts/list", "resources/list", "resources/templates/list"];
+const LISTINGS: [&str; 4] = [
+    "tools/list",
+    "prompts/list",
+    "resources/list",
+    "resources/templates/list",
+];
 
 impl Actor {
     async fn run(mut self, mut rx: mpsc::UnboundedReceiver<Cmd>) {
@@ -287,7 +347,11 @@ impl Actor {
             let mut s = self.status.lock().expect("status lock");
             s.state = state;
             s.pid = self.run.as_ref().and_then(|r| r.upstream.pid());
-            s.started = self.run.as_ref().filter(|r| matches!(r.phase, Phase::Ready)).map(|r| r.started);
+            s.started = self
+                .run
+                .as_ref()
+                .filter(|r| matches!(r.phase, Phase::Ready))
+                .map(|r| r.started);
             s.restarts = self.restarts;
             s.tools = self.offer.as_ref().map_or(0, |o| o.tools.len());
             s.last_error.clone_from(&self.last_error);
@@ -295,7 +359,11 @@ impl Actor {
                 s.source = Some(run.launch.source.as_str());
             }
         }
-        let _ = self.notices.send(Notice::State { slug: self.slug().to_owned(), state, last_error: self.last_error.clone() });
+        let _ = self.notices.send(Notice::State {
+            slug: self.slug().to_owned(),
+            state,
+            last_error: self.last_error.clone(),
+        });
     }
 
     fn next_wake(&self) -> Option<Instant> {
@@ -307,7 +375,9 @@ impl Actor {
         times.extend(self.queue.iter().map(|q| q.deadline));
         if let Some(run) = &self.run {
             match &run.phase {
-                Phase::Initializing { deadline } | Phase::Listing { deadline, .. } => times.push(*deadline),
+                Phase::Initializing { deadline } | Phase::Listing { deadline, .. } => {
+                    times.push(*deadline)
+                }
                 Phase::Ready if self.pending.is_empty() => {
                     times.push(self.last_activity + self.deps.settings.idle_timeout());
                 }
@@ -324,17 +394,31 @@ impl Actor {
         let expired: Vec<u64> = self
             .pending
             .iter()
-            .filter_map(|(id, p)| matches!(p, Pending::Client { deadline, .. } if *deadline <= now).then_some(*id))
+            .filter_map(|(id, p)| {
+                matches!(p, Pending::Client { deadline, .. } if *deadline <= now).then_some(*id)
+            })
             .collect();
         let secs = self.deps.settings.call_timeout_s;
         for id in expired {
-            if let Some(Pending::Client { reply, client_id, .. }) = self.pending.remove(&id) {
-                let text = format!("{} did not answer within {secs} s; the call was cancelled", self.vendor.name);
-                let _ = reply.send(Message::error_response(client_id, code::UPSTREAM_FAILED, &text, None));
+            if let Some(Pending::Client {
+                reply, client_id, ..
+            }) = self.pending.remove(&id)
+            {
+                let text = format!(
+                    "{} did not answer within {secs} s; the call was cancelled",
+                    self.vendor.name
+                );
+                let _ = reply.send(Message::error_response(
+                    client_id,
+                    code::UPSTREAM_FAILED,
+                    &text,
+                    None,
+                ));
                 self.cancel_upstream(id, "timed out");
             }
         }
-        let (late, keep): (Vec<Queued>, Vec<Queued>) = self.queue.drain(..).partition(|q| q.deadline <= now);
+        let (late, keep): (Vec<Queued>, Vec<Queued>) =
+            self.queue.drain(..).partition(|q| q.deadline <= now);
         self.queue = keep.into();
         for q in late {
             let text = format!("{} did not start within {secs} s", self.vendor.name);
@@ -346,9 +430,17 @@ impl Actor {
             Phase::Ready => false,
         });
         if phase_late {
-            let startup = self.run.as_ref().is_some_and(|r| matches!(r.phase, Phase::Initializing { .. } | Phase::Listing { startup: true, .. }));
+            let startup = self.run.as_ref().is_some_and(|r| {
+                matches!(
+                    r.phase,
+                    Phase::Initializing { .. } | Phase::Listing { startup: true, .. }
+                )
+            });
             if startup {
-                let why = format!("{}'s server did not finish starting within {} s", self.vendor.name, self.deps.settings.start_timeout_s);
+                let why = format!(
+                    "{}'s server did not finish starting within {} s",
+                    self.vendor.name, self.deps.settings.start_timeout_s
+                );
                 self.last_error = Some(why.clone());
                 // Counts as a crash: kill it and let `closed` apply the backoff.
                 self.kill_for(why).await;
@@ -371,7 +463,10 @@ impl Actor {
             }
         }
         // Idle: stop a server nobody has used for a while.
-        let idle = self.run.as_ref().is_some_and(|r| matches!(r.phase, Phase::Ready))
+        let idle = self
+            .run
+            .as_ref()
+            .is_some_and(|r| matches!(r.phase, Phase::Ready))
             && self.pending.is_empty()
             && self.queue.is_empty()
             && now >= self.last_activity + self.deps.settings.idle_timeout();
@@ -383,7 +478,11 @@ impl Actor {
 
     async fn command(&mut self, cmd: Cmd) {
         match cmd {
-            Cmd::Request { session, reply, msg } => {
+            Cmd::Request {
+                session,
+                reply,
+                msg,
+            } => {
                 self.last_activity = Instant::now();
                 let deadline = Instant::now() + self.deps.settings.call_timeout();
                 match self.state {
@@ -393,14 +492,27 @@ impl Actor {
                             "{} is marked failed after {} crashes in a row{}; restart it with `switchboard restart {}`",
                             self.vendor.name,
                             self.crashes_in_a_row,
-                            self.last_error.as_deref().map(|e| format!(" (last: {e})")).unwrap_or_default(),
+                            self.last_error
+                                .as_deref()
+                                .map(|e| format!(" (last: {e})"))
+                                .unwrap_or_default(),
                             self.slug()
                         );
                         answer_error(&reply, &msg, code::UPSTREAM_FAILED, &text);
                     }
-                    State::Starting | State::BackingOff => self.queue.push_back(Queued { session, reply, msg, deadline }),
+                    State::Starting | State::BackingOff => self.queue.push_back(Queued {
+                        session,
+                        reply,
+                        msg,
+                        deadline,
+                    }),
                     State::Idle | State::NotConnected => {
-                        self.queue.push_back(Queued { session, reply, msg, deadline });
+                        self.queue.push_back(Queued {
+                            session,
+                            reply,
+                            msg,
+                            deadline,
+                        });
                         self.start().await;
                     }
                 }
@@ -412,15 +524,27 @@ impl Actor {
                     self.send(Message::request(json!(id), &method, Some(params)));
                 }
             }
-            Cmd::Cancel { session, client_id, reason } => {
-                self.queue.retain(|q| !(q.session == session && q.msg.id.as_ref() == Some(&client_id)));
+            Cmd::Cancel {
+                session,
+                client_id,
+                reason,
+            } => {
+                self.queue
+                    .retain(|q| !(q.session == session && q.msg.id.as_ref() == Some(&client_id)));
                 let found = self.pending.iter().find_map(|(id, p)| match p {
-                    Pending::Client { session: s, client_id: c, .. } if *s == session && *c == client_id => Some(*id),
+                    Pending::Client {
+                        session: s,
+                        client_id: c,
+                        ..
+                    } if *s == session && *c == client_id => Some(*id),
                     _ => None,
                 });
                 if let Some(id) = found {
                     self.pending.remove(&id);
-                    self.cancel_upstream(id, reason.as_deref().unwrap_or("cancelled by the client"));
+                    self.cancel_upstream(
+                        id,
+                        reason.as_deref().unwrap_or("cancelled by the client"),
+                    );
                 }
             }
             Cmd::SessionGone { session } => {
@@ -428,7 +552,10 @@ impl Actor {
                 let ids: Vec<u64> = self
                     .pending
                     .iter()
-                    .filter_map(|(id, p)| matches!(p, Pending::Client { session: s, .. } if *s == session).then_some(*id))
+                    .filter_map(|(id, p)| {
+                        matches!(p, Pending::Client { session: s, .. } if *s == session)
+                            .then_some(*id)
+                    })
                     .collect();
                 for id in ids {
                     self.pending.remove(&id);
@@ -476,7 +603,10 @@ impl Actor {
     }
 
     fn cancel_upstream(&self, id: u64, reason: &str) {
-        self.send(Message::notification("notifications/cancelled", Some(json!({ "requestId": id, "reason": reason }))));
+        self.send(Message::notification(
+            "notifications/cancelled",
+            Some(json!({ "requestId": id, "reason": reason })),
+        ));
     }
 
     /// Sends a client request upstream with our id (and our progress token).
@@ -484,7 +614,11 @@ impl Actor {
         let id = self.take_id();
         let client_id = msg.id.replace(json!(id)).unwrap_or(Value::Null);
         let mut progress = None;
-        if msg.params.as_deref().is_some_and(|p| p.get().contains("progressToken")) {
+        if msg
+            .params
+            .as_deref()
+            .is_some_and(|p| p.get().contains("progressToken"))
+        {
             let mut params = msg.params_value();
             if let Some(token) = params.pointer_mut("/_meta/progressToken") {
                 let ours = format!("sb-{id}");
@@ -492,7 +626,16 @@ impl Actor {
                 msg.set_params(&params);
             }
         }
-        self.pending.insert(id, Pending::Client { session, reply, client_id, deadline, progress });
+        self.pending.insert(
+            id,
+            Pending::Client {
+                session,
+                reply,
+                client_id,
+                deadline,
+                progress,
+            },
+        );
         self.send(msg);
     }
 
@@ -533,7 +676,7 @@ impl Actor {
     }
 
     async fn spawn_upstream(&mut self) -> Result<Run, String> {
-        let launch = launch::resolve(&self.vendor, &self.deps.config, &self.deps.finder).map_err(|e| match e.hint() {
+        let launch = self.deps.launch(&self.vendor).map_err(|e| match e.hint() {
             Some(h) => format!("{e}; {h}"),
             None => e.to_string(),
         })?;
@@ -552,7 +695,12 @@ impl Actor {
                         all_env.insert(field.env.clone(), v.to_owned());
                     }
                 }
-                let log_path = self.deps.paths.logs.join("vendors").join(format!("{}.log", self.slug()));
+                let log_path = self
+                    .deps
+                    .paths
+                    .logs
+                    .join("vendors")
+                    .join(format!("{}.log", self.slug()));
                 let log = stdio::RotatingLog::open(log_path, 5 * 1024 * 1024, 3)
                     .map_err(|e| format!("cannot open the log for {}: {e}", self.vendor.name))?;
                 let spec = stdio::Spawn {
@@ -564,8 +712,9 @@ impl Actor {
                     stderr_log: Arc::new(log),
                     stderr_tail: self.tail.clone(),
                 };
-                let child = stdio::StdioChild::spawn(spec, events_tx)
-                    .map_err(|e| redactor.redact(&format!("cannot start `{}`: {e}", program.display())))?;
+                let child = stdio::StdioChild::spawn(spec, events_tx).map_err(|e| {
+                    redactor.redact(&format!("cannot start `{}`: {e}", program.display()))
+                })?;
                 Upstream::Stdio(child)
             }
             Plan::Http { url } => {
@@ -573,7 +722,12 @@ impl Actor {
                     .vendor
                     .fields
                     .iter()
-                    .filter_map(|f| Some((f.header.clone()?, Secret::new(creds.value(&f.key)?.to_owned()))))
+                    .filter_map(|f| {
+                        Some((
+                            f.header.clone()?,
+                            Secret::new(creds.value(&f.key)?.to_owned()),
+                        ))
+                    })
                     .collect();
                 let spec = http::Connect {
                     vendor: self.vendor.name.clone(),
@@ -586,23 +740,35 @@ impl Actor {
             }
         };
         let deadline = Instant::now() + self.deps.settings.start_timeout();
-        Ok(Run { upstream, events, launch, started: Instant::now(), phase: Phase::Initializing { deadline } })
+        Ok(Run {
+            upstream,
+            events,
+            launch,
+            started: Instant::now(),
+            phase: Phase::Initializing { deadline },
+        })
     }
 
     async fn credentials(&self) -> Result<Credentials, String> {
         if self.vendor.fields.is_empty() {
             return Ok(Credentials::default());
         }
-        self.deps.vault.load(&self.vendor).await.map_err(|e| match e.hint() {
-            Some(h) => format!("cannot read {}'s credentials: {e}; {h}", self.vendor.name),
-            None => format!("cannot read {}'s credentials: {e}", self.vendor.name),
-        })
+        self.deps
+            .vault
+            .load(&self.vendor)
+            .await
+            .map_err(|e| match e.hint() {
+                Some(h) => format!("cannot read {}'s credentials: {e}; {h}", self.vendor.name),
+                None => format!("cannot read {}'s credentials: {e}", self.vendor.name),
+            })
     }
 
     /// Stops the server (if any); not a crash.
     async fn stop(&mut self) {
         if let Some(run) = self.run.take() {
-            run.upstream.shutdown(self.deps.settings.shutdown_grace()).await;
+            run.upstream
+                .shutdown(self.deps.settings.shutdown_grace())
+                .await;
             self.fail_pending(&format!("{}'s server was stopped", self.vendor.name));
             self.set_state(State::Idle);
         }
@@ -636,7 +802,12 @@ impl Actor {
     }
 
     async fn crashed(&mut self, why: String) {
-        let ran_for = self.status.lock().ok().and_then(|s| s.started).map(|t| t.elapsed());
+        let ran_for = self
+            .status
+            .lock()
+            .ok()
+            .and_then(|s| s.started)
+            .map(|t| t.elapsed());
         let stable = ran_for.is_some_and(|d| d >= self.deps.settings.stable_after());
         self.crashes_in_a_row = if stable { 1 } else { self.crashes_in_a_row + 1 };
         self.restarts += 1;
@@ -658,15 +829,24 @@ impl Actor {
             self.set_state(State::Failed);
             return;
         }
-        self.backoff_until = Some(Instant::now() + self.deps.settings.backoff(self.crashes_in_a_row));
+        self.backoff_until =
+            Some(Instant::now() + self.deps.settings.backoff(self.crashes_in_a_row));
         self.set_state(State::BackingOff);
     }
 
     /// Answers every client call in flight with an error; forgets internal ones.
     fn fail_pending(&mut self, why: &str) {
         for (_, p) in self.pending.drain() {
-            if let Pending::Client { reply, client_id, .. } = p {
-                let _ = reply.send(Message::error_response(client_id, code::UPSTREAM_FAILED, why, None));
+            if let Pending::Client {
+                reply, client_id, ..
+            } = p
+            {
+                let _ = reply.send(Message::error_response(
+                    client_id,
+                    code::UPSTREAM_FAILED,
+                    why,
+                    None,
+                ));
             }
         }
     }
@@ -681,14 +861,20 @@ impl Actor {
         self.last_activity = Instant::now();
         match msg.kind() {
             Kind::Response => {
-                let Some(id) = msg.id.as_ref().and_then(Value::as_u64) else { return };
+                let Some(id) = msg.id.as_ref().and_then(Value::as_u64) else {
+                    return;
+                };
                 match self.pending.remove(&id) {
-                    Some(Pending::Client { reply, client_id, .. }) => {
+                    Some(Pending::Client {
+                        reply, client_id, ..
+                    }) => {
                         let mut msg = msg;
                         msg.id = Some(client_id);
                         let _ = reply.send(msg);
                     }
-                    Some(Pending::Internal(internal)) => self.internal_response(internal, msg).await,
+                    Some(Pending::Internal(internal)) => {
+                        self.internal_response(internal, msg).await
+                    }
                     None => {} // answered after a timeout or a cancellation: dropped
                 }
             }
@@ -717,20 +903,34 @@ impl Actor {
         match msg.method.as_deref() {
             Some("notifications/progress") => {
                 let mut params = msg.params_value();
-                let Some(token) = params.get("progressToken").and_then(Value::as_str).map(str::to_owned) else { return };
+                let Some(token) = params
+                    .get("progressToken")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+                else {
+                    return;
+                };
                 let target = self.pending.values().find_map(|p| match p {
-                    Pending::Client { reply, progress: Some((ours, theirs)), .. } if *ours == token => {
-                        Some((reply.clone(), theirs.clone()))
-                    }
+                    Pending::Client {
+                        reply,
+                        progress: Some((ours, theirs)),
+                        ..
+                    } if *ours == token => Some((reply.clone(), theirs.clone())),
                     _ => None,
                 });
                 if let Some((reply, theirs)) = target {
                     params["progressToken"] = theirs;
-                    let _ = reply.send(Message::notification("notifications/progress", Some(params)));
+                    let _ = reply.send(Message::notification(
+                        "notifications/progress",
+                        Some(params),
+                    ));
                 }
             }
             Some("notifications/message" | "notifications/resources/updated") => {
-                let _ = self.notices.send(Notice::Broadcast { slug: self.slug().to_owned(), msg });
+                let _ = self.notices.send(Notice::Broadcast {
+                    slug: self.slug().to_owned(),
+                    msg,
+                });
             }
             Some(
                 "notifications/tools/list_changed"
@@ -748,15 +948,40 @@ impl Actor {
             return; // a listing is already under way
         }
         let mut offer = match (&self.offer, init) {
-            (Some(old), None) => Offer { tools: vec![], prompts: vec![], resources: vec![], resource_templates: vec![], ..old.clone() },
-            _ => Offer { version: cache::CACHE_VERSION, key: run.launch.key.clone(), ..Offer::default() },
+            (Some(old), None) => Offer {
+                tools: vec![],
+                prompts: vec![],
+                resources: vec![],
+                resource_templates: vec![],
+                ..old.clone()
+            },
+            _ => Offer {
+                version: cache::CACHE_VERSION,
+                key: run.launch.key.clone(),
+                ..Offer::default()
+            },
         };
         let mut todo: VecDeque<&'static str> = VecDeque::new();
         if let Some(init) = init {
-            offer.server_name = init.pointer("/serverInfo/name").and_then(Value::as_str).unwrap_or_default().to_owned();
-            offer.server_version = init.pointer("/serverInfo/version").and_then(Value::as_str).unwrap_or_default().to_owned();
-            offer.protocol_version = init.get("protocolVersion").and_then(Value::as_str).unwrap_or_default().to_owned();
-            offer.instructions = init.get("instructions").and_then(Value::as_str).map(str::to_owned);
+            offer.server_name = init
+                .pointer("/serverInfo/name")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            offer.server_version = init
+                .pointer("/serverInfo/version")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            offer.protocol_version = init
+                .get("protocolVersion")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            offer.instructions = init
+                .get("instructions")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             let caps = init.get("capabilities").cloned().unwrap_or(Value::Null);
             // A server that declares nothing is asked for tools anyway.
             if caps.get("tools").is_some() || caps.as_object().is_none_or(|c| c.is_empty()) {
@@ -775,7 +1000,11 @@ impl Actor {
             if self.offer.as_ref().is_some_and(|o| !o.prompts.is_empty()) {
                 todo.push_back("prompts/list");
             }
-            if self.offer.as_ref().is_some_and(|o| !o.resources.is_empty() || !o.resource_templates.is_empty()) {
+            if self
+                .offer
+                .as_ref()
+                .is_some_and(|o| !o.resources.is_empty() || !o.resource_templates.is_empty())
+            {
                 todo.push_back("resources/list");
                 todo.push_back("resources/templates/list");
             }
@@ -784,7 +1013,11 @@ impl Actor {
             Phase::Initializing { deadline } => *deadline,
             _ => Instant::now() + self.deps.settings.call_timeout(),
         };
-        run.phase = Phase::Listing { listing: Listing { offer, todo }, startup, deadline };
+        run.phase = Phase::Listing {
+            listing: Listing { offer, todo },
+            startup,
+            deadline,
+        };
         self.next_listing();
     }
 
@@ -796,8 +1029,18 @@ impl Actor {
         };
         match method {
             Some(method) => {
-                let method = LISTINGS.into_iter().find(|m| *m == method).expect("invariant: known listing");
-                self.request_internal(Internal::List { method, items: Vec::new() }, method, json!({}));
+                let method = LISTINGS
+                    .into_iter()
+                    .find(|m| *m == method)
+                    .expect("invariant: known listing");
+                self.request_internal(
+                    Internal::List {
+                        method,
+                        items: Vec::new(),
+                    },
+                    method,
+                    json!({}),
+                );
             }
             None => self.finish_listing(),
         }
@@ -815,7 +1058,8 @@ impl Actor {
                     let why = format!(
                         "{}'s server refused to initialize: {}",
                         self.vendor.name,
-                        msg.error_message().unwrap_or_else(|| "no reason given".to_owned())
+                        msg.error_message()
+                            .unwrap_or_else(|| "no reason given".to_owned())
                     );
                     self.last_error = Some(why.clone());
                     self.kill_for(why).await;
@@ -834,10 +1078,18 @@ impl Actor {
                 }
                 // A server may not implement a listing it advertised; treat as empty.
                 if let Some(cursor) = result.get("nextCursor").filter(|c| !c.is_null()).cloned() {
-                    self.request_internal(Internal::List { method, items }, method, json!({ "cursor": cursor }));
+                    self.request_internal(
+                        Internal::List { method, items },
+                        method,
+                        json!({ "cursor": cursor }),
+                    );
                     return;
                 }
-                if let Some(Run { phase: Phase::Listing { listing, .. }, .. }) = self.run.as_mut() {
+                if let Some(Run {
+                    phase: Phase::Listing { listing, .. },
+                    ..
+                }) = self.run.as_mut()
+                {
                     let target = match method {
                         "tools/list" => &mut listing.offer.tools,
                         "prompts/list" => &mut listing.offer.prompts,
@@ -854,16 +1106,26 @@ impl Actor {
 
     fn finish_listing(&mut self) {
         let Some(run) = self.run.as_mut() else { return };
-        let Phase::Listing { listing, startup, .. } = std::mem::replace(&mut run.phase, Phase::Ready) else { return };
+        let Phase::Listing {
+            listing, startup, ..
+        } = std::mem::replace(&mut run.phase, Phase::Ready)
+        else {
+            return;
+        };
         let mut offer = listing.offer;
         offer.fetched_at = crate::vault::now_rfc3339();
-        let changed = self.offer.as_ref().is_none_or(|old| !old.same_offer(&offer) || old.server_version != offer.server_version);
+        let changed = self.offer.as_ref().is_none_or(|old| {
+            !old.same_offer(&offer) || old.server_version != offer.server_version
+        });
         if let Err(e) = cache::save(&self.deps.paths.cache, &self.vendor.slug, &offer) {
             tracing::warn!(vendor = %self.vendor.slug, error = %e, "cannot write the tool cache");
         }
         self.offer = Some(offer.clone());
         if changed {
-            let _ = self.notices.send(Notice::OfferChanged { slug: self.vendor.slug.clone(), offer });
+            let _ = self.notices.send(Notice::OfferChanged {
+                slug: self.vendor.slug.clone(),
+                offer,
+            });
         }
         if startup {
             run.started = Instant::now();

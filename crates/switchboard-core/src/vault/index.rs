@@ -106,6 +106,9 @@ pub struct IndexLock {
 
 pub fn lock(path: &Path) -> Result<IndexLock, IndexError> {
     let lock_path = path.with_extension("json.lock");
-    let file = crate::atomic::lock_file(&lock_path).map_err(|source| IndexError::Io { path: lock_path, source })?;
+    let file = crate::atomic::lock_file(&lock_path).map_err(|source| IndexError::Io {
+        path: lock_path,
+        source,
+    })?;
     Ok(IndexLock { _file: file })
 }

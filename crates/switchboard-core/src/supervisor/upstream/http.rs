@@ -34,11 +34,16 @@ pub struct Connect {
 impl HttpServer {
     pub fn start(spec: Connect, events: mpsc::UnboundedSender<Event>) -> Result<Self, String> {
         let mut headers = HeaderMap::new();
-        headers.insert(ACCEPT, HeaderValue::from_static("application/json, text/event-stream"));
+        headers.insert(
+            ACCEPT,
+            HeaderValue::from_static("application/json, text/event-stream"),
+        );
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         for (name, value) in &spec.headers {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| format!("`{name}` is not a valid header name"))?;
-            let mut value = HeaderValue::from_str(value.expose()).map_err(|_| format!("the value for `{name}` cannot be sent as a header"))?;
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| format!("`{name}` is not a valid header name"))?;
+            let mut value = HeaderValue::from_str(value.expose())
+                .map_err(|_| format!("the value for `{name}` cannot be sent as a header"))?;
             value.set_sensitive(true);
             headers.insert(name, value);
         }
@@ -49,7 +54,12 @@ impl HttpServer {
             .build()
             .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
         let (tx, mut rx) = mpsc::unbounded_channel::<Message>();
-        let shared = Arc::new(Shared { spec, client, session: Mutex::new(None), events });
+        let shared = Arc::new(Shared {
+            spec,
+            client,
+            session: Mutex::new(None),
+            events,
+        });
         let task = tokio::spawn(async move {
             let mut inflight = JoinSet::new();
             while let Some(msg) = rx.recv().await {
@@ -58,7 +68,9 @@ impl HttpServer {
                 while inflight.try_join_next().is_some() {}
             }
             while inflight.join_next().await.is_some() {}
-            let _ = shared.events.send(Event::Closed("the connection was closed".to_owned()));
+            let _ = shared
+                .events
+                .send(Event::Closed("the connection was closed".to_owned()));
         });
         Ok(Self { tx, task })
     }
@@ -78,7 +90,9 @@ struct Shared {
 
 impl Shared {
     async fn post(&self, msg: Message) {
-        let id = (msg.kind() == Kind::Request).then(|| msg.id.clone()).flatten();
+        let id = (msg.kind() == Kind::Request)
+            .then(|| msg.id.clone())
+            .flatten();
         let mut req = self.client.post(self.spec.url.clone()).body(msg.to_line());
         if let Some(session) = self.session.lock().ok().and_then(|s| s.clone()) {
             req = req.header("Mcp-Session-Id", session);
@@ -86,15 +100,26 @@ impl Shared {
         let host = self.spec.url.host_str().unwrap_or("the server").to_owned();
         let fail = |why: String| {
             if let Some(id) = &id {
-                let text = self.spec.redactor.redact(&format!("{}: {why}", self.spec.vendor));
-                let _ = self.events.send(Event::Message(Message::error_response(id.clone(), code::UPSTREAM_FAILED, &text, None)));
+                let text = self
+                    .spec
+                    .redactor
+                    .redact(&format!("{}: {why}", self.spec.vendor));
+                let _ = self.events.send(Event::Message(Message::error_response(
+                    id.clone(),
+                    code::UPSTREAM_FAILED,
+                    &text,
+                    None,
+                )));
             }
         };
         let resp = match req.send().await {
             Ok(r) => r,
             Err(e) => return fail(format!("cannot reach {host} ({})", error_chain(&e))),
         };
-        if let Some(s) = resp.headers().get("mcp-session-id").and_then(|v| v.to_str().ok())
+        if let Some(s) = resp
+            .headers()
+            .get("mcp-session-id")
+            .and_then(|v| v.to_str().ok())
             && let Ok(mut session) = self.session.lock()
         {
             *session = Some(s.to_owned());
@@ -126,10 +151,16 @@ impl Shared {
         } else {
             match resp.bytes().await {
                 Ok(body) if body.len() > self.spec.max_message_bytes => {
-                    fail(format!("{host} answered with more than {} bytes", self.spec.max_message_bytes));
+                    fail(format!(
+                        "{host} answered with more than {} bytes",
+                        self.spec.max_message_bytes
+                    ));
                 }
                 Ok(body) => self.deliver(&String::from_utf8_lossy(&body)),
-                Err(e) => fail(format!("the answer from {host} broke off ({})", error_chain(&e))),
+                Err(e) => fail(format!(
+                    "the answer from {host} broke off ({})",
+                    error_chain(&e)
+                )),
             }
         }
     }
@@ -163,5 +194,9 @@ fn error_chain(e: &reqwest::Error) -> String {
         parts.push(s.to_string());
         source = s.source();
     }
-    if parts.is_empty() { "request failed".to_owned() } else { parts.join(": ") }
+    if parts.is_empty() {
+        "request failed".to_owned()
+    } else {
+        parts.join(": ")
+    }
 }

@@ -218,7 +218,12 @@ impl StdioChild {
             let _ = done_tx.send(());
         });
 
-        Ok(Self { tx, pid, stop: Some(stop_tx), done: Some(done_rx) })
+        Ok(Self {
+            tx,
+            pid,
+            stop: Some(stop_tx),
+            done: Some(done_rx),
+        })
     }
 
     pub async fn shutdown(mut self, grace: Duration) {
@@ -252,7 +257,9 @@ impl RotatingLog {
             file_rotate::compression::Compression::None,
             None,
         );
-        Ok(Self { file: Mutex::new(file) })
+        Ok(Self {
+            file: Mutex::new(file),
+        })
     }
 }
 

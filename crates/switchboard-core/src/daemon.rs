@@ -1,0 +1,361 @@
+//! The daemon: one per user (and per `SWITCHBOARD_HOME`), headless. It owns the hub
+//! (every vendor server) and serves the bridges and the control API on a local socket.
+//!
+//! It holds `<runtime>/daemon.lock` for its whole life, so a second daemon exits at
+//! once. On shutdown (a signal, or the control op `stop`) it stops every vendor
+//! server gracefully and removes its socket.
+
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde_json::json;
+use tokio::io::AsyncWriteExt;
+use tokio::sync::{Notify, mpsc};
+use tokio_util::codec::{FramedRead, LinesCodec};
+
+use crate::catalog::{Catalog, Vendor};
+use crate::config::Config;
+use crate::error::ErrorCode;
+use crate::ipc::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Welcome};
+use crate::paths::Paths;
+use crate::platform::{self, IpcStream};
+use crate::supervisor::launch::ProgramFinder;
+use crate::supervisor::vendor::Cmd;
+use crate::supervisor::{Deps, Hub, Scope};
+use crate::vault::{Namespace, SecretStore, Vault};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DaemonError {
+    #[error("a Switchboard daemon is already running for this user")]
+    AlreadyRunning,
+    #[error("cannot set up the daemon: {0}")]
+    Setup(String),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Vault(#[from] crate::vault::VaultError),
+}
+
+impl DaemonError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::AlreadyRunning => ErrorCode::DaemonUnavailable,
+            Self::Setup(_) => ErrorCode::Io,
+            Self::Config(e) => e.code(),
+            Self::Vault(e) => e.code(),
+        }
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Self::AlreadyRunning => {
+                Some("`switchboard status` shows it; `switchboard daemon stop` stops it".into())
+            }
+            Self::Config(e) => e.hint(),
+            Self::Vault(e) => e.hint(),
+            Self::Setup(_) => None,
+        }
+    }
+}
+
+struct Daemon {
+    paths: Paths,
+    vault: Vault,
+    deps: Arc<Deps>,
+    hub: Arc<Hub>,
+    started: Instant,
+    stop: Notify,
+}
+
+/// Loads the configuration, the catalog with custom servers, and the connected vendors.
+fn load(paths: &Paths, vault: &Vault) -> Result<(Config, Vec<Vendor>), DaemonError> {
+    let config = Config::load(&paths.config_file())?;
+    let mut catalog =
+        Catalog::load(&paths.user_catalog_dir()).map_err(|e| DaemonError::Setup(e.to_string()))?;
+    for problem in catalog.add_custom_servers(&config) {
+        tracing::warn!("{problem}");
+    }
+    let index = vault.index()?;
+    let mut connected = Vec::new();
+    for slug in index.vendors.keys() {
+        match catalog.get(slug) {
+            Ok(v) => connected.push(v.clone()),
+            Err(_) => tracing::warn!(vendor = %slug, "connected, but not in the catalog; skipped"),
+        }
+    }
+    Ok((config, connected))
+}
+
+/// Runs the daemon until `shutdown` resolves or a client sends `stop`.
+pub async fn run(
+    paths: Paths,
+    store: Arc<dyn SecretStore>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), DaemonError> {
+    platform::private_dir(&paths.runtime)
+        .map_err(|e| DaemonError::Setup(format!("`{}`: {e}", paths.runtime.display())))?;
+    let lock_path = paths.runtime.join("daemon.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| DaemonError::Setup(format!("`{}`: {e}", lock_path.display())))?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Err(DaemonError::AlreadyRunning),
+        Err(std::fs::TryLockError::Error(e)) => {
+            return Err(DaemonError::Setup(format!(
+                "cannot lock `{}`: {e}",
+                lock_path.display()
+            )));
+        }
+    }
+
+    let vault = Vault::new(store, Namespace::detect(&paths), &paths);
+    let (config, connected) = load(&paths, &vault)?;
+    let deps = Arc::new(Deps {
+        paths: paths.clone(),
+        vault: vault.clone(),
+        settings: config.supervisor.clone(),
+        config: std::sync::RwLock::new(config),
+        finder: ProgramFinder::from_env(),
+    });
+    let mut listener = platform::ipc_listen(&paths.runtime).map_err(|e| {
+        DaemonError::Setup(format!(
+            "cannot listen at `{}`: {e}",
+            platform::ipc_endpoint(&paths.runtime).display()
+        ))
+    })?;
+    tracing::info!(pid = std::process::id(), endpoint = %platform::ipc_endpoint(&paths.runtime).display(), vendors = connected.len(), "daemon started");
+    let hub = Hub::start(deps.clone(), connected);
+    let daemon = Arc::new(Daemon {
+        paths: paths.clone(),
+        vault,
+        deps,
+        hub,
+        started: Instant::now(),
+        stop: Notify::new(),
+    });
+
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(stream) => {
+                    let d = daemon.clone();
+                    tokio::spawn(async move { d.connection(stream).await });
+                }
+                Err(e) => tracing::warn!(error = %e, "accept failed"),
+            },
+            () = &mut shutdown => break,
+            () = daemon.stop.notified() => break,
+        }
+    }
+    tracing::info!("daemon stopping");
+    daemon.hub.shutdown().await;
+    platform::ipc_cleanup(&paths.runtime);
+    drop(lock);
+    Ok(())
+}
+
+impl Daemon {
+    async fn connection(self: Arc<Self>, stream: IpcStream) {
+        let (reader, mut writer) = tokio::io::split(stream);
+        let mut lines = FramedRead::new(
+            reader,
+            LinesCodec::new_with_max_length(self.deps.settings.max_message_bytes.max(1024)),
+        );
+        let first = match tokio::time::timeout(Duration::from_secs(10), lines.next()).await {
+            Ok(Some(Ok(line))) => line,
+            _ => return,
+        };
+        let welcome = |ok: bool, error: Option<String>| {
+            let w = Welcome {
+                switchboard: PROTOCOL,
+                ok,
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+                pid: std::process::id(),
+                error,
+            };
+            let mut line = serde_json::to_string(&w).expect("invariant: welcome serializes");
+            line.push('\n');
+            line
+        };
+        let hello: Hello = match serde_json::from_str(&first) {
+            Ok(h) => h,
+            Err(_) => {
+                let _ = writer
+                    .write_all(
+                        welcome(
+                            false,
+                            Some("the first line must be a Switchboard hello".into()),
+                        )
+                        .as_bytes(),
+                    )
+                    .await;
+                return;
+            }
+        };
+        let version = match &hello {
+            Hello::Bridge { switchboard, .. } | Hello::Control { switchboard } => *switchboard,
+        };
+        if version != PROTOCOL {
+            let why = format!(
+                "protocol {version} is not supported (this daemon speaks {PROTOCOL}); restart the daemon after upgrading"
+            );
+            let _ = writer.write_all(welcome(false, Some(why)).as_bytes()).await;
+            return;
+        }
+        if writer
+            .write_all(welcome(true, None).as_bytes())
+            .await
+            .is_err()
+        {
+            return;
+        }
+        match hello {
+            Hello::Bridge {
+                vendors, compact, ..
+            } => {
+                self.hub
+                    .serve(Scope { vendors, compact }, lines, writer)
+                    .await;
+            }
+            Hello::Control { .. } => self.control(lines, writer).await,
+        }
+    }
+
+    async fn control<L, W>(self: &Arc<Self>, mut lines: L, mut writer: W)
+    where
+        L: futures::Stream<Item = Result<String, tokio_util::codec::LinesCodecError>> + Unpin,
+        W: tokio::io::AsyncWrite + Unpin + Send + 'static,
+    {
+        let (out_tx, mut out_rx) = mpsc::unbounded_channel::<String>();
+        let writer_task = tokio::spawn(async move {
+            while let Some(mut line) = out_rx.recv().await {
+                line.push('\n');
+                if writer.write_all(line.as_bytes()).await.is_err() || writer.flush().await.is_err()
+                {
+                    return;
+                }
+            }
+        });
+        while let Some(Ok(line)) = lines.next().await {
+            let Ok(req) = serde_json::from_str::<ControlRequest>(&line) else {
+                let _ = out_tx.send(
+                    json!({ "id": 0, "ok": false, "error": "not a control request" }).to_string(),
+                );
+                continue;
+            };
+            let (result, stop) = match req.op {
+                ControlOp::Status => (Ok(self.status()), false),
+                ControlOp::Subscribe => {
+                    let mut events = self.hub.subscribe();
+                    let tx = out_tx.clone();
+                    tokio::spawn(async move {
+                        loop {
+                            match events.recv().await {
+                                Ok(e) => {
+                                    if tx
+                                        .send(
+                                            serde_json::to_string(&e)
+                                                .expect("invariant: events serialize"),
+                                        )
+                                        .is_err()
+                                    {
+                                        return;
+                                    }
+                                }
+                                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {}
+                                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+                            }
+                        }
+                    });
+                    (Ok(json!({})), false)
+                }
+                ControlOp::Restart { slug } => {
+                    if self.hub.send(&slug, Cmd::Restart) {
+                        (Ok(json!({})), false)
+                    } else {
+                        (Err(format!("`{slug}` is not connected")), false)
+                    }
+                }
+                ControlOp::Reload { slug } => (self.reload(slug).await.map(|()| json!({})), false),
+                ControlOp::Stop => (Ok(json!({})), true),
+            };
+            let resp = match result {
+                Ok(result) => ControlResponse {
+                    id: req.id,
+                    ok: true,
+                    result,
+                    error: None,
+                },
+                Err(e) => ControlResponse {
+                    id: req.id,
+                    ok: false,
+                    result: serde_json::Value::Null,
+                    error: Some(e),
+                },
+            };
+            let _ =
+                out_tx.send(serde_json::to_string(&resp).expect("invariant: responses serialize"));
+            if stop {
+                // Let the answer go out before the daemon winds down.
+                drop(out_tx);
+                let _ = writer_task.await;
+                self.stop.notify_one();
+                return;
+            }
+        }
+        drop(out_tx);
+        let _ = writer_task.await;
+    }
+
+    fn status(&self) -> serde_json::Value {
+        json!({
+            "daemon": {
+                "running": true,
+                "pid": std::process::id(),
+                "version": env!("CARGO_PKG_VERSION"),
+                "uptime_s": self.started.elapsed().as_secs(),
+                "endpoint": platform::ipc_endpoint(&self.paths.runtime).display().to_string(),
+            },
+            "vendors": self.hub.status(),
+        })
+    }
+
+    /// Brings the hub in line with the connections and configuration on disk.
+    async fn reload(&self, changed: Option<String>) -> Result<(), String> {
+        let (config, connected) = load(&self.paths, &self.vault).map_err(|e| e.to_string())?;
+        *self.deps.config.write().expect("config lock") = config;
+        let now: BTreeSet<String> = connected.iter().map(|v| v.slug.clone()).collect();
+        let running: BTreeSet<String> = self.hub.slugs().into_iter().collect();
+        for gone in running.difference(&now) {
+            self.hub.remove_vendor(gone).await;
+        }
+        for vendor in connected {
+            if !running.contains(&vendor.slug) {
+                self.hub.add_vendor(vendor);
+            } else if changed.as_deref() == Some(vendor.slug.as_str()) {
+                let slug = vendor.slug.clone();
+                self.hub.send(
+                    &slug,
+                    Cmd::Reload {
+                        vendor: Box::new(vendor),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Resolves on Ctrl-C, or SIGTERM on Unix: what ends a foreground daemon.
+pub async fn shutdown_signal() {
+    platform::shutdown_signal().await;
+}

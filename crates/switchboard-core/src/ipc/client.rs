@@ -1,0 +1,221 @@
+//! Connecting to the daemon, and starting it when it is not running.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use serde_json::Value;
+use tokio::io::{AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio_util::codec::{FramedRead, LinesCodec};
+
+use super::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Welcome};
+use crate::error::ErrorCode;
+use crate::platform::{self, IpcStream};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IpcError {
+    #[error("Switchboard's daemon is not running")]
+    NotRunning,
+    #[error("Switchboard's daemon did not start: {0}")]
+    StartFailed(String),
+    #[error("the daemon connection failed: {0}")]
+    Broken(String),
+    #[error("the daemon refused: {0}")]
+    Refused(String),
+}
+
+impl IpcError {
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::DaemonUnavailable
+    }
+
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Self::NotRunning => Some(
+                "start it with `switchboard daemon`, or let `switchboard bridge` start it".into(),
+            ),
+            Self::StartFailed(_) => Some(
+                "run `switchboard daemon --foreground` to see why, and check the daemon log".into(),
+            ),
+            _ => None,
+        }
+    }
+}
+
+/// One connection after the hello exchange, split into line reader and raw writer.
+pub struct Connection {
+    pub lines: FramedRead<ReadHalf<IpcStream>, LinesCodec>,
+    pub writer: WriteHalf<IpcStream>,
+    pub welcome: Welcome,
+}
+
+impl Connection {
+    pub async fn send_line(&mut self, line: &str) -> std::io::Result<()> {
+        self.writer.write_all(line.as_bytes()).await?;
+        self.writer.write_all(b"\n").await?;
+        self.writer.flush().await
+    }
+}
+
+/// Connects and says hello. `NotRunning` when nothing listens.
+pub async fn connect(
+    runtime: &Path,
+    hello: &Hello,
+    max_line: usize,
+) -> Result<Connection, IpcError> {
+    let stream = platform::ipc_connect(runtime)
+        .await
+        .map_err(|_| IpcError::NotRunning)?;
+    let (reader, writer) = tokio::io::split(stream);
+    let mut conn = Connection {
+        lines: FramedRead::new(reader, LinesCodec::new_with_max_length(max_line)),
+        writer,
+        welcome: Welcome {
+            switchboard: PROTOCOL,
+            ok: false,
+            version: String::new(),
+            pid: 0,
+            error: None,
+        },
+    };
+    let hello_line = serde_json::to_string(hello).expect("invariant: hello serializes");
+    conn.send_line(&hello_line)
+        .await
+        .map_err(|e| IpcError::Broken(e.to_string()))?;
+    let reply = match tokio::time::timeout(Duration::from_secs(10), conn.lines.next()).await {
+        Ok(Some(Ok(line))) => line,
+        Ok(_) => return Err(IpcError::Broken("the daemon closed the connection".into())),
+        Err(_) => {
+            return Err(IpcError::Broken(
+                "the daemon did not answer within 10 s".into(),
+            ));
+        }
+    };
+    let welcome: Welcome = serde_json::from_str(&reply)
+        .map_err(|e| IpcError::Broken(format!("unexpected greeting: {e}")))?;
+    if !welcome.ok {
+        return Err(IpcError::Refused(
+            welcome.error.unwrap_or_else(|| "no reason given".into()),
+        ));
+    }
+    conn.welcome = welcome;
+    Ok(conn)
+}
+
+/// Connects, starting the daemon (`program daemon`, detached) if it is not running,
+/// and waiting up to `within` for it to listen.
+pub async fn connect_or_start(
+    runtime: &Path,
+    hello: &Hello,
+    program: &Path,
+    home: Option<&Path>,
+    within: Duration,
+) -> Result<Connection, IpcError> {
+    match connect(runtime, hello, MAX_LINE).await {
+        Err(IpcError::NotRunning) => {}
+        other => return other,
+    }
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(["daemon", "--foreground"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    if let Some(home) = home {
+        cmd.env(crate::env::HOME, home);
+    }
+    platform::detach(&mut cmd);
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| IpcError::StartFailed(format!("cannot run `{}`: {e}", program.display())))?;
+    // Reap the child if it exits quickly (another daemon won the race), without blocking.
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    let deadline = Instant::now() + within;
+    let mut wait = Duration::from_millis(2);
+    loop {
+        match connect(runtime, hello, MAX_LINE).await {
+            Err(IpcError::NotRunning) if Instant::now() < deadline => {
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(Duration::from_millis(100));
+            }
+            Err(IpcError::NotRunning) => {
+                return Err(IpcError::StartFailed(format!(
+                    "it was not listening after {} s",
+                    within.as_secs()
+                )));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The longest line accepted on a daemon connection (matches the default message cap).
+pub const MAX_LINE: usize = 64 * 1024 * 1024;
+
+/// A control connection.
+pub struct Control {
+    conn: Connection,
+    next_id: u64,
+}
+
+impl Control {
+    pub async fn connect(runtime: &Path) -> Result<Self, IpcError> {
+        let conn = connect(
+            runtime,
+            &Hello::Control {
+                switchboard: PROTOCOL,
+            },
+            MAX_LINE,
+        )
+        .await?;
+        Ok(Self { conn, next_id: 1 })
+    }
+
+    pub fn welcome(&self) -> &Welcome {
+        &self.conn.welcome
+    }
+
+    pub async fn request(&mut self, op: ControlOp) -> Result<Value, IpcError> {
+        let id = self.next_id;
+        self.next_id += 1;
+        let line = serde_json::to_string(&ControlRequest { id, op })
+            .expect("invariant: requests serialize");
+        self.conn
+            .send_line(&line)
+            .await
+            .map_err(|e| IpcError::Broken(e.to_string()))?;
+        while let Some(line) = self.conn.lines.next().await {
+            let line = line.map_err(|e| IpcError::Broken(e.to_string()))?;
+            let Ok(resp) = serde_json::from_str::<ControlResponse>(&line) else {
+                continue;
+            };
+            if resp.id == id {
+                return if resp.ok {
+                    Ok(resp.result)
+                } else {
+                    Err(IpcError::Refused(resp.error.unwrap_or_default()))
+                };
+            }
+        }
+        Err(IpcError::Broken("the daemon closed the connection".into()))
+    }
+
+    /// After `subscribe`: the next event line.
+    pub async fn next_event(&mut self) -> Option<Value> {
+        while let Some(Ok(line)) = self.conn.lines.next().await {
+            if let Ok(v) = serde_json::from_str::<Value>(&line)
+                && v.get("event").is_some()
+            {
+                return Some(v);
+            }
+        }
+        None
+    }
+}
+
+/// Where the daemon listens, for messages.
+pub fn endpoint(runtime: &Path) -> PathBuf {
+    platform::ipc_endpoint(runtime)
+}
