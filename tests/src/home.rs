@@ -5,6 +5,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// Stops the home's daemon when the test ends, so no daemon outlives its test.
+impl Drop for TempHome {
+    fn drop(&mut self) {
+        if self.path().join("run").exists() {
+            self.stop_daemon();
+        }
+    }
+}
+
 pub struct TempHome {
     dir: tempfile::TempDir,
     /// Extra environment for every command (probe base overrides, say).
@@ -115,6 +124,29 @@ impl TempHome {
             stdout: String::from_utf8_lossy(&stdout).into_owned(),
             stderr: String::from_utf8_lossy(&stderr).into_owned(),
         }
+    }
+
+    /// Writes `<config>/config.toml`.
+    pub fn write_config(&self, toml: &str) {
+        let path = self.path().join("config/config.toml");
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, toml).unwrap();
+    }
+
+    /// `switchboard bridge <args>` as an async command, with this home's environment.
+    pub fn bridge(&self, args: &[&str]) -> tokio::process::Command {
+        let cmd = self.command(std::iter::once("bridge").chain(args.iter().copied()));
+        tokio::process::Command::from(cmd)
+    }
+
+    /// The runtime directory (the daemon's socket and lock).
+    pub fn runtime(&self) -> std::path::PathBuf {
+        self.paths().runtime
+    }
+
+    /// Stops this home's daemon, if one runs.
+    pub fn stop_daemon(&self) {
+        let _ = self.run(["daemon", "stop"], "");
     }
 
     /// Every regular file under `root` whose bytes contain `needle`.

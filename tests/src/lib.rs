@@ -5,10 +5,14 @@
 pub mod fake_vendor;
 pub mod home;
 pub mod keyring;
+pub mod mcp;
+pub mod watch;
 
 pub use fake_vendor::{FakeVendor, Recorded};
 pub use home::TempHome;
 pub use keyring::TestKeyring;
+pub use mcp::{McpClient, text_of};
+pub use watch::Watch;
 
 use std::path::PathBuf;
 use std::sync::OnceLock;

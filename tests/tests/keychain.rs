@@ -243,3 +243,68 @@ fn reconnecting_replaces_the_items_and_disconnect_is_idempotent() {
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("was not connected"), "{}", run.stdout);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_servers_secrets_are_injected_from_the_keychain_and_redacted_from_its_log() {
+    use serde_json::json;
+    use switchboard_tests::{McpClient, text_of};
+    const TOKEN: &str = "custom-server-token-93ab";
+    let keyring = TestKeyring::start();
+    let mut home = TempHome::new();
+    home.set_env("DBUS_SESSION_BUS_ADDRESS", keyring.bus_address());
+    let fixture = env!("CARGO_BIN_EXE_fixture-server");
+    let run = home.run(
+        [
+            "servers",
+            "add",
+            "fx",
+            "--secret-env",
+            "FX_TOKEN",
+            "--env",
+            "FX_MODE=plain",
+            "--stdin",
+            "--",
+            fixture,
+            "--name",
+            "fx",
+        ],
+        &json!({ "FX_TOKEN": TOKEN }).to_string(),
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        !std::fs::read_to_string(home.path().join("config/config.toml"))
+            .unwrap()
+            .contains(TOKEN)
+    );
+
+    let mut c = McpClient::spawn(home.bridge(&[]));
+    c.initialize().await;
+    // The daemon read the keychain and put the secret in the server's environment.
+    assert_eq!(
+        text_of(&c.call("fx__env", json!({"name": "FX_TOKEN"})).await),
+        TOKEN
+    );
+    assert_eq!(
+        text_of(&c.call("fx__env", json!({"name": "FX_MODE"})).await),
+        "plain"
+    );
+    // Whatever the server prints about it is redacted before it reaches the log.
+    c.call(
+        "fx__stderr",
+        json!({"text": format!("debug: using token {TOKEN}")}),
+    )
+    .await;
+    let logs = home.run(["logs", "fx"], "");
+    assert!(
+        logs.stdout.contains("debug: using token <redacted>"),
+        "{}",
+        logs.stdout
+    );
+    drop(c);
+    home.stop_daemon();
+    assert!(
+        TempHome::files_containing(home.path(), TOKEN).is_empty(),
+        "the token is in no file of the home"
+    );
+    assert!(TempHome::files_containing(keyring.home(), TOKEN).is_empty());
+}

@@ -157,8 +157,11 @@ pub async fn run(
         }
     }
     tracing::info!("daemon stopping");
-    daemon.hub.shutdown().await;
+    // No new connections from here on; then stop every server; the lock goes last, so
+    // whoever waits for it knows the servers are down.
+    drop(listener);
     platform::ipc_cleanup(&paths.runtime);
+    daemon.hub.shutdown().await;
     drop(lock);
     Ok(())
 }
@@ -352,6 +355,25 @@ impl Daemon {
             }
         }
         Ok(())
+    }
+}
+
+/// Waits until no daemon holds the lock of `runtime` (it has exited), up to `within`.
+pub async fn wait_for_exit(runtime: &std::path::Path, within: Duration) -> bool {
+    let path = runtime.join("daemon.lock");
+    let deadline = Instant::now() + within;
+    loop {
+        let free = match std::fs::OpenOptions::new().write(true).open(&path) {
+            Ok(f) => f.try_lock().is_ok(),
+            Err(_) => true,
+        };
+        if free {
+            return true;
+        }
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 

@@ -286,11 +286,20 @@ impl Switchboard {
         Ok(())
     }
 
-    /// Stops the running daemon; `false` when none was running.
+    /// Stops the running daemon and waits until it and its servers are gone; `false`
+    /// when none was running.
     pub async fn stop_daemon(&self) -> Result<bool> {
         match Control::connect(&self.paths.runtime).await {
             Ok(mut control) => {
                 control.request(ControlOp::Stop).await?;
+                let grace = std::time::Duration::from_secs(30);
+                if !daemon::wait_for_exit(&self.paths.runtime, grace).await {
+                    return Err(IpcError::Broken(format!(
+                        "the daemon did not exit within {} s",
+                        grace.as_secs()
+                    ))
+                    .into());
+                }
                 Ok(true)
             }
             Err(IpcError::NotRunning) => Ok(false),

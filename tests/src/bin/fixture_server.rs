@@ -82,6 +82,11 @@ impl Fixture {
                 "Answer after a delay",
                 json!({ "type": "object", "properties": { "ms": { "type": "integer" } } }),
             ),
+            tool(
+                "busy",
+                "Report progress once (\"started\"), then answer after a delay",
+                json!({ "type": "object", "properties": { "ms": { "type": "integer" } } }),
+            ),
             tool("hang", "Never answer", no_args()),
             tool("crash", "Exit the server at once", no_args()),
             tool(
@@ -173,6 +178,16 @@ impl ServerHandler for Fixture {
                     }
                 }
                 text(format!("done in {steps} steps"))
+            }
+            "busy" => {
+                if let Some(token) = ctx.meta.get_progress_token() {
+                    let mut p = ProgressNotificationParam::new(token, 0.0);
+                    p.message = Some("started".into());
+                    let _ = ctx.peer.notify_progress(p).await;
+                }
+                tokio::time::sleep(Duration::from_millis(get("ms").as_u64().unwrap_or(60_000)))
+                    .await;
+                text("done")
             }
             "slow" => {
                 tokio::time::sleep(Duration::from_millis(get("ms").as_u64().unwrap_or(100))).await;

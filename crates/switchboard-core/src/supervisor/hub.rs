@@ -28,6 +28,9 @@ use crate::jsonrpc::{Kind, Message, code};
 pub const SEARCH_TOOL: &str = "switchboard__search_tools";
 pub const CALL_TOOL: &str = "switchboard__call_tool";
 
+/// How long a list request waits for servers that are starting for the first time.
+pub const FIRST_LISTING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Protocol versions the daemon speaks to clients, newest first.
 pub const CLIENT_PROTOCOLS: [&str; 4] = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 
@@ -84,6 +87,8 @@ pub struct Hub {
     next_session: AtomicU64,
     events: broadcast::Sender<ControlEvent>,
     notices: mpsc::UnboundedSender<Notice>,
+    /// Bumped whenever an offer arrives, so requests can wait for first listings.
+    offers_seen: tokio::sync::watch::Sender<u64>,
 }
 
 impl Hub {
@@ -100,6 +105,7 @@ impl Hub {
             next_session: AtomicU64::new(1),
             events,
             notices,
+            offers_seen: tokio::sync::watch::channel(0).0,
         });
         for vendor in connected {
             hub.add_vendor(vendor);
@@ -209,6 +215,7 @@ impl Hub {
                     .expect("offers lock")
                     .insert(slug.clone(), offer);
                 self.rebuild_index();
+                self.offers_seen.send_modify(|n| *n += 1);
                 self.announce_list_changed(&slug);
                 let _ = self.events.send(ControlEvent::ToolsChanged { slug, tools });
             }
@@ -231,6 +238,8 @@ impl Hub {
                 state,
                 last_error,
             } => {
+                // A first start that failed brings no offer: stop waiting for one.
+                self.offers_seen.send_modify(|n| *n += 1);
                 let _ = self.events.send(ControlEvent::VendorState {
                     slug,
                     state,
@@ -291,6 +300,33 @@ impl Hub {
         // Longest prefix first, so the most specific template wins.
         index.templates.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
         *self.index.write().expect("index lock") = index;
+    }
+
+    /// Vendors in scope that are starting for the first time (no listing yet).
+    fn first_listings_pending(&self, scope: &Scope) -> bool {
+        let offers = self.offers.read().expect("offers lock");
+        self.vendors
+            .read()
+            .expect("vendors lock")
+            .iter()
+            .filter(|(slug, _)| scope.sees(slug) && !offers.contains_key(*slug))
+            .any(|(_, h)| h.status.lock().is_ok_and(|s| s.state == State::Starting))
+    }
+
+    /// Waits (at most `FIRST_LISTING_WAIT`) while a vendor in scope has no listing yet
+    /// because its server is starting for the first time. Clients tend to fetch the
+    /// tool list once, right after `initialize`; an empty one would stick.
+    async fn await_first_listings(&self, scope: &Scope) {
+        let deadline = tokio::time::Instant::now() + FIRST_LISTING_WAIT;
+        let mut seen = self.offers_seen.subscribe();
+        while self.first_listings_pending(scope) {
+            if tokio::time::timeout_at(deadline, seen.changed())
+                .await
+                .is_err()
+            {
+                return;
+            }
+        }
     }
 
     /// The renamed tools a scope sees.
@@ -560,8 +596,14 @@ impl Hub {
                 }));
             }
             "ping" => respond(json!({})),
-            "tools/list" => respond(json!({ "tools": self.tools_for(scope) })),
-            "prompts/list" => respond(json!({ "prompts": self.prompts_for(scope) })),
+            "tools/list" => {
+                self.await_first_listings(scope).await;
+                respond(json!({ "tools": self.tools_for(scope) }));
+            }
+            "prompts/list" => {
+                self.await_first_listings(scope).await;
+                respond(json!({ "prompts": self.prompts_for(scope) }));
+            }
             "resources/list" => {
                 respond(json!({ "resources": self.listed(scope, |o| &o.resources) }))
             }
@@ -698,16 +740,28 @@ impl Hub {
         exposed: &str,
         mut params: Value,
     ) {
-        let target = self
+        let mut target = self
             .index
             .read()
             .expect("index lock")
             .tools
             .resolve(exposed)
             .map(|(s, n)| (s.to_owned(), n.to_owned()));
-        match target
-            .filter(|(s, _)| scope.sees(s) && !scope.compact || scope.compact && scope.sees(s))
-        {
+        if target.is_none() {
+            // A vendor with no listing yet (its first start is under way): route by
+            // the prefix; its actor queues the call until the server is up.
+            if let Some((slug, name)) = exposed.split_once(super::naming::SEPARATOR)
+                && self
+                    .vendors
+                    .read()
+                    .expect("vendors lock")
+                    .contains_key(slug)
+                && !self.offers.read().expect("offers lock").contains_key(slug)
+            {
+                target = Some((slug.to_owned(), name.to_owned()));
+            }
+        }
+        match target.filter(|(s, _)| scope.sees(s)) {
             Some((slug, original)) => {
                 params["name"] = Value::String(original);
                 self.route(session, reply, inflight, msg, &slug, Some(params));

@@ -317,8 +317,10 @@ impl Actor {
             tokio::select! {
                 cmd = rx.recv() => match cmd {
                     Some(Cmd::Shutdown(done)) => {
+                        let why = format!("Switchboard's daemon is stopping; the call to {} was interrupted. Try again.", self.vendor.name);
+                        self.fail_pending(&why);
+                        self.fail_queue(&why);
                         self.stop().await;
-                        self.fail_queue("Switchboard is shutting down");
                         let _ = done.send(());
                         return;
                     }
