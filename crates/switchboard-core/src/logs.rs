@@ -38,7 +38,7 @@ pub fn files(paths: &Paths, slug: &str) -> Vec<PathBuf> {
             })
             .unwrap_or_default();
     // `.1` is the most recent of the rotated files: oldest is the highest number.
-    rotated.sort_by(|a, b| b.0.cmp(&a.0));
+    rotated.sort_by_key(|r| std::cmp::Reverse(r.0));
     let mut files: Vec<PathBuf> = rotated.into_iter().map(|(_, p)| p).collect();
     if base.exists() {
         files.push(base);

@@ -298,7 +298,7 @@ impl Hub {
             }
         }
         // Longest prefix first, so the most specific template wins.
-        index.templates.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+        index.templates.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
         *self.index.write().expect("index lock") = index;
     }
 
@@ -427,7 +427,7 @@ impl Hub {
                 (words.is_empty() || score > 0).then_some((score, t))
             })
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|s| std::cmp::Reverse(s.0));
         scored
             .into_iter()
             .take(limit)

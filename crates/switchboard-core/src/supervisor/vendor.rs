@@ -261,7 +261,7 @@ enum Phase {
     },
     /// Fetching tools/prompts/resources: at start-up, or after `list_changed`.
     Listing {
-        listing: Listing,
+        listing: Box<Listing>,
         startup: bool,
         deadline: Instant,
     },
@@ -1016,7 +1016,7 @@ impl Actor {
             _ => Instant::now() + self.deps.settings.call_timeout(),
         };
         run.phase = Phase::Listing {
-            listing: Listing { offer, todo },
+            listing: Box::new(Listing { offer, todo }),
             startup,
             deadline,
         };
