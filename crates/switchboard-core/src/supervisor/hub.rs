@@ -298,7 +298,9 @@ impl Hub {
             }
         }
         // Longest prefix first, so the most specific template wins.
-        index.templates.sort_by_key(|t| std::cmp::Reverse(t.0.len()));
+        index
+            .templates
+            .sort_by_key(|t| std::cmp::Reverse(t.0.len()));
         *self.index.write().expect("index lock") = index;
     }
 
