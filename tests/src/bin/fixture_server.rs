@@ -88,6 +88,11 @@ impl Fixture {
                 json!({ "type": "object", "properties": { "ms": { "type": "integer" } } }),
             ),
             tool("hang", "Never answer", no_args()),
+            tool(
+                "headers",
+                "The HTTP request headers this call came with (HTTP mode)",
+                no_args(),
+            ),
             tool("crash", "Exit the server at once", no_args()),
             tool(
                 "garbage",
@@ -188,6 +193,23 @@ impl ServerHandler for Fixture {
                 tokio::time::sleep(Duration::from_millis(get("ms").as_u64().unwrap_or(60_000)))
                     .await;
                 text("done")
+            }
+            "headers" => {
+                let parts = ctx.extensions.get::<axum::http::request::Parts>();
+                let headers: serde_json::Map<String, Value> = parts
+                    .map(|p| {
+                        p.headers
+                            .iter()
+                            .map(|(k, v)| {
+                                (
+                                    k.as_str().to_owned(),
+                                    Value::String(v.to_str().unwrap_or_default().to_owned()),
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                text(Value::Object(headers).to_string())
             }
             "slow" => {
                 tokio::time::sleep(Duration::from_millis(get("ms").as_u64().unwrap_or(100))).await;
@@ -311,6 +333,10 @@ async fn main() {
         calls: Arc::default(),
         extra: Arc::new(Mutex::new(extra)),
     };
+    if args.iter().any(|a| a == "--http") {
+        serve_http(fixture).await;
+        return;
+    }
     let service = match fixture.serve(rmcp::transport::stdio()).await {
         Ok(s) => s,
         Err(e) => {
@@ -319,4 +345,27 @@ async fn main() {
         }
     };
     let _ = service.waiting().await;
+}
+
+/// Streamable HTTP on 127.0.0.1 (a free port), path `/mcp`. The first line on stdout
+/// is the URL, so whoever started it knows where it listens.
+async fn serve_http(fixture: Fixture) {
+    use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+    use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+    let service = StreamableHttpService::new(
+        move || Ok(fixture.clone()),
+        Arc::new(LocalSessionManager::default()),
+        StreamableHttpServerConfig::default(),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "http://{addr}/mcp");
+        let _ = out.flush();
+    }
+    let app = axum::Router::new().nest_service("/mcp", service);
+    let _ = axum::serve(listener, app).await;
 }

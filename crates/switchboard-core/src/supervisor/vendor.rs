@@ -212,6 +212,7 @@ pub fn spawn(
         backoff_until: None,
         last_activity: Instant::now(),
         last_error: None,
+        explanation: None,
     };
     tokio::spawn(actor.run(rx));
     (handle, offer)
@@ -291,6 +292,8 @@ struct Actor {
     backoff_until: Option<Instant>,
     last_activity: Instant,
     last_error: Option<String>,
+    /// Why the current run is ending, when we know better than its exit status.
+    explanation: Option<String>,
 }
 
 const LISTINGS: [&str; 4] = [
@@ -443,8 +446,8 @@ impl Actor {
                     "{}'s server did not finish starting within {} s",
                     self.vendor.name, self.deps.settings.start_timeout_s
                 );
-                self.last_error = Some(why.clone());
-                // Counts as a crash: kill it and let `closed` apply the backoff.
+                self.explanation = Some(why.clone());
+                // Counts as a crash: kill it and let `crashed` apply the backoff.
                 self.kill_for(why).await;
                 return;
             }
@@ -790,7 +793,7 @@ impl Actor {
             Event::Protocol(why) => {
                 let text = format!("{}'s server {why}; it was restarted", self.vendor.name);
                 tracing::warn!(vendor = %self.slug(), "{text}");
-                self.last_error = Some(text);
+                self.explanation = Some(text);
             }
             Event::Closed(why) => self.closed(why).await,
         }
@@ -813,11 +816,13 @@ impl Actor {
         let stable = ran_for.is_some_and(|d| d >= self.deps.settings.stable_after());
         self.crashes_in_a_row = if stable { 1 } else { self.crashes_in_a_row + 1 };
         self.restarts += 1;
+        let was_ready = ran_for.is_some();
         let last_line = self.tail.lock().ok().and_then(|t| t.back().cloned());
-        // Keep a protocol violation as the explanation when there is one.
-        let reason = match self.last_error.take() {
-            Some(e) if e.contains("restarted") || e.contains("did not finish starting") => e,
-            _ => format!("{}'s server stopped unexpectedly: {why}", self.vendor.name),
+        // A protocol violation, a start timeout or a refused initialize explains the
+        // end better than the exit status does.
+        let reason = match self.explanation.take() {
+            Some(e) => e,
+            None => format!("{}'s server stopped unexpectedly: {why}", self.vendor.name),
         };
         let reason = match last_line {
             Some(line) => format!("{reason} (last output: {line})"),
@@ -826,6 +831,11 @@ impl Actor {
         tracing::warn!(vendor = %self.slug(), crashes = self.crashes_in_a_row, "{reason}");
         self.last_error = Some(reason.clone());
         self.fail_pending(&reason);
+        if !was_ready {
+            // It never came up: whoever waits for it hears why now, not after the
+            // backoff rounds. The next call tries again.
+            self.fail_queue(&reason);
+        }
         if self.crashes_in_a_row >= self.deps.settings.crash_limit {
             self.fail_queue(&reason);
             self.set_state(State::Failed);
@@ -1058,12 +1068,12 @@ impl Actor {
                 }
                 None => {
                     let why = format!(
-                        "{}'s server refused to initialize: {}",
+                        "could not initialize {}'s server: {}",
                         self.vendor.name,
                         msg.error_message()
                             .unwrap_or_else(|| "no reason given".to_owned())
                     );
-                    self.last_error = Some(why.clone());
+                    self.explanation = Some(why.clone());
                     self.kill_for(why).await;
                 }
             },
