@@ -40,7 +40,13 @@ pub fn init_daemon_logging(
         .max_log_files(7)
         .build(logs)
         .ok()?;
-    let (writer, guard) = tracing_appender::non_blocking(appender);
+    // The default buffer preallocates 128 000 lines (about 4 MiB); the daemon logs a
+    // few lines a minute. Lines beyond the buffer are dropped, never blocking.
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .buffered_lines_limit(4096)
+        .lossy(true)
+        .finish(appender);
+
     FILE_LOG.get_or_init(|| std::sync::Mutex::new(Some(writer)));
     Some(guard)
 }

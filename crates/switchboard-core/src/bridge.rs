@@ -45,6 +45,14 @@ struct Peek<'a> {
 
 const REATTACH_ID: &str = "\"switchboard-reattach\"";
 
+/// This process's stdin and stdout, as the bridge's transport to its client.
+pub fn process_stdio() -> (
+    Box<dyn AsyncRead + Unpin + Send>,
+    Box<dyn AsyncWrite + Unpin + Send>,
+) {
+    crate::platform::process_stdio()
+}
+
 pub async fn run<R, W>(opts: Options, input: R, output: W) -> Result<(), IpcError>
 where
     R: AsyncRead + Unpin,

@@ -106,7 +106,15 @@ pub async fn run(
         .open(&lock_path)
         .map_err(|e| DaemonError::Setup(format!("`{}`: {e}", lock_path.display())))?;
     match lock.try_lock() {
-        Ok(()) => {}
+        Ok(()) => {
+            // Who holds the lock, for `wait_for_exit` (the lock is on the file, not
+            // its contents, so rewriting them is safe).
+            use std::io::Write;
+            let mut f = &lock;
+            let _ = f
+                .set_len(0)
+                .and_then(|()| f.write_all(std::process::id().to_string().as_bytes()));
+        }
         Err(std::fs::TryLockError::WouldBlock) => return Err(DaemonError::AlreadyRunning),
         Err(std::fs::TryLockError::Error(e)) => {
             return Err(DaemonError::Setup(format!(
@@ -358,16 +366,25 @@ impl Daemon {
     }
 }
 
-/// Waits until no daemon holds the lock of `runtime` (it has exited), up to `within`.
-pub async fn wait_for_exit(runtime: &std::path::Path, within: Duration) -> bool {
+/// Waits until the daemon `pid` has exited (its lock is released), up to `within`.
+/// A bridge still attached may start a new daemon at once; that one (another pid)
+/// holding the lock also means `pid` is gone.
+pub async fn wait_for_exit(runtime: &std::path::Path, pid: u32, within: Duration) -> bool {
     let path = runtime.join("daemon.lock");
     let deadline = Instant::now() + within;
     loop {
-        let free = match std::fs::OpenOptions::new().write(true).open(&path) {
+        let free = match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+        {
             Ok(f) => f.try_lock().is_ok(),
             Err(_) => true,
         };
-        if free {
+        let holder = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|s| s.trim().parse::<u32>().ok());
+        if free || holder.is_some_and(|h| h != pid) {
             return true;
         }
         if Instant::now() >= deadline {

@@ -291,9 +291,10 @@ impl Switchboard {
     pub async fn stop_daemon(&self) -> Result<bool> {
         match Control::connect(&self.paths.runtime).await {
             Ok(mut control) => {
+                let pid = control.welcome().pid;
                 control.request(ControlOp::Stop).await?;
                 let grace = std::time::Duration::from_secs(30);
-                if !daemon::wait_for_exit(&self.paths.runtime, grace).await {
+                if !daemon::wait_for_exit(&self.paths.runtime, pid, grace).await {
                     return Err(IpcError::Broken(format!(
                         "the daemon did not exit within {} s",
                         grace.as_secs()

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use switchboard_core::ipc::client;
 use switchboard_core::ipc::{Hello, PROTOCOL};
+use switchboard_core::paths::Paths;
 use switchboard_core::vault::KeyringStore;
 use switchboard_core::{Error, Switchboard, bridge, daemon, logs};
 
@@ -22,10 +23,10 @@ fn program() -> Result<std::path::PathBuf, Failure> {
     })
 }
 
-pub async fn foreground(sb: &Switchboard) -> CmdResult {
-    let _guard = crate::init_daemon_logging(&sb.paths().logs);
+pub async fn foreground(paths: Paths) -> CmdResult {
+    let _guard = crate::init_daemon_logging(&paths.logs);
     let result = daemon::run(
-        sb.paths().clone(),
+        paths,
         Arc::new(KeyringStore::new()),
         daemon::shutdown_signal(),
     )
@@ -71,21 +72,22 @@ pub async fn stop(sb: &Switchboard, json: bool) -> CmdResult {
     Ok(exit::OK)
 }
 
-pub async fn bridge(sb: &Switchboard, args: BridgeArgs) -> CmdResult {
-    for slug in &args.vendors {
-        sb.catalog().get(slug).map_err(Error::from)?;
-    }
+/// Vendors named with `--vendor` that are unknown simply contribute no tools; the
+/// bridge does not parse the catalog, so that it starts fast.
+pub async fn bridge(paths: Paths, args: BridgeArgs) -> CmdResult {
     let opts = bridge::Options {
-        paths: sb.paths().clone(),
+        paths,
         vendors: (!args.vendors.is_empty())
             .then(|| args.vendors.iter().cloned().collect::<BTreeSet<_>>()),
         compact: args.compact,
         program: program()?,
         start_within: Duration::from_secs(15),
     };
-    bridge::run(opts, tokio::io::stdin(), tokio::io::stdout())
+    let (input, output) = bridge::process_stdio();
+    bridge::run(opts, input, output)
         .await
         .map_err(Error::from)?;
+
     Ok(exit::OK)
 }
 

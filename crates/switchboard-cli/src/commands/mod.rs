@@ -67,6 +67,16 @@ async fn dispatch(cli: Cli) -> CmdResult {
         hint: None,
         exit: exit::FAILURE,
     })?;
+    // The bridge and the daemon need only the paths: keep their start-up lean (no
+    // catalog parsing, no TLS set-up) since Claude starts a bridge per conversation.
+    let json = cli.json;
+    let command = match cli.command {
+        Command::Bridge(a) => return daemon::bridge(paths, a).await,
+        Command::Daemon(a) if a.action.is_none() && a.foreground => {
+            return daemon::foreground(paths).await;
+        }
+        other => other,
+    };
     let sb = Switchboard::open_with_store(paths, Arc::new(KeyringStore::new()))?;
     if let Err(why) = sb.config() {
         output::note(&format!(
@@ -80,8 +90,7 @@ async fn dispatch(cli: Cli) -> CmdResult {
             problem.problems.join("; ")
         ));
     }
-    let json = cli.json;
-    match cli.command {
+    match command {
         Command::Vendors(VendorsCommand::List) => vendors::list(&sb, json),
         Command::Vendors(VendorsCommand::Show(a)) => vendors::show(&sb, &a.slug, json),
         Command::Connect(args) => connect::connect(&sb, args, json).await,
@@ -91,10 +100,10 @@ async fn dispatch(cli: Cli) -> CmdResult {
         Command::Vendors(VendorsCommand::Launch(a)) => servers::launch(&sb, a, json).await,
         Command::Daemon(a) => match a.action {
             Some(DaemonAction::Stop) => daemon::stop(&sb, json).await,
-            None if a.foreground => daemon::foreground(&sb).await,
             None => daemon::background(&sb, json).await,
         },
-        Command::Bridge(a) => daemon::bridge(&sb, a).await,
+        Command::Bridge(_) => unreachable!("handled above"),
+
         Command::Status => daemon::status(&sb, json).await,
         Command::Logs(a) => daemon::logs(&sb, a).await,
         Command::Restart(a) => daemon::restart(&sb, &a.slug, json).await,

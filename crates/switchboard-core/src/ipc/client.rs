@@ -51,9 +51,13 @@ pub struct Connection {
 }
 
 impl Connection {
+    /// Writes `line` and its newline in one write, so the daemon wakes once per
+    /// message (this is on every call's path).
     pub async fn send_line(&mut self, line: &str) -> std::io::Result<()> {
-        self.writer.write_all(line.as_bytes()).await?;
-        self.writer.write_all(b"\n").await?;
+        let mut buf = Vec::with_capacity(line.len() + 1);
+        buf.extend_from_slice(line.as_bytes());
+        buf.push(b'\n');
+        self.writer.write_all(&buf).await?;
         self.writer.flush().await
     }
 }

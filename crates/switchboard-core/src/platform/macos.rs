@@ -31,6 +31,6 @@ pub fn make_executable(path: &std::path::Path) -> std::io::Result<()> {
 
 pub use super::unix::{
     IpcStream, detach, ipc_cleanup, ipc_connect, ipc_endpoint, ipc_listen, private_dir,
-    shutdown_signal,
+    process_stdio, shutdown_signal,
 };
 pub use super::unix::{terminate, wrap_child};

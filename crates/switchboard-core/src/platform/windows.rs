@@ -171,3 +171,11 @@ pub fn detach(cmd: &mut std::process::Command) {
 pub async fn shutdown_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
+
+/// The bridge's stdin and stdout.
+pub fn process_stdio() -> (
+    Box<dyn tokio::io::AsyncRead + Unpin + Send>,
+    Box<dyn tokio::io::AsyncWrite + Unpin + Send>,
+) {
+    (Box::new(tokio::io::stdin()), Box::new(tokio::io::stdout()))
+}

@@ -15,6 +15,7 @@ mod classify;
 mod render;
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -79,7 +80,9 @@ impl ProbeOutcome {
 /// Runs probes. Cheap to clone; holds one HTTP client.
 #[derive(Debug, Clone)]
 pub struct Prober {
-    client: reqwest::Client,
+    /// Built on first use: setting up TLS loads the platform's root certificates,
+    /// which commands that never probe should not pay for.
+    client: Arc<OnceLock<Result<reqwest::Client, String>>>,
     timeout: Duration,
     base_overrides: BTreeMap<String, String>,
 }
@@ -90,17 +93,25 @@ pub struct ProberSetupError(String);
 
 impl Prober {
     pub fn new(timeout: Duration) -> Result<Self, ProberSetupError> {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(timeout)
-            .build()
-            .map_err(|e| ProberSetupError(e.to_string()))?;
         Ok(Self {
-            client,
+            client: Arc::default(),
             timeout,
             base_overrides: BTreeMap::new(),
         })
+    }
+
+    fn client(&self) -> Result<&reqwest::Client, ProberSetupError> {
+        self.client
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
+                    .connect_timeout(self.timeout)
+                    .build()
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|e| ProberSetupError(e.clone()))
     }
 
     /// Timeout from `SWITCHBOARD_PROBE_TIMEOUT_MS` (default 10 s). Base overrides are
@@ -228,9 +239,18 @@ impl Prober {
                 ));
             }
         };
+        let client = match self.client() {
+            Ok(c) => c,
+            Err(e) => {
+                return StepEnd::Done(Decision::new(
+                    ProbeResult::UnexpectedResponse,
+                    e.to_string(),
+                ));
+            }
+        };
         let mut request = match step.method {
-            HttpMethod::Get => self.client.get(prepared.url.clone()),
-            HttpMethod::Post => self.client.post(prepared.url.clone()),
+            HttpMethod::Get => client.get(prepared.url.clone()),
+            HttpMethod::Post => client.post(prepared.url.clone()),
         };
         request = request.header(reqwest::header::ACCEPT, "application/json");
         for (name, value) in &prepared.headers {

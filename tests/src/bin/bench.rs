@@ -1,0 +1,308 @@
+//! Switchboard's benchmark. Prints figures measured in one run, with the baselines
+//! they are compared to:
+//!
+//! - `tools/call` round trips, bridged (client → bridge → daemon → server) against
+//!   direct (client → server): p50, p99 and ratio over 2000 sequential calls after a
+//!   warm-up, both driven by the same minimal client;
+//! - time from `exec` of `switchboard bridge` to the `initialize` result, daemon running;
+//! - `tools/list` with 10 vendors served from cache (no server running);
+//! - resident memory of the daemon and of a bridge (children excluded).
+//!
+//! Run: `scripts/bench` (a release build).
+#![allow(clippy::print_stdout)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const CALLS: usize = 2000;
+const WARMUP: usize = 200;
+const BLOCK: usize = 100;
+
+/// A line-oriented JSON-RPC client over a child's stdio: the same code measures both
+/// paths, so the ratio shows only what is between the client and the server.
+struct LineClient {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    next: u64,
+}
+
+impl LineClient {
+    fn spawn(mut cmd: Command) -> Self {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = BufReader::new(child.stdout.take().unwrap());
+        Self {
+            child,
+            stdin,
+            stdout,
+            next: 1,
+        }
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next;
+        self.next += 1;
+        let line =
+            json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }).to_string();
+        self.stdin.write_all(line.as_bytes()).unwrap();
+        self.stdin.write_all(b"\n").unwrap();
+        self.stdin.flush().unwrap();
+        let mut buf = String::new();
+        loop {
+            buf.clear();
+            assert!(
+                self.stdout.read_line(&mut buf).unwrap() > 0,
+                "the process ended"
+            );
+            let v: Value = serde_json::from_str(&buf).expect("JSON");
+            if v.get("id") == Some(&json!(id)) {
+                return v;
+            }
+        }
+    }
+
+    fn initialize(&mut self) -> Value {
+        let r = self.request(
+            "initialize",
+            json!({ "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": { "name": "bench", "version": "1" } }),
+        );
+        let note = json!({ "jsonrpc": "2.0", "method": "notifications/initialized" }).to_string();
+        self.stdin.write_all(note.as_bytes()).unwrap();
+        self.stdin.write_all(b"\n").unwrap();
+        self.stdin.flush().unwrap();
+        r
+    }
+
+    fn time_calls(&mut self, tool: &str, n: usize) -> Vec<Duration> {
+        let args = json!({ "name": tool, "arguments": { "text": "benchmark payload" } });
+        (0..n)
+            .map(|_| {
+                let t = Instant::now();
+                let r = self.request("tools/call", args.clone());
+                let d = t.elapsed();
+                assert!(r.get("result").is_some(), "{r}");
+                d
+            })
+            .collect()
+    }
+
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for LineClient {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// (RSS, PSS) in KiB. RSS counts pages shared with other processes (the daemon and
+/// the bridge are the same binary) in full; PSS splits them among their users.
+fn memory_kib(pid: u32) -> (u64, u64) {
+    let text = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+    let field = |name: &str| {
+        text.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("Rss:"), field("Pss:"))
+}
+
+fn switchboard(home: &Path, bin: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(bin);
+    cmd.args(args)
+        .env("SWITCHBOARD_HOME", home)
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bench");
+    cmd
+}
+
+fn run(home: &Path, bin: &Path, args: &[&str]) -> String {
+    let out = switchboard(home, bin, args).output().expect("switchboard");
+    assert!(
+        out.status.success(),
+        "switchboard {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn main() {
+    let bin: PathBuf = std::env::var_os("SWITCHBOARD_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(switchboard_tests::switchboard_bin);
+    let fixture = std::env::current_exe()
+        .unwrap()
+        .with_file_name("fixture-server");
+    assert!(
+        fixture.exists(),
+        "build the fixture first: cargo build --release -p switchboard-tests --bins"
+    );
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let profile = if cfg!(debug_assertions) {
+        "debug"
+    } else {
+        "release"
+    };
+    println!(
+        "Switchboard benchmark ({profile} build, {} CPUs)",
+        std::thread::available_parallelism().map_or(0, |n| n.get())
+    );
+
+    // 1. tools/call: direct vs bridged, in alternating blocks so that drift in the
+    // machine's speed affects both alike.
+    let mut direct = LineClient::spawn({
+        let mut c = Command::new(&fixture);
+        c.args(["--name", "fx"]);
+        c
+    });
+    direct.initialize();
+    for i in 0..10 {
+        let name = format!("v{i}");
+        run(
+            home,
+            &bin,
+            &[
+                "servers",
+                "add",
+                &name,
+                "--",
+                fixture.to_str().unwrap(),
+                "--name",
+                &name,
+                "--extra-tools",
+                "20",
+            ],
+        );
+    }
+    let mut bridged = LineClient::spawn(switchboard(home, &bin, &["bridge"]));
+    bridged.initialize();
+    direct.time_calls("echo", WARMUP);
+    bridged.time_calls("v0__echo", WARMUP);
+    let (mut d, mut b) = (Vec::with_capacity(CALLS), Vec::with_capacity(CALLS));
+    for _ in 0..(CALLS / BLOCK) {
+        d.extend(direct.time_calls("echo", BLOCK));
+        b.extend(bridged.time_calls("v0__echo", BLOCK));
+    }
+    drop(direct);
+    let bridge_pid = bridged.pid();
+
+    d.sort();
+    b.sort();
+    let (d50, d99, b50, b99) = (
+        percentile(&d, 0.5),
+        percentile(&d, 0.99),
+        percentile(&b, 0.5),
+        percentile(&b, 0.99),
+    );
+    println!(
+        "\ntools/call, {CALLS} sequential calls each after {WARMUP} warm-up, in alternating blocks of {BLOCK}"
+    );
+    println!(
+        "  direct   (client → server)                    p50 {}  p99 {}",
+        ms(d50),
+        ms(d99)
+    );
+    println!(
+        "  bridged  (client → bridge → daemon → server)  p50 {}  p99 {}",
+        ms(b50),
+        ms(b99)
+    );
+    let overhead = b50.saturating_sub(d50);
+    println!(
+        "  overhead p50 {} (target ≤ 0.300 ms)   ratio p50 {:.2}× (target ≤ 1.5×)   ratio p99 {:.2}×",
+        ms(overhead),
+        b50.as_secs_f64() / d50.as_secs_f64(),
+        b99.as_secs_f64() / d99.as_secs_f64()
+    );
+
+    // 4. Memory, measured while one server runs (its own memory is not counted).
+    let status: Value = serde_json::from_str(&run(home, &bin, &["status", "--json"])).unwrap();
+    let daemon_pid = u32::try_from(status["daemon"]["pid"].as_u64().unwrap()).unwrap();
+    let ((daemon_rss, daemon_pss), (bridge_rss, bridge_pss)) =
+        (memory_kib(daemon_pid), memory_kib(bridge_pid));
+    drop(bridged);
+
+    // 3. tools/list with 10 vendors from cache: a fresh daemon, no server running.
+    run(home, &bin, &["daemon", "stop"]);
+    let mut lister = LineClient::spawn(switchboard(home, &bin, &["bridge"]));
+    lister.initialize();
+    let mut lists = Vec::new();
+    let mut tools = 0;
+    for _ in 0..200 {
+        let t = Instant::now();
+        let r = lister.request("tools/list", json!({}));
+        lists.push(t.elapsed());
+        tools = r["result"]["tools"].as_array().map_or(0, Vec::len);
+    }
+    let status: Value = serde_json::from_str(&run(home, &bin, &["status", "--json"])).unwrap();
+    let running = status["vendors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["state"] == "running")
+        .count();
+    lists.sort();
+    println!("\ntools/list, 10 vendors from cache ({tools} tools, {running} servers running)");
+    println!(
+        "  p50 {}  p99 {}  (target ≤ 5 ms)",
+        ms(percentile(&lists, 0.5)),
+        ms(percentile(&lists, 0.99))
+    );
+    drop(lister);
+
+    // 2. exec → initialize result, daemon running.
+    let mut starts = Vec::new();
+    for _ in 0..30 {
+        let t = Instant::now();
+        let mut c = LineClient::spawn(switchboard(home, &bin, &["bridge"]));
+        c.initialize();
+        starts.push(t.elapsed());
+    }
+    starts.sort();
+    println!("\nbridge exec → initialize result (daemon running), 30 runs");
+    println!(
+        "  p50 {}  min {}  max {}  (target ≤ 15 ms)",
+        ms(percentile(&starts, 0.5)),
+        ms(starts[0]),
+        ms(starts[starts.len() - 1])
+    );
+
+    let mib = |k: u64| k as f64 / 1024.0;
+    println!("\nmemory (children excluded)");
+    println!(
+        "  RSS  daemon {:.1} MiB   bridge {:.1} MiB   together {:.1} MiB  (target ≤ 15 MiB)",
+        mib(daemon_rss),
+        mib(bridge_rss),
+        mib(daemon_rss + bridge_rss)
+    );
+    println!(
+        "  PSS  daemon {:.1} MiB   bridge {:.1} MiB   together {:.1} MiB  (shared pages counted once)",
+        mib(daemon_pss),
+        mib(bridge_pss),
+        mib(daemon_pss + bridge_pss)
+    );
+    run(home, &bin, &["daemon", "stop"]);
+}
