@@ -339,3 +339,104 @@ fn help_lists_the_exit_codes() {
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("Exit codes: 0 ok"), "{}", run.stdout);
 }
+
+#[test]
+fn a_launch_override_that_cannot_run_is_refused_with_what_to_install() {
+    let home = home();
+    let run = home.run(
+        [
+            "vendors",
+            "launch",
+            "hudu",
+            "--",
+            "surely-not-a-program-xyz",
+            "--flag",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`surely-not-a-program-xyz` was not found"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !home.path().join("config/config.toml").exists(),
+        "nothing written"
+    );
+
+    // A launcher whose runtime is nowhere (searched: PATH and the usual install
+    // places): the error names the runtime to install, not a bare ENOENT. (npx is on
+    // this machine; the same message for Node.js is unit-tested in supervisor::launch.)
+    let found = std::process::Command::new("sh")
+        .args(["-c", "command -v uvx"])
+        .output()
+        .unwrap();
+    assert!(
+        !found.status.success(),
+        "this test needs a machine without uvx"
+    );
+    let mut cmd = home.command(["servers", "add", "needs-uv", "--", "uvx", "some-mcp-server"]);
+    cmd.env("HOME", home.path());
+    let run = home.run_command(cmd, "");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`uvx` was not found") && run.stderr.contains("it needs uv"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("hint: install uv (https://docs.astral.sh/uv), then try again")
+            && run.stderr.contains(".volta"),
+        "the hint says what to install and where we looked: {}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("No such file or directory"),
+        "{}",
+        run.stderr
+    );
+
+    let run = home.run(["vendors", "launch", "hudu"], "");
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("say how to run it"), "{}", run.stderr);
+    let run = home.run(["vendors", "launch", "hudu", "--http", "ftp://nope"], "");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+}
+
+#[test]
+fn a_corrupt_config_file_is_reported_and_never_rewritten() {
+    let home = home();
+    let path = home.path().join("config/config.toml");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(&path, "[supervisor\nidle = ").unwrap();
+    let run = home.run(
+        [
+            "vendors",
+            "launch",
+            "hudu",
+            "--http",
+            "http://127.0.0.1:9/mcp",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 6, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("left the file untouched"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "[supervisor\nidle = "
+    );
+    let run = home.run(["vendors", "list"], "");
+    assert_eq!(run.code, 0);
+    assert!(
+        run.stderr.contains("warning:") && run.stderr.contains("config.toml"),
+        "{}",
+        run.stderr
+    );
+}

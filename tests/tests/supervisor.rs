@@ -550,8 +550,14 @@ async fn list_changed_from_a_server_updates_the_index_and_reaches_the_client() {
         text_of(&c.call("fx__add_tool", json!({"name": "brand_new"})).await),
         "added"
     );
-    c.notification("notifications/tools/list_changed").await;
-    assert!(c.tool_names().await.contains(&"fx__brand_new".to_owned()));
+    // A fresh home also announces its first listing; wait for the one with the new tool.
+    loop {
+        c.notification("notifications/tools/list_changed").await;
+        if c.tool_names().await.contains(&"fx__brand_new".to_owned()) {
+            break;
+        }
+    }
+
     assert_eq!(
         text_of(&c.call("fx__brand_new", json!({})).await),
         "brand_new ran"
@@ -603,4 +609,149 @@ async fn malformed_input_gets_an_error_and_the_session_goes_on() {
         text_of(&c.call("fx__echo", json!({"text": "fine"})).await),
         "fine"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn status_json_has_every_field_for_every_vendor() {
+    let home = home("", &[("fx", &[])]);
+    // Daemon not running: connected vendors are idle, others not connected.
+    let offline = home.run(["status", "--json"], "").json();
+    assert_eq!(offline["daemon"]["running"], false, "{offline}");
+    let mut c = bridge(&home, &[]).await;
+    assert_eq!(
+        text_of(&c.call("fx__echo", json!({"text": "x"})).await),
+        "x"
+    );
+    let report = home.run(["status", "--json"], "").json();
+    assert_eq!(report["daemon"]["running"], true);
+    let vendors = report["vendors"].as_array().unwrap();
+    assert_eq!(
+        vendors.len(),
+        11,
+        "ten catalog vendors and the custom server"
+    );
+    for v in vendors {
+        for key in [
+            "slug",
+            "state",
+            "source",
+            "pid",
+            "uptime_s",
+            "restarts",
+            "tools",
+            "last_error",
+        ] {
+            assert!(v.get(key).is_some(), "{key} missing in {v}");
+        }
+    }
+    let fx = vendors.iter().find(|v| v["slug"] == "fx").unwrap();
+    assert_eq!(
+        (fx["state"].as_str(), fx["source"].as_str()),
+        (Some("running"), Some("custom")),
+        "{fx}"
+    );
+    assert!(
+        fx["pid"].as_u64().is_some()
+            && fx["uptime_s"].as_u64().is_some()
+            && fx["tools"].as_u64() >= Some(12),
+        "{fx}"
+    );
+    let datto = vendors.iter().find(|v| v["slug"] == "datto-rmm").unwrap();
+    assert_eq!(datto["state"], "not_connected");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn logs_follow_prints_new_stderr_lines_as_they_come() {
+    let home = home("", &[("fx", &[])]);
+    let mut c = bridge(&home, &[]).await;
+    c.call("fx__stderr", json!({"text": "first line"})).await;
+    let mut follow =
+        tokio::process::Command::from(home.command(["logs", "fx", "--follow", "-n", "1"]));
+    follow
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true);
+    let mut follow = follow.spawn().unwrap();
+    let mut lines =
+        tokio::io::AsyncBufReadExt::lines(tokio::io::BufReader::new(follow.stdout.take().unwrap()));
+    let wait = Duration::from_secs(20);
+    let first = tokio::time::timeout(wait, lines.next_line())
+        .await
+        .expect("a line in time")
+        .unwrap()
+        .unwrap();
+    assert!(first.contains("first line 0"), "{first}");
+    c.call("fx__stderr", json!({"text": "later line"})).await;
+    let later = tokio::time::timeout(wait, lines.next_line())
+        .await
+        .expect("a line in time")
+        .unwrap()
+        .unwrap();
+    assert!(later.contains("later line 0"), "{later}");
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_socket_is_private_and_other_users_are_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = home("", &[("fx", &[])]);
+    let _c = bridge(&home, &[]).await;
+    let run_dir = home.runtime();
+    let sock = run_dir.join("daemon.sock");
+    assert_eq!(
+        std::fs::metadata(&run_dir).unwrap().permissions().mode() & 0o777,
+        0o700
+    );
+    assert_eq!(
+        std::fs::metadata(&sock).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    // The peer-uid check, behind the permissions: open them up, then connect as
+    // another user. Only root can become another user here.
+    let root = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .unwrap()
+        .stdout
+        == b"0\n";
+    if !root {
+        eprintln!("note: the peer-uid part of this test needs root; CI runs it as root");
+        return;
+    }
+    std::fs::set_permissions(home.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&run_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+
+    std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let probe = r#"
+import socket, sys
+s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(sys.argv[1])
+try:
+    s.sendall(b'{"kind":"control","switchboard":1}\n')
+    data = s.recv(4096)
+except (ConnectionResetError, BrokenPipeError):
+    data = b""
+print("refused" if not data else "answer:" + data.decode())
+"#;
+    let out = std::process::Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "/usr/bin/python3",
+            "-c",
+            probe,
+        ])
+        .arg(&sock)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(text.trim(), "refused", "another user got an answer: {text}");
+
+    // Our own user still gets one.
+    let ours = home.run(["status", "--json"], "").json();
+    assert_eq!(ours["daemon"]["running"], true);
 }

@@ -7,11 +7,17 @@ use directories::BaseDirs;
 
 /// nvm (newest version first), volta, fnm, and the system places.
 pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
-    let home = base.home_dir();
+    let nvm = std::env::var_os("NVM_DIR").map(PathBuf::from);
+    search_dirs_under(base.home_dir(), base.data_dir(), nvm)
+}
+
+pub(crate) fn search_dirs_under(
+    home: &Path,
+    data_dir: &Path,
+    nvm_dir: Option<PathBuf>,
+) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
-    let nvm = std::env::var_os("NVM_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home.join(".nvm"));
+    let nvm = nvm_dir.unwrap_or_else(|| home.join(".nvm"));
     if let Ok(entries) = std::fs::read_dir(nvm.join("versions").join("node")) {
         let mut versions: Vec<(Vec<u64>, PathBuf)> = entries
             .flatten()
@@ -29,7 +35,7 @@ pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
         dirs.extend(versions.into_iter().map(|(_, p)| p));
     }
     dirs.push(home.join(".volta").join("bin"));
-    for fnm in [base.data_dir().join("fnm"), home.join(".fnm")] {
+    for fnm in [data_dir.join("fnm"), home.join(".fnm")] {
         dirs.push(fnm.join("aliases").join("default").join("bin"));
     }
     dirs.push(home.join(".local").join("bin"));
@@ -165,4 +171,41 @@ pub fn process_stdio() -> (
         Err(_) => Box::new(tokio::io::stdout()),
     };
     (input, output)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_is_found_in_nvm_newest_first_then_volta_and_fnm() {
+        let home = tempfile::tempdir().unwrap();
+        let h = home.path();
+        for v in ["v18.20.1", "v22.3.0", "v20.11.0"] {
+            std::fs::create_dir_all(h.join(".nvm/versions/node").join(v).join("bin")).unwrap();
+        }
+        let dirs = search_dirs_under(h, &h.join(".local/share"), None);
+        let nvm: Vec<_> = dirs
+            .iter()
+            .filter(|d| d.starts_with(h.join(".nvm")))
+            .collect();
+        assert_eq!(
+            nvm,
+            [
+                &h.join(".nvm/versions/node/v22.3.0/bin"),
+                &h.join(".nvm/versions/node/v20.11.0/bin"),
+                &h.join(".nvm/versions/node/v18.20.1/bin")
+            ]
+        );
+        assert!(dirs.contains(&h.join(".volta/bin")));
+        assert!(dirs.contains(&h.join(".local/share/fnm/aliases/default/bin")));
+        assert!(dirs.contains(&PathBuf::from("/usr/local/bin")));
+
+        // And the finder uses them when PATH does not have the program.
+        let npx = h.join(".nvm/versions/node/v22.3.0/bin/npx");
+        std::fs::write(&npx, "#!/bin/sh\n").unwrap();
+        make_executable(&npx).unwrap();
+        let finder = crate::supervisor::launch::ProgramFinder::with_dirs(dirs);
+        assert_eq!(finder.find("npx"), Some(npx));
+    }
 }

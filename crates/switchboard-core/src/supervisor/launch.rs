@@ -94,7 +94,8 @@ impl LaunchError {
             Self::RuntimeMissing {
                 runtime, searched, ..
             } => format!(
-                "install {runtime} (for Node.js, version 20 or newer from https://nodejs.org), then try again. Looked on PATH and in: {}",
+                "install {}, then try again. Looked on PATH and in: {}",
+                install_advice(runtime),
                 searched
                     .iter()
                     .map(|p| p.display().to_string())
@@ -156,10 +157,22 @@ impl ProgramFinder {
 }
 
 /// The runtime a well-known launcher belongs to.
+/// How to get a runtime, for the hint.
+fn install_advice(runtime: &str) -> &'static str {
+    match runtime {
+        "Node.js" => "Node.js 20 or newer (https://nodejs.org, or with nvm, volta or Homebrew)",
+        "uv" => "uv (https://docs.astral.sh/uv)",
+        "Python 3" => "Python 3 (https://www.python.org)",
+        "Docker" => "Docker (https://docs.docker.com/get-docker)",
+        _ => "it",
+    }
+}
+
 fn runtime_of(program: &str) -> Option<&'static str> {
     match program {
         "node" | "npx" | "npm" => Some("Node.js"),
-        "uv" | "uvx" => Some("uv (https://docs.astral.sh/uv)"),
+        "uv" | "uvx" => Some("uv"),
+
         "python" | "python3" => Some("Python 3"),
         "docker" => Some("Docker"),
         _ => None,
@@ -299,7 +312,14 @@ mod tests {
                 && missing.to_string().contains("Node.js"),
             "{missing}"
         );
-        assert!(missing.hint().unwrap().contains("nodejs.org"));
+        assert!(
+            missing
+                .hint()
+                .unwrap()
+                .contains("Node.js 20 or newer (https://nodejs.org"),
+            "{:?}",
+            missing.hint()
+        );
 
         let launch = resolve(
             &hudu,
