@@ -80,6 +80,14 @@ impl TempHome {
         S: AsRef<OsStr>,
     {
         let mut cmd = Command::new(crate::switchboard_bin());
+        self.apply_env(&mut cmd);
+        cmd.args(args);
+        cmd
+    }
+
+    /// Gives `cmd` this home's environment: a clean Switchboard environment with
+    /// `SWITCHBOARD_HOME` set, plus whatever `set_env` added.
+    pub fn apply_env(&self, cmd: &mut Command) {
         for (key, _) in std::env::vars_os() {
             if key.to_string_lossy().starts_with("SWITCHBOARD_") && key != "SWITCHBOARD_BIN" {
                 cmd.env_remove(&key);
@@ -90,8 +98,6 @@ impl TempHome {
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
-        cmd.args(args);
-        cmd
     }
 
     /// Runs the CLI with `stdin` as its input (no terminal, so no prompts).

@@ -24,21 +24,14 @@ fn home_with_fixture() -> TempHome {
 #[test]
 fn the_python_sdk_client_lists_calls_sees_progress_and_survives_a_crash() {
     let home = home_with_fixture();
-    let mut cmd = home.command([concat!(
+    let mut py = Command::new(tools::python());
+    py.arg(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/peers/python_client.py"
-    )]);
-    // `command` runs switchboard; run the Python client instead, with the same env.
-    let mut py = Command::new(tools::python());
-    py.args(cmd.get_args())
-        .arg(switchboard_tests::switchboard_bin());
-    for (k, v) in cmd.get_envs() {
-        match v {
-            Some(v) => py.env(k, v),
-            None => py.env_remove(k),
-        };
-    }
-    let _ = &mut cmd;
+    ))
+    .arg(switchboard_tests::switchboard_bin());
+    home.apply_env(&mut py);
+
     let out = py.output().expect("running the Python client");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -129,6 +122,27 @@ async fn server_everything_runs_as_a_vendor_and_gets_the_keychain_credentials_in
         ),
         "Echo: through switchboard"
     );
+    // Logging both ways: the client's level reaches the server, and the server's log
+    // message reaches the client, labelled with the vendor.
+    let set = c
+        .request("logging/setLevel", json!({"level": "debug"}))
+        .await;
+    assert!(set.get("result").is_some(), "{set}");
+    c.call("huntress__toggle-simulated-logging", json!({}))
+        .await;
+    let log = c.notification("notifications/message").await;
+    assert!(
+        log["params"]["logger"]
+            .as_str()
+            .unwrap()
+            .starts_with("huntress"),
+        "{log}"
+    );
+    assert!(
+        log["params"]["level"].is_string() && log["params"]["data"].is_string(),
+        "{log}"
+    );
+
     let status = home.run(["status", "--json"], "").json();
     let huntress = status["vendors"]
         .as_array()

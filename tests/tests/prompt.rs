@@ -21,19 +21,15 @@ fn connect_prompts_on_a_terminal_with_hidden_input_for_secrets() {
     let steps = serde_json::json!([["api_key: ", "typed-public-key"], ["api_secret: ", SECRET]]);
     let script = home.path().join("steps.json");
     std::fs::write(&script, steps.to_string()).unwrap();
-    let cli = home.command(["connect", "huntress"]);
     let mut session = Command::new("/usr/bin/python3");
     session
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tty/session.py"))
         .arg(&script)
-        .arg("--");
-    session.arg(cli.get_program()).args(cli.get_args());
-    for (k, v) in cli.get_envs() {
-        match v {
-            Some(v) => session.env(k, v),
-            None => session.env_remove(k),
-        };
-    }
+        .arg("--")
+        .arg(switchboard_tests::switchboard_bin())
+        .args(["connect", "huntress"]);
+    home.apply_env(&mut session);
+
     let out = session.output().expect("running the terminal session");
     let transcript = String::from_utf8_lossy(&out.stdout);
     assert!(
