@@ -17,21 +17,10 @@ pub fn runtime_dir(base: &BaseDirs, id: &str) -> PathBuf {
     }
 }
 
-/// Where Node.js version managers and installers put `node`/`npx` on Unix.
-pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
-    super::unix::runtime_search_dirs(base)
-}
-
-#[cfg_attr(
-    not(test),
-    allow(dead_code, reason = "used by tests; bundle import will use it")
-)]
-pub fn make_executable(path: &std::path::Path) -> std::io::Result<()> {
-    super::unix::make_executable(path)
-}
-
+#[cfg(test)]
+pub use super::unix::make_executable;
 pub use super::unix::{
     IpcStream, detach, ipc_cleanup, ipc_connect, ipc_endpoint, ipc_listen, private_dir,
     process_stdio, shutdown_signal,
 };
-pub use super::unix::{terminate, wrap_child};
+pub use super::unix::{runtime_search_dirs, terminate, wrap_child};

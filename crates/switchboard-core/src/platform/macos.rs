@@ -21,10 +21,7 @@ pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
     dirs
 }
 
-#[cfg_attr(
-    not(test),
-    allow(dead_code, reason = "used by tests; bundle import will use it")
-)]
+#[cfg(test)]
 pub fn make_executable(path: &std::path::Path) -> std::io::Result<()> {
     super::unix::make_executable(path)
 }

@@ -43,10 +43,7 @@ pub(crate) fn search_dirs_under(
     dirs
 }
 
-#[cfg_attr(
-    not(test),
-    allow(dead_code, reason = "used by tests; bundle import will use it")
-)]
+#[cfg(test)]
 pub fn make_executable(path: &Path) -> std::io::Result<()> {
     let mut perms = std::fs::metadata(path)?.permissions();
     perms.set_mode(perms.mode() | 0o755);

@@ -32,10 +32,7 @@ pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
 }
 
 /// Windows has no executable bit.
-#[cfg_attr(
-    not(test),
-    allow(dead_code, reason = "used by tests; bundle import will use it")
-)]
+#[cfg(test)]
 pub fn make_executable(_path: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }

@@ -331,23 +331,12 @@ impl Hub {
         }
     }
 
-    /// The renamed tools a scope sees.
+    /// The tools a scope sees, under their exposed names.
     pub fn tools_for(&self, scope: &Scope) -> Vec<Value> {
         let mut out = Vec::new();
         if !scope.compact {
-            let offers = self.offers.read().expect("offers lock");
             let index = self.index.read().expect("index lock");
-            let mut scratch = index.tools.clone();
-            for (slug, offer) in offers.iter().filter(|(s, _)| scope.sees(s)) {
-                for tool in &offer.tools {
-                    let Some(name) = tool.get("name").and_then(Value::as_str) else {
-                        continue;
-                    };
-                    let mut renamed = tool.clone();
-                    renamed["name"] = Value::String(scratch.insert(slug, name));
-                    out.push(renamed);
-                }
-            }
+            out = self.renamed(scope, |o| &o.tools, &index.tools);
         }
         out.push(search_tool_definition());
         if scope.compact {
@@ -357,17 +346,30 @@ impl Hub {
     }
 
     fn prompts_for(&self, scope: &Scope) -> Vec<Value> {
+        let index = self.index.read().expect("index lock");
+        self.renamed(scope, |o| &o.prompts, &index.prompts)
+    }
+
+    /// Items of the vendors in scope, each with its `name` replaced by the exposed one.
+    fn renamed(
+        &self,
+        scope: &Scope,
+        pick: impl Fn(&Offer) -> &Vec<Value>,
+        names: &NameTable,
+    ) -> Vec<Value> {
         let offers = self.offers.read().expect("offers lock");
-        let mut scratch = self.index.read().expect("index lock").prompts.clone();
         let mut out = Vec::new();
         for (slug, offer) in offers.iter().filter(|(s, _)| scope.sees(s)) {
-            for p in &offer.prompts {
-                let Some(name) = p.get("name").and_then(Value::as_str) else {
-                    continue;
-                };
-                let mut renamed = p.clone();
-                renamed["name"] = Value::String(scratch.insert(slug, name));
-                out.push(renamed);
+            for item in pick(offer) {
+                let exposed = item
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .and_then(|n| names.exposed(slug, n));
+                if let Some(exposed) = exposed {
+                    let mut renamed = item.clone();
+                    renamed["name"] = Value::String(exposed.to_owned());
+                    out.push(renamed);
+                }
             }
         }
         out

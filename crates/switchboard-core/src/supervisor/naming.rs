@@ -54,6 +54,7 @@ pub fn expose(slug: &str, name: &str) -> String {
 #[derive(Debug, Default, Clone)]
 pub struct NameTable {
     by_exposed: BTreeMap<String, (String, String)>,
+    by_original: BTreeMap<(String, String), String>,
 }
 
 impl NameTable {
@@ -78,7 +79,16 @@ impl NameTable {
         }
         self.by_exposed
             .insert(exposed.clone(), (slug.to_owned(), name.to_owned()));
+        self.by_original
+            .insert((slug.to_owned(), name.to_owned()), exposed.clone());
         exposed
+    }
+
+    /// The exposed name of a vendor's tool, if it was inserted.
+    pub fn exposed(&self, slug: &str, name: &str) -> Option<&str> {
+        self.by_original
+            .get(&(slug.to_owned(), name.to_owned()))
+            .map(String::as_str)
     }
 
     /// The vendor and original name behind an exposed name.
