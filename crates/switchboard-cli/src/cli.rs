@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
     name = "switchboard",
     version,
     about = "Connect Claude to your MSP vendor tools, with credentials kept in the OS keychain.",
-    after_help = "Exit codes: 0 ok, 1 failure, 2 bad input, 3 credential check failed, 4 keychain unavailable, 5 not connected, 6 a Switchboard file is corrupt, 7 the daemon is unavailable."
+    after_help = "Exit codes: 0 ok, 1 failure, 2 bad input, 3 credential check failed, 4 keychain unavailable, 5 not connected, 6 a Switchboard file is corrupt, 7 the daemon is unavailable, 8 a bundle was refused, 9 a client config could not be parsed."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -33,7 +33,7 @@ pub enum Command {
     Test(SlugArg),
     /// Remove a vendor's credentials from the keychain and forget it.
     Disconnect(SlugArg),
-    /// Check that Switchboard's keychain and catalog work.
+    /// Check everything Switchboard depends on, each finding with a fix.
     Doctor,
     /// Run the supervisor daemon (the bridge starts it when needed).
     Daemon(DaemonArgs),
@@ -48,6 +48,106 @@ pub enum Command {
     /// Servers that are not in the catalog.
     #[command(subcommand)]
     Servers(ServersCommand),
+    /// Build, inspect and import `.mcpb` bundles.
+    #[command(subcommand)]
+    Bundle(BundleCommand),
+    /// Add Switchboard to an MCP client (its config, or a bundle for Claude Desktop).
+    Install(InstallArgs),
+    /// Take Switchboard out of an MCP client's config (nothing else is touched).
+    Uninstall(UninstallArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Build `.mcpb` bundles that run Switchboard's bridge (no credentials inside).
+    Build(BundleBuildArgs),
+    /// Show what a `.mcpb` holds, check its signature, and list safety findings.
+    Inspect(FileArg),
+    /// Unpack a vendor's `.mcpb` and run it under Switchboard, with keychain credentials.
+    Import(BundleImportArgs),
+    /// Remove an imported bundle (the vendor's credentials stay).
+    Remove(SlugArg),
+}
+
+#[derive(Debug, Args)]
+pub struct BundleBuildArgs {
+    /// Build a bundle for this vendor only. Repeatable (one bundle each).
+    #[arg(long = "vendor", value_name = "SLUG", conflicts_with = "all")]
+    pub vendors: Vec<String>,
+    /// Build one bundle serving every connected vendor (the default).
+    #[arg(long)]
+    pub all: bool,
+    /// Where to write the bundles and their `.sha256` files.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: std::path::PathBuf,
+    /// Sign with this PEM certificate (the signer first, then any intermediates).
+    #[arg(long, value_name = "PEM", requires = "sign_key")]
+    pub sign_cert: Option<std::path::PathBuf>,
+    /// The certificate's unencrypted PEM private key.
+    #[arg(long, value_name = "PEM", requires = "sign_cert")]
+    pub sign_key: Option<std::path::PathBuf>,
+    /// An intermediate certificate to include. Repeatable.
+    #[arg(long = "sign-intermediate", value_name = "PEM", requires = "sign_cert")]
+    pub sign_intermediates: Vec<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct FileArg {
+    /// The `.mcpb` file.
+    pub file: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BundleImportArgs {
+    /// The vendor's `.mcpb` file.
+    pub file: std::path::PathBuf,
+    /// Run it as this catalog vendor (found from the bundle's name when left out).
+    #[arg(long, value_name = "SLUG")]
+    pub vendor: Option<String>,
+    /// Do not ask for the vendor's credentials afterwards.
+    #[arg(long)]
+    pub no_connect: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ClientArg {
+    ClaudeDesktop,
+    ClaudeCode,
+    Cursor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum InstallMode {
+    /// Write an entry into the client's JSON config.
+    #[default]
+    Config,
+    /// Build a `.mcpb` and open it with Claude Desktop (macOS and Windows).
+    Mcpb,
+}
+
+#[derive(Debug, Args)]
+pub struct InstallArgs {
+    /// The client: claude-desktop, claude-code or cursor.
+    #[arg(value_enum)]
+    pub client: ClientArg,
+    /// Serve only this vendor. Repeatable; all connected vendors when left out.
+    #[arg(long = "vendor", value_name = "SLUG")]
+    pub vendors: Vec<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub mode: InstallMode,
+    /// Show the change as a diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UninstallArgs {
+    /// The client: claude-desktop, claude-code or cursor.
+    #[arg(value_enum)]
+    pub client: ClientArg,
+    /// Show the change as a diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

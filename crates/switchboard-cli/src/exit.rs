@@ -10,6 +10,8 @@ pub const KEYCHAIN: i32 = 4;
 pub const NOT_CONNECTED: i32 = 5;
 pub const CORRUPT: i32 = 6;
 pub const DAEMON: i32 = 7;
+pub const BUNDLE_REFUSED: i32 = 8;
+pub const CLIENT_CONFIG: i32 = 9;
 
 pub fn for_code(code: ErrorCode) -> i32 {
     match code {
@@ -20,6 +22,9 @@ pub fn for_code(code: ErrorCode) -> i32 {
         ErrorCode::ConfigCorrupt | ErrorCode::CatalogInvalid => CORRUPT,
         ErrorCode::DaemonUnavailable => DAEMON,
         ErrorCode::RuntimeMissing | ErrorCode::LaunchFailed => USAGE,
+        ErrorCode::BundleInvalid | ErrorCode::BundleUnsafe => BUNDLE_REFUSED,
+        ErrorCode::ClientConfigInvalid => CLIENT_CONFIG,
+        ErrorCode::SigningFailed | ErrorCode::Unsupported => USAGE,
         _ => FAILURE,
     }
 }

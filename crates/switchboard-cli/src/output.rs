@@ -172,6 +172,7 @@ pub fn vendor_details(v: &VendorView) {
     let local = match &v.launch.local {
         LocalLaunch::Npx { package } => format!("npx -y {package}"),
         LocalLaunch::Mcpb { url } => format!("bundle {url}"),
+        LocalLaunch::Bundle => "imported bundle".to_owned(),
         LocalLaunch::Command { command, args } => format!("{command} {}", args.join(" ")),
     };
     t.push_str(&format!(
@@ -327,5 +328,200 @@ fn duration(secs: u64) -> String {
         s if s < 60 => format!("{s}s"),
         s if s < 3600 => format!("{}m{:02}s", s / 60, s % 60),
         s => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1_000_000.0),
+        b if b >= 1_000 => format!("{:.1} kB", b as f64 / 1_000.0),
+        b => format!("{b} B"),
+    }
+}
+
+pub fn built_bundle(file: &switchboard_core::BuiltFile) {
+    line(&format!(
+        "{}  {}{}  ({} ms)\n  sha256 {}  (also in {})",
+        file.path.display(),
+        size(file.size),
+        if file.signed { ", signed" } else { "" },
+        file.elapsed.as_millis(),
+        file.sha256,
+        file.sidecar.display()
+    ));
+}
+
+pub fn inspection(path: &std::path::Path, i: &switchboard_core::bundle::inspect::Inspection) {
+    use switchboard_core::bundle::inspect::Severity;
+    use switchboard_core::bundle::sign::Verdict;
+    let mut text = format!("{}\n", path.display());
+    text += &format!(
+        "  size      {} ({} unpacked, {} files)\n",
+        size(i.size),
+        size(i.unpacked_size),
+        i.files.len()
+    );
+    text += &format!("  sha256    {}\n", i.sha256);
+    if let Some(m) = &i.manifest {
+        text += &format!(
+            "  bundle    {} {} ({}; manifest {})\n",
+            m.display_name.as_deref().unwrap_or(&m.name),
+            m.version,
+            m.name,
+            m.manifest_version
+        );
+        text += &format!("  author    {}\n", m.author);
+        text += &format!("  about     {}\n", m.description);
+        let cmd = m.command.as_deref().unwrap_or("?");
+        text += &format!(
+            "  server    {} `{}{}{}`\n",
+            m.server_type.as_str(),
+            cmd,
+            if m.args.is_empty() { "" } else { " " },
+            m.args.join(" ")
+        );
+        if let Some(p) = &m.platforms {
+            text += &format!(
+                "  platforms {}\n",
+                p.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", ")
+            );
+        }
+        for s in &m.settings {
+            text += &format!(
+                "  setting   {} ({}){}{}\n",
+                s.key,
+                s.title,
+                if s.required { ", required" } else { "" },
+                if s.sensitive { ", secret" } else { "" }
+            );
+        }
+    }
+    text += &match &i.signature {
+        Verdict::Unsigned => "  signature none\n".to_owned(),
+        Verdict::Valid {
+            signer,
+            signing_time,
+            ..
+        } => format!(
+            "  signature valid: {}{}\n            issuer {}\n            valid {} to {}\n            fingerprint {}{}\n            (trust in the certificate is not checked here; Claude Desktop asks the OS)\n",
+            signer.subject,
+            if signer.self_signed {
+                " (self-signed)"
+            } else {
+                ""
+            },
+            signer.issuer,
+            signer.not_before,
+            signer.not_after,
+            signer.fingerprint,
+            signing_time
+                .as_ref()
+                .map(|t| format!("\n            signed {t}"))
+                .unwrap_or_default(),
+        ),
+        Verdict::Invalid { reason, .. } => format!("  signature INVALID: {reason}\n"),
+    };
+    text += "  files\n";
+    for f in &i.files {
+        text += &format!(
+            "    {:>9}  {}{}\n",
+            size(f.size),
+            f.path,
+            if f.executable { "  (executable)" } else { "" }
+        );
+    }
+    if !i.findings.is_empty() {
+        text += "  findings\n";
+        for f in &i.findings {
+            let tag = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "note",
+            };
+            text += &format!("    {tag}: {} [{}]\n", f.message, f.code);
+        }
+    }
+    text += if i.ok {
+        "  result    usable\n"
+    } else {
+        "  result    REFUSED: fix the errors above\n"
+    };
+    out(&text);
+}
+
+pub fn imported(i: &switchboard_core::bundle::import::Imported, connected: bool) {
+    use switchboard_core::bundle::import::Binding;
+    let r = &i.record;
+    let mut text = format!(
+        "{} {} {} {} ({}, {})\n  unpacked to {}\n",
+        if i.replaced { "Replaced" } else { "Imported" },
+        r.display_name.as_deref().unwrap_or(&r.name),
+        r.version,
+        match r.binding {
+            Binding::Catalog => format!("as the catalog vendor `{}`", r.slug),
+            Binding::Custom => format!("as the new vendor `{}`", r.slug),
+        },
+        r.signature,
+        &r.sha256[..16],
+        i.dir.display()
+    );
+    for s in &i.settings {
+        text += &format!(
+            "  setting {} ← {}{}\n",
+            s.key,
+            match (&s.field, &s.default) {
+                (Some(f), _) => format!("field `{f}`"),
+                (None, Some(d)) => format!("default `{d}`"),
+                (None, None) => "nothing (left out)".to_owned(),
+            },
+            if s.secret { " (keychain)" } else { "" }
+        );
+    }
+    for w in &i.warnings {
+        text += &format!("  warning: {w}\n");
+    }
+    if connected {
+        text += &format!(
+            "{} is connected: its server now runs from this bundle.\n",
+            r.slug
+        );
+    } else {
+        text += &format!(
+            "Next: `switchboard connect {}` to give its credentials.\n",
+            r.slug
+        );
+    }
+    out(&text);
+}
+
+pub fn client_outcome(o: &switchboard_core::clients::Outcome) {
+    use switchboard_core::clients::Action;
+    let name = o.client.name();
+    let path = o.path.display();
+    for w in &o.warnings {
+        note(&format!("warning: {w}"));
+    }
+    if o.dry_run {
+        if o.diff.is_empty() {
+            line(&format!("No change needed in {path}."));
+        } else {
+            out(&o.diff);
+            line("(dry run: nothing was written)");
+        }
+        return;
+    }
+    let what = match o.action {
+        Action::Added => format!("Added Switchboard to {name} ({path})."),
+        Action::Updated => format!("Updated Switchboard's entry in {name} ({path})."),
+        Action::Unchanged => format!("Switchboard is already in {name} ({path}); nothing changed."),
+        Action::Removed => format!("Removed Switchboard from {name} ({path})."),
+        Action::NotInstalled => format!("Switchboard was not in {name} ({path}); nothing changed."),
+    };
+    line(&what);
+    if let Some(b) = &o.backup {
+        line(&format!("  the previous file is saved as {}", b.display()));
+    }
+    if matches!(o.action, Action::Added | Action::Updated | Action::Removed) {
+        line(&format!("  restart {name} to load the change."));
     }
 }

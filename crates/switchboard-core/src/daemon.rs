@@ -74,9 +74,9 @@ struct Daemon {
 /// Loads the configuration, the catalog with custom servers, and the connected vendors.
 fn load(paths: &Paths, vault: &Vault) -> Result<(Config, Vec<Vendor>), DaemonError> {
     let config = Config::load(&paths.config_file())?;
-    let mut catalog =
-        Catalog::load(&paths.user_catalog_dir()).map_err(|e| DaemonError::Setup(e.to_string()))?;
-    for problem in catalog.add_custom_servers(&config) {
+    let (catalog, problems) =
+        Catalog::load_all(paths, Some(&config)).map_err(|e| DaemonError::Setup(e.to_string()))?;
+    for problem in problems {
         tracing::warn!("{problem}");
     }
     let index = vault.index()?;

@@ -38,6 +38,16 @@ pub enum ErrorCode {
     LaunchFailed,
     /// Switchboard's daemon is not running or not answering.
     DaemonUnavailable,
+    /// A `.mcpb` is not a usable bundle (not a zip, a bad manifest, an unsupported kind).
+    BundleInvalid,
+    /// A `.mcpb` tries something dangerous (path traversal, links, a zip bomb).
+    BundleUnsafe,
+    /// A bundle could not be signed (certificate or key problems).
+    SigningFailed,
+    /// An MCP client's config file could not be parsed; it was left untouched.
+    ClientConfigInvalid,
+    /// The operation does not exist on this platform.
+    Unsupported,
     /// A bug.
     Internal,
 }
@@ -57,6 +67,11 @@ impl ErrorCode {
             Self::RuntimeMissing => "runtime_missing",
             Self::LaunchFailed => "launch_failed",
             Self::DaemonUnavailable => "daemon_unavailable",
+            Self::BundleInvalid => "bundle_invalid",
+            Self::BundleUnsafe => "bundle_unsafe",
+            Self::SigningFailed => "signing_failed",
+            Self::ClientConfigInvalid => "client_config_invalid",
+            Self::Unsupported => "unsupported",
             Self::Internal => "internal",
         }
     }
@@ -86,6 +101,10 @@ pub enum Error {
     Ipc(#[from] crate::ipc::client::IpcError),
     #[error(transparent)]
     Daemon(#[from] crate::daemon::DaemonError),
+    #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
+    #[error(transparent)]
+    Client(#[from] crate::clients::ClientError),
 }
 
 impl Error {
@@ -98,6 +117,8 @@ impl Error {
             Self::Launch(e) => e.code(),
             Self::Ipc(e) => e.code(),
             Self::Daemon(e) => e.code(),
+            Self::Bundle(e) => e.code(),
+            Self::Client(e) => e.code(),
         }
     }
 
@@ -111,6 +132,8 @@ impl Error {
             Self::Launch(e) => e.hint(),
             Self::Ipc(e) => e.hint(),
             Self::Daemon(e) => e.hint(),
+            Self::Bundle(e) => e.hint(),
+            Self::Client(e) => e.hint(),
         }
     }
 }

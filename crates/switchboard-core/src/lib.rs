@@ -6,13 +6,16 @@
 
 pub mod atomic;
 pub mod bridge;
+pub mod bundle;
 pub mod catalog;
+pub mod clients;
 pub mod config;
 pub mod connection;
 pub mod daemon;
 pub mod doctor;
 pub mod env;
 pub mod error;
+mod integrations;
 pub mod ipc;
 pub mod jsonrpc;
 pub mod logs;
@@ -28,6 +31,7 @@ pub mod view;
 use std::sync::Arc;
 
 pub use error::{Error, ErrorCode, Result};
+pub use integrations::{BuildRequest, BuiltFile};
 
 use catalog::Catalog;
 use config::{Config, ConfigError, CustomServer};
@@ -70,13 +74,9 @@ impl Switchboard {
     }
 
     pub fn open_with_store(paths: Paths, store: Arc<dyn SecretStore>) -> Result<Self> {
-        let mut catalog = Catalog::load(&paths.user_catalog_dir())?;
         let config = Config::load(&paths.config_file());
-        let mut config_problems = Vec::new();
-        if let Ok(config) = &config {
-            config_problems = catalog.add_custom_servers(config);
-        }
-        for p in config_problems {
+        let (catalog, problems) = Catalog::load_all(&paths, config.as_ref().ok())?;
+        for p in problems {
             tracing::warn!("{p}");
         }
         let vault = Vault::new(store, Namespace::detect(&paths), &paths);
@@ -252,7 +252,8 @@ impl Switchboard {
                 continue;
             }
             let connected = index.vendors.contains_key(&vendor.slug);
-            let launch = supervisor::launch::resolve(vendor, &config, &finder);
+            let launch =
+                supervisor::launch::resolve(vendor, &config, &finder, &self.paths.bundles_dir());
             let tools = launch
                 .as_ref()
                 .ok()
@@ -319,6 +320,7 @@ impl Switchboard {
                 vendor,
                 &config,
                 &supervisor::launch::ProgramFinder::from_env(),
+                &self.paths.bundles_dir(),
             )?;
         }
         servers::set_launch(&self.paths, slug, &change)?;
@@ -374,6 +376,7 @@ impl Switchboard {
             &vendor,
             &config,
             &supervisor::launch::ProgramFinder::from_env(),
+            &self.paths.bundles_dir(),
         )?;
         let creds = vault::Credentials {
             plain: Default::default(),

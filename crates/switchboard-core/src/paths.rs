@@ -76,6 +76,16 @@ impl Paths {
         self.config.join("config.toml")
     }
 
+    /// Imported `.mcpb` bundles: `<slug>/import.json` and `<slug>/bundle/`.
+    pub fn bundles_dir(&self) -> PathBuf {
+        self.data.join("bundles")
+    }
+
+    /// Byte-identical copies of client config files taken before each change.
+    pub fn backups_dir(&self) -> PathBuf {
+        self.data.join("backups")
+    }
+
     /// User catalog additions and overrides: `<slug>.toml`.
     pub fn user_catalog_dir(&self) -> PathBuf {
         self.config.join("vendors")

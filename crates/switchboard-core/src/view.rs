@@ -77,6 +77,7 @@ impl VendorView {
                 Some(Source::Override { .. }) => "override",
                 Some(Source::User { .. }) => "user",
                 Some(Source::Custom) => "custom",
+                Some(Source::Bundle) => "bundle",
                 _ => "builtin",
             },
             fields: vendor.fields.iter().map(FieldView::new).collect(),

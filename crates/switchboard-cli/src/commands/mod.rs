@@ -1,9 +1,11 @@
 //! One module per noun. Each command makes one core call and hands the result to
 //! `output`; errors come back here and become an exit status by error code.
 
+mod bundle;
 mod connect;
 mod daemon;
 mod doctor;
+mod install;
 mod servers;
 mod vendors;
 
@@ -13,7 +15,7 @@ use switchboard_core::Switchboard;
 use switchboard_core::paths::Paths;
 use switchboard_core::vault::KeyringStore;
 
-use crate::cli::{Cli, Command, DaemonAction, ServersCommand, VendorsCommand};
+use crate::cli::{BundleCommand, Cli, Command, DaemonAction, ServersCommand, VendorsCommand};
 use crate::{exit, output};
 
 /// What a command failed with, ready to print.
@@ -109,5 +111,11 @@ async fn dispatch(cli: Cli) -> CmdResult {
         Command::Restart(a) => daemon::restart(&sb, &a.slug, json).await,
         Command::Servers(ServersCommand::Add(a)) => servers::add(&sb, a, json).await,
         Command::Servers(ServersCommand::Remove(a)) => servers::remove(&sb, &a.name, json).await,
+        Command::Bundle(BundleCommand::Build(a)) => bundle::build(&sb, a, json),
+        Command::Bundle(BundleCommand::Inspect(a)) => bundle::inspect(&sb, &a.file, json),
+        Command::Bundle(BundleCommand::Import(a)) => bundle::import(sb, a, json).await,
+        Command::Bundle(BundleCommand::Remove(a)) => bundle::remove(&sb, &a.slug, json).await,
+        Command::Install(a) => install::install(&sb, a, json),
+        Command::Uninstall(a) => install::uninstall(&sb, a, json),
     }
 }

@@ -77,6 +77,8 @@ pub enum Source {
     },
     /// A custom server from `config.toml` (`switchboard servers add`).
     Custom,
+    /// A vendor made from an imported `.mcpb` (`switchboard bundle import`).
+    Bundle,
 }
 
 /// A user catalog file that could not be used, and why.
@@ -181,6 +183,46 @@ impl Catalog {
         let vendor = parse_vendor(merged)?;
         self.vendors.insert(vendor.slug.clone(), (vendor, source));
         Ok(())
+    }
+
+    /// Built-in entries, the user's files, custom servers and imported bundles: the
+    /// catalog as every part of Switchboard sees it. Problems with the optional parts
+    /// are returned, not fatal.
+    pub fn load_all(
+        paths: &crate::paths::Paths,
+        config: Option<&crate::config::Config>,
+    ) -> Result<(Self, Vec<String>), CatalogError> {
+        let mut catalog = Self::load(&paths.user_catalog_dir())?;
+        let mut problems = Vec::new();
+        if let Some(config) = config {
+            problems.extend(catalog.add_custom_servers(config));
+        }
+        problems.extend(catalog.add_imported_bundles(&paths.bundles_dir()));
+        Ok((catalog, problems))
+    }
+
+    /// Adds the vendors made from imported bundles (those not tied to a catalog
+    /// vendor). A broken import is skipped and reported.
+    pub fn add_imported_bundles(&mut self, bundles: &Path) -> Vec<String> {
+        let mut problems = Vec::new();
+        for installed in crate::bundle::import::list(bundles) {
+            match installed {
+                Err(e) => problems.push(format!("imported bundle: {e}")),
+                Ok(b) if b.record.binding == crate::bundle::import::Binding::Custom => {
+                    let slug = b.record.slug.clone();
+                    if matches!(self.vendors.get(&slug), Some((_, src)) if *src != Source::Bundle) {
+                        problems.push(format!(
+                            "imported bundle `{slug}` has the name of another vendor; skipped"
+                        ));
+                        continue;
+                    }
+                    let vendor = crate::bundle::import::custom_vendor(&slug, &b.manifest);
+                    self.vendors.insert(slug, (vendor, Source::Bundle));
+                }
+                Ok(_) => {}
+            }
+        }
+        problems
     }
 
     /// Adds the custom servers of `config` as entries whose fields are their secret

@@ -117,6 +117,9 @@ pub enum LocalLaunch {
     Npx { package: String },
     /// The vendor's released `.mcpb` bundle, run with its own `mcp_config`.
     Mcpb { url: String },
+    /// A `.mcpb` imported with `switchboard bundle import` (custom vendors made from
+    /// a bundle).
+    Bundle,
     /// Any command.
     Command {
         command: String,

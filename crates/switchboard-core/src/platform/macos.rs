@@ -21,13 +21,21 @@ pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
     dirs
 }
 
-#[cfg(test)]
-pub fn make_executable(path: &std::path::Path) -> std::io::Result<()> {
-    super::unix::make_executable(path)
-}
+pub use super::unix::{make_executable, shareable_permissions};
 
 pub use super::unix::{
     IpcStream, detach, ipc_cleanup, ipc_connect, ipc_endpoint, ipc_listen, private_dir,
     process_stdio, shutdown_signal,
 };
 pub use super::unix::{terminate, wrap_child};
+
+/// `~/Library/Application Support/Claude/claude_desktop_config.json`.
+pub fn claude_desktop_config(config: &std::path::Path, _local_data: &std::path::Path) -> PathBuf {
+    config.join("Claude").join("claude_desktop_config.json")
+}
+
+/// Process names of Claude Desktop.
+pub const CLAUDE_DESKTOP_PROCESSES: &[&str] = &["Claude"];
+
+/// Claude Desktop registers `.mcpb`: opening one shows its install preview.
+pub const OPENS_MCPB: bool = true;

@@ -43,7 +43,12 @@ pub(crate) fn search_dirs_under(
     dirs
 }
 
-#[cfg(test)]
+/// Permissions for files meant to be shared (built bundles): 0644.
+pub fn shareable_permissions() -> Option<std::fs::Permissions> {
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+/// Adds the executable bits (0755 at least).
 pub fn make_executable(path: &Path) -> std::io::Result<()> {
     let mut perms = std::fs::metadata(path)?.permissions();
     perms.set_mode(perms.mode() | 0o755);

@@ -31,8 +31,12 @@ pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
     dirs
 }
 
+/// Files get the folder's inherited ACL on Windows.
+pub fn shareable_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
 /// Windows has no executable bit.
-#[cfg(test)]
 pub fn make_executable(_path: &std::path::Path) -> std::io::Result<()> {
     Ok(())
 }
@@ -176,3 +180,32 @@ pub fn process_stdio() -> (
 ) {
     (Box::new(tokio::io::stdin()), Box::new(tokio::io::stdout()))
 }
+
+/// The MSIX install (the default since 2026) reads a virtualised
+/// `%LOCALAPPDATA%\Packages\Claude_<id>\LocalCache\Roaming\Claude`; writing the
+/// plain `%APPDATA%\Claude` has no effect there. Prefer a package folder that already
+/// has a config, then any package folder, then the classic path.
+pub fn claude_desktop_config(config: &std::path::Path, local_data: &std::path::Path) -> PathBuf {
+    const FILE: &str = "claude_desktop_config.json";
+    let mut packages: Vec<PathBuf> = std::fs::read_dir(local_data.join("Packages"))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("Claude_"))
+        .map(|e| e.path().join("LocalCache").join("Roaming").join("Claude"))
+        .collect();
+    packages.sort();
+    if let Some(with_config) = packages.iter().find(|p| p.join(FILE).is_file()) {
+        return with_config.join(FILE);
+    }
+    if let Some(first) = packages.first() {
+        return first.join(FILE);
+    }
+    config.join("Claude").join(FILE)
+}
+
+/// Process names of Claude Desktop.
+pub const CLAUDE_DESKTOP_PROCESSES: &[&str] = &["Claude.exe"];
+
+/// Claude Desktop registers `.mcpb`: opening one shows its install preview.
+pub const OPENS_MCPB: bool = true;

@@ -25,6 +25,8 @@ pub enum LaunchSource {
     Override,
     Http,
     Custom,
+    /// An imported `.mcpb`.
+    Bundle,
 }
 
 impl LaunchSource {
@@ -34,6 +36,7 @@ impl LaunchSource {
             Self::Override => "override",
             Self::Http => "http",
             Self::Custom => "custom",
+            Self::Bundle => "bundle",
         }
     }
 }
@@ -48,6 +51,15 @@ pub enum Plan {
     },
     Http {
         url: url::Url,
+    },
+    /// An imported bundle: its command, with `user_config` filled in at each start.
+    Bundle {
+        program: PathBuf,
+        launch: Box<crate::bundle::vars::BundleLaunch>,
+        /// Fixed environment from the catalog entry (not the credentials).
+        env: BTreeMap<String, String>,
+        /// Tied to a catalog vendor: its credential fields go in the environment too.
+        catalog_fields: bool,
     },
 }
 
@@ -75,7 +87,13 @@ pub enum LaunchError {
     BundleNotInstalled {
         vendor: String,
         slug: String,
-        url: String,
+        url: Option<String>,
+    },
+    #[error("{vendor}'s imported bundle cannot run: {why}")]
+    BundleBroken {
+        vendor: String,
+        slug: String,
+        why: String,
     },
     #[error("{vendor}'s launch URL `{url}` is not an http(s) URL")]
     BadUrl { vendor: String, url: String },
@@ -105,8 +123,18 @@ impl LaunchError {
             Self::ProgramMissing { program, .. } => {
                 format!("check the command, or give its full path instead of `{program}`")
             }
-            Self::BundleNotInstalled { slug, url, .. } => format!(
-                "run it another way for now: `switchboard vendors launch {slug} -- <command>` or `--http <url>` (the bundle is {url})"
+            Self::BundleNotInstalled {
+                slug,
+                url: Some(url),
+                ..
+            } => format!(
+                "download {url} and run `switchboard bundle import <file>`; or run it another way: `switchboard vendors launch {slug} -- <command>` or `--http <url>`"
+            ),
+            Self::BundleNotInstalled { slug, .. } => {
+                format!("import it again with `switchboard bundle import <file> --vendor {slug}`")
+            }
+            Self::BundleBroken { slug, .. } => format!(
+                "import it again with `switchboard bundle import <file> --vendor {slug}`, or `switchboard vendors launch {slug} -- <command>`"
             ),
             Self::BadUrl { .. } => "give a URL like http://127.0.0.1:8080/mcp".to_owned(),
         })
@@ -194,11 +222,46 @@ fn program(vendor: &Vendor, finder: &ProgramFinder, name: &str) -> Result<PathBu
     })
 }
 
-/// Decides how to run `vendor`.
+/// The plan for a bundle imported for `vendor`.
+fn bundle_plan(
+    vendor: &Vendor,
+    installed: Result<crate::bundle::import::Installed, String>,
+    finder: &ProgramFinder,
+) -> Result<Plan, LaunchError> {
+    let broken = |why: String| LaunchError::BundleBroken {
+        vendor: vendor.name.clone(),
+        slug: vendor.slug.clone(),
+        why,
+    };
+    let installed = installed.map_err(broken)?;
+    let launch = installed.launch(vendor).map_err(broken)?;
+    let command = Path::new(&launch.command);
+    let program = if command.is_absolute() {
+        if !command.is_file() {
+            return Err(broken(format!(
+                "`{}` is missing from the bundle",
+                launch.command
+            )));
+        }
+        command.to_owned()
+    } else {
+        program(vendor, finder, &launch.command)?
+    };
+    Ok(Plan::Bundle {
+        program,
+        catalog_fields: installed.record.binding == crate::bundle::import::Binding::Catalog,
+        launch: Box::new(launch),
+        env: vendor.launch.env.clone(),
+    })
+}
+
+/// Decides how to run `vendor`: its override, else its imported bundle, else the
+/// catalog's launch. `bundles` is where imported bundles live.
 pub fn resolve(
     vendor: &Vendor,
     config: &Config,
     finder: &ProgramFinder,
+    bundles: &Path,
 ) -> Result<Launch, LaunchError> {
     let fixed = vendor.launch.env.clone();
     let override_ = config
@@ -206,6 +269,10 @@ pub fn resolve(
         .get(&vendor.slug)
         .and_then(|v| v.launch.as_ref());
     let is_custom = config.servers.contains_key(&vendor.slug);
+    let imported = match override_ {
+        None => crate::bundle::import::installed(bundles, &vendor.slug),
+        Some(_) => None,
+    };
     let (plan, source) = match override_ {
         Some(LaunchOverride::Http { http }) => {
             let url = url::Url::parse(http)
@@ -229,6 +296,13 @@ pub fn resolve(
                 LaunchSource::Override,
             )
         }
+        None if imported.is_some() => {
+            let installed = imported.expect("checked just above");
+            (
+                bundle_plan(vendor, installed, finder)?,
+                LaunchSource::Bundle,
+            )
+        }
         None => {
             let source = if is_custom {
                 LaunchSource::Custom
@@ -250,7 +324,14 @@ pub fn resolve(
                     return Err(LaunchError::BundleNotInstalled {
                         vendor: vendor.name.clone(),
                         slug: vendor.slug.clone(),
-                        url: url.clone(),
+                        url: Some(url.clone()),
+                    });
+                }
+                LocalLaunch::Bundle => {
+                    return Err(LaunchError::BundleNotInstalled {
+                        vendor: vendor.name.clone(),
+                        slug: vendor.slug.clone(),
+                        url: None,
                     });
                 }
             };
@@ -280,6 +361,20 @@ fn launch_key(slug: &str, plan: &Plan) -> String {
             h.update(b"\0http\0");
             h.update(url.as_str().as_bytes());
         }
+        Plan::Bundle {
+            program, launch, ..
+        } => {
+            h.update(b"\0bundle\0");
+            h.update(program.to_string_lossy().as_bytes());
+            for a in &launch.args {
+                h.update(b"\0");
+                h.update(a.as_bytes());
+            }
+            // A re-import replaces the files: a new manifest means new tools maybe.
+            if let Ok(m) = std::fs::read(launch.dir.join("manifest.json")) {
+                h.update(Sha256::digest(m));
+            }
+        }
     }
     hex::encode(&h.finalize()[..12])
 }
@@ -304,8 +399,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let mut catalog = Catalog::builtin().unwrap();
         let hudu = catalog.get("hudu").unwrap().clone();
-        let missing =
-            resolve(&hudu, &Config::default(), &finder_with(dir.path(), &[])).unwrap_err();
+        let missing = resolve(
+            &hudu,
+            &Config::default(),
+            &finder_with(dir.path(), &[]),
+            Path::new("/nonexistent"),
+        )
+        .unwrap_err();
         assert_eq!(missing.code(), ErrorCode::RuntimeMissing);
         assert!(
             missing.to_string().contains("`npx` was not found")
@@ -325,6 +425,7 @@ mod tests {
             &hudu,
             &Config::default(),
             &finder_with(dir.path(), &["npx"]),
+            Path::new("/nonexistent"),
         )
         .unwrap();
         assert_eq!(launch.source, LaunchSource::Catalog);
@@ -344,7 +445,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let finder = finder_with(dir.path(), &["npx", "my-server"]);
         let hudu = Catalog::builtin().unwrap().get("hudu").unwrap().clone();
-        let base = resolve(&hudu, &Config::default(), &finder).unwrap();
+        let base = resolve(
+            &hudu,
+            &Config::default(),
+            &finder,
+            Path::new("/nonexistent"),
+        )
+        .unwrap();
         let mut config = Config::default();
         config.vendors.insert(
             "hudu".into(),
@@ -356,7 +463,7 @@ mod tests {
                 }),
             },
         );
-        let over = resolve(&hudu, &config, &finder).unwrap();
+        let over = resolve(&hudu, &config, &finder, Path::new("/nonexistent")).unwrap();
         assert_eq!(over.source, LaunchSource::Override);
         assert_ne!(over.key, base.key);
         config.vendors.insert(
@@ -368,7 +475,9 @@ mod tests {
             },
         );
         assert_eq!(
-            resolve(&hudu, &config, &finder).unwrap().source,
+            resolve(&hudu, &config, &finder, Path::new("/nonexistent"))
+                .unwrap()
+                .source,
             LaunchSource::Http
         );
         config.vendors.insert(
@@ -379,7 +488,7 @@ mod tests {
                 }),
             },
         );
-        assert!(resolve(&hudu, &config, &finder).is_err());
+        assert!(resolve(&hudu, &config, &finder, Path::new("/nonexistent")).is_err());
     }
 
     #[test]
@@ -393,6 +502,7 @@ mod tests {
             &datto,
             &Config::default(),
             &ProgramFinder::with_dirs(vec![]),
+            Path::new("/nonexistent"),
         )
         .unwrap_err();
         assert_eq!(err.code(), ErrorCode::LaunchFailed);
@@ -423,7 +533,9 @@ mod tests {
         assert_eq!(mine.fields[0].env, "TOKEN");
         assert!(mine.fields[0].secret);
         assert_eq!(
-            resolve(&mine, &config, &finder).unwrap().source,
+            resolve(&mine, &config, &finder, Path::new("/nonexistent"))
+                .unwrap()
+                .source,
             LaunchSource::Custom
         );
     }

@@ -139,6 +139,7 @@ impl Deps {
             vendor,
             &self.config.read().expect("config lock"),
             &self.finder,
+            &self.paths.bundles_dir(),
         )
     }
 }
@@ -693,13 +694,8 @@ impl Actor {
         let (events_tx, events) = mpsc::unbounded_channel();
         let max = self.deps.settings.max_message_bytes;
         let upstream = match &launch.plan {
-            Plan::Stdio { program, args, env } => {
-                let mut all_env = env.clone();
-                for field in &self.vendor.fields {
-                    if let Some(v) = creds.value(&field.key) {
-                        all_env.insert(field.env.clone(), v.to_owned());
-                    }
-                }
+            Plan::Stdio { .. } | Plan::Bundle { .. } => {
+                let (program, args, env, cwd) = self.command_line(&launch.plan, &creds)?;
                 let log_path = self
                     .deps
                     .paths
@@ -710,8 +706,9 @@ impl Actor {
                     .map_err(|e| format!("cannot open the log for {}: {e}", self.vendor.name))?;
                 let spec = stdio::Spawn {
                     program: program.clone(),
-                    args: args.clone(),
-                    env: all_env,
+                    args,
+                    env,
+                    cwd,
                     max_message_bytes: max,
                     redactor: redactor.clone(),
                     stderr_log: Arc::new(log),
@@ -752,6 +749,69 @@ impl Actor {
             started: Instant::now(),
             phase: Phase::Initializing { deadline },
         })
+    }
+
+    /// Program, arguments, environment and working directory for a stdio plan.
+    /// Credentials go in the environment only.
+    #[allow(clippy::type_complexity)]
+    fn command_line(
+        &self,
+        plan: &Plan,
+        creds: &Credentials,
+    ) -> Result<
+        (
+            std::path::PathBuf,
+            Vec<String>,
+            std::collections::BTreeMap<String, String>,
+            Option<std::path::PathBuf>,
+        ),
+        String,
+    > {
+        let field_env = |env: &mut std::collections::BTreeMap<String, String>| {
+            for field in &self.vendor.fields {
+                if let Some(v) = creds.value(&field.key) {
+                    env.insert(field.env.clone(), v.to_owned());
+                }
+            }
+        };
+        match plan {
+            Plan::Stdio { program, args, env } => {
+                let mut all_env = env.clone();
+                field_env(&mut all_env);
+                Ok((program.clone(), args.clone(), all_env, None))
+            }
+            Plan::Bundle {
+                program,
+                launch,
+                env,
+                catalog_fields,
+            } => {
+                let got = launch.materialize(&|key| creds.value(key).map(str::to_owned));
+                if !got.dropped.is_empty() {
+                    tracing::info!(
+                        vendor = %self.vendor.slug,
+                        left_out = ?got.dropped,
+                        "bundle settings without a value were left out"
+                    );
+                }
+                for secret in creds.secrets.values() {
+                    let secret = secret.expose();
+                    if !secret.is_empty() && got.args.iter().any(|a| a.contains(secret.as_str())) {
+                        return Err(format!(
+                            "{}'s bundle would put a secret on the command line; refusing to start it",
+                            self.vendor.name
+                        ));
+                    }
+                }
+                let mut all_env = env.clone();
+                if *catalog_fields {
+                    field_env(&mut all_env);
+                }
+                all_env.extend(got.env);
+                Ok((program.clone(), got.args, all_env, Some(launch.dir.clone())))
+            }
+            Plan::Http { .. } => Err("not a stdio plan".to_owned()),
+        }
     }
 
     async fn credentials(&self) -> Result<Credentials, String> {

@@ -40,6 +40,8 @@ pub struct Spawn {
     pub args: Vec<String>,
     /// The whole environment to add (fixed env and credentials).
     pub env: BTreeMap<String, String>,
+    /// The working directory (the bundle folder for imported bundles).
+    pub cwd: Option<PathBuf>,
     pub max_message_bytes: usize,
     pub redactor: Redactor,
     pub stderr_log: Arc<dyn StderrSink>,
@@ -63,6 +65,9 @@ impl StdioChild {
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped());
+            if let Some(dir) = &spec.cwd {
+                c.current_dir(dir);
+            }
             // A program found outside PATH (nvm, volta…) usually needs its siblings
             // (`npx` runs `node`): put its directory first on the child's PATH.
             if let Some(dir) = spec.program.parent() {

@@ -1,0 +1,81 @@
+//! `switchboard install|uninstall <client>`.
+
+use switchboard_core::Switchboard;
+use switchboard_core::clients::{Client, SystemProcesses};
+
+use super::{CmdResult, Failure};
+use crate::cli::{ClientArg, InstallArgs, InstallMode, UninstallArgs};
+use crate::{exit, output};
+
+fn client(arg: ClientArg) -> Client {
+    match arg {
+        ClientArg::ClaudeDesktop => Client::ClaudeDesktop,
+        ClientArg::ClaudeCode => Client::ClaudeCode,
+        ClientArg::Cursor => Client::Cursor,
+    }
+}
+
+fn binary() -> Result<std::path::PathBuf, Failure> {
+    std::env::current_exe().map_err(|e| Failure {
+        code: "io",
+        message: format!("cannot find the running switchboard binary: {e}"),
+        hint: None,
+        exit: exit::FAILURE,
+    })
+}
+
+pub fn install(sb: &Switchboard, args: InstallArgs, json: bool) -> CmdResult {
+    let client = client(args.client);
+    if args.mode == InstallMode::Mcpb {
+        if client != Client::ClaudeDesktop {
+            return Err(Failure::usage(
+                format!(
+                    "`--mode mcpb` is for Claude Desktop only; {} reads its config",
+                    client.name()
+                ),
+                Some(format!("run `switchboard install {}`", client.slug())),
+            ));
+        }
+        if args.dry_run {
+            return Err(Failure::usage(
+                "`--dry-run` shows a config change; `--mode mcpb` makes none",
+                None,
+            ));
+        }
+        let built = sb.install_mcpb(&args.vendors, &binary()?)?;
+        if json {
+            output::json(&built);
+        } else {
+            for file in &built {
+                output::line(&format!(
+                    "Opened {} with Claude Desktop: confirm the install in its window.",
+                    file.path.display()
+                ));
+            }
+        }
+        return Ok(exit::OK);
+    }
+    let outcome = sb.install(
+        client,
+        &args.vendors,
+        &binary()?,
+        args.dry_run,
+        &SystemProcesses,
+    )?;
+    if json {
+        output::json(&outcome);
+    } else {
+        output::client_outcome(&outcome);
+    }
+    Ok(exit::OK)
+}
+
+pub fn uninstall(sb: &Switchboard, args: UninstallArgs, json: bool) -> CmdResult {
+    let outcome = sb.uninstall(client(args.client), args.dry_run, &SystemProcesses)?;
+    if json {
+        output::json(&outcome);
+    } else {
+        output::client_outcome(&outcome);
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,287 @@
+//! Minimal-diff edits of one entry in an MCP client's JSON config.
+//!
+//! The file must be strict JSON (what Claude Desktop's `JSON.parse` reads), an object
+//! at the top, with `mcpServers` an object if present. We edit the text through a
+//! concrete syntax tree, so every other byte (key order, indentation, number spelling,
+//! escapes) stays as it was, then parse the result and check that the only change is
+//! our entry. Anything that fails that check is refused, and nothing is written.
+
+use jsonc_parser::ParseOptions;
+use jsonc_parser::cst::{CstInputValue, CstRootNode};
+use serde_json::{Map, Value};
+
+pub const SERVERS_KEY: &str = "mcpServers";
+const BOM: &str = "\u{feff}";
+
+/// A parsed config file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The text without a byte-order mark.
+    pub text: String,
+    /// The file started with a UTF-8 byte-order mark (Claude Desktop cannot read those).
+    pub had_bom: bool,
+    pub value: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("it is not UTF-8 text")]
+    NotUtf8,
+    #[error("it is not valid JSON ({0})")]
+    NotJson(String),
+    #[error("its top level is not a JSON object")]
+    NotObject,
+    #[error("its `mcpServers` is not a JSON object")]
+    ServersNotObject,
+    #[error("it cannot be edited safely: {0}")]
+    Unsafe(String),
+}
+
+impl Document {
+    /// Strictly parses a config file's bytes. Empty (or blank) means `{}`.
+    pub fn parse(bytes: &[u8]) -> Result<Self, EditError> {
+        let text = std::str::from_utf8(bytes).map_err(|_| EditError::NotUtf8)?;
+        let (text, had_bom) = match text.strip_prefix(BOM) {
+            Some(rest) => (rest, true),
+            None => (text, false),
+        };
+        if text.trim().is_empty() {
+            return Ok(Self {
+                text: String::new(),
+                had_bom,
+                value: Map::new(),
+            });
+        }
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| EditError::NotJson(e.to_string()))?;
+        let Value::Object(value) = value else {
+            return Err(EditError::NotObject);
+        };
+        if value.get(SERVERS_KEY).is_some_and(|s| !s.is_object()) {
+            return Err(EditError::ServersNotObject);
+        }
+        Ok(Self {
+            text: text.to_owned(),
+            had_bom,
+            value,
+        })
+    }
+
+    /// Our entry, if the file has one.
+    pub fn entry(&self, name: &str) -> Option<&Value> {
+        self.value.get(SERVERS_KEY)?.get(name)
+    }
+
+    /// The text with `mcpServers.<name>` set to `entry` (keys of an existing entry that
+    /// `entry` does not mention are kept), or removed when `entry` is `None`. Returns
+    /// `None` when nothing would change.
+    pub fn with_entry(
+        &self,
+        name: &str,
+        entry: Option<&Map<String, Value>>,
+    ) -> Result<Option<String>, EditError> {
+        let mut expected = self.value.clone();
+        match entry {
+            Some(fields) => {
+                let servers = expected
+                    .entry(SERVERS_KEY)
+                    .or_insert_with(|| Value::Object(Map::new()))
+                    .as_object_mut()
+                    .ok_or(EditError::ServersNotObject)?;
+                match servers.get_mut(name) {
+                    Some(Value::Object(existing)) => {
+                        for (k, v) in fields {
+                            existing.insert(k.clone(), v.clone());
+                        }
+                    }
+                    _ => {
+                        servers.insert(name.to_owned(), Value::Object(fields.clone()));
+                    }
+                }
+            }
+            None => {
+                if let Some(Value::Object(servers)) = expected.get_mut(SERVERS_KEY) {
+                    servers.shift_remove(name);
+                }
+            }
+        }
+        if expected == self.value {
+            return Ok(None);
+        }
+        let text = if self.text.is_empty() {
+            let mut t = serde_json::to_string_pretty(&Value::Object(expected.clone()))
+                .map_err(|e| EditError::Unsafe(e.to_string()))?;
+            t.push('\n');
+            t
+        } else {
+            self.edit_text(name, entry)?
+        };
+        // The guard: the result must parse strictly and differ only in our entry.
+        let got: Value = serde_json::from_str(&text)
+            .map_err(|e| EditError::Unsafe(format!("the edit would not parse ({e})")))?;
+        if got != Value::Object(expected) {
+            return Err(EditError::Unsafe(
+                "the edit would change more than the `switchboard` entry (duplicate keys?)".into(),
+            ));
+        }
+        Ok(Some(text))
+    }
+
+    fn edit_text(
+        &self,
+        name: &str,
+        entry: Option<&Map<String, Value>>,
+    ) -> Result<String, EditError> {
+        let root = CstRootNode::parse(&self.text, &ParseOptions::default())
+            .map_err(|e| EditError::Unsafe(e.to_string()))?;
+        let obj = root.object_value().ok_or(EditError::NotObject)?;
+        match entry {
+            Some(fields) => {
+                let servers = obj
+                    .object_value_or_create(SERVERS_KEY)
+                    .ok_or(EditError::ServersNotObject)?;
+                match servers.get(name) {
+                    Some(prop) => match prop.object_value() {
+                        Some(existing) => {
+                            for (k, v) in fields {
+                                match existing.get(k) {
+                                    Some(p) => p.set_value(input(v)),
+                                    None => {
+                                        existing.append(k, input(v));
+                                    }
+                                }
+                            }
+                        }
+                        None => prop.set_value(input(&Value::Object(fields.clone()))),
+                    },
+                    None => {
+                        servers.append(name, input(&Value::Object(fields.clone())));
+                    }
+                }
+            }
+            None => {
+                if let Some(prop) = obj.object_value(SERVERS_KEY).and_then(|s| s.get(name)) {
+                    prop.remove();
+                }
+            }
+        }
+        Ok(root.to_string())
+    }
+}
+
+fn input(v: &Value) -> CstInputValue {
+    match v {
+        Value::Null => CstInputValue::Null,
+        Value::Bool(b) => CstInputValue::Bool(*b),
+        Value::Number(n) => CstInputValue::Number(n.to_string()),
+        Value::String(s) => CstInputValue::String(s.clone()),
+        Value::Array(a) => CstInputValue::Array(a.iter().map(input).collect()),
+        Value::Object(o) => {
+            CstInputValue::Object(o.iter().map(|(k, v)| (k.clone(), input(v))).collect())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ours() -> Map<String, Value> {
+        json!({"command": "/opt/sb/switchboard", "args": ["bridge"]})
+            .as_object()
+            .unwrap()
+            .clone()
+    }
+
+    #[test]
+    fn adds_to_an_existing_file_keeping_every_other_byte() {
+        let text = "{\n    \"preferences\": {\"sidebarMode\": \"chat\"},\n    \"mcpServers\": {\n        \"other\": {\"command\": \"x\", \"n\": 1.50}\n    },\n    \"globalShortcut\": \"\\u0041lt+Space\"\n}\n";
+        let doc = Document::parse(text.as_bytes()).unwrap();
+        let out = doc
+            .with_entry("switchboard", Some(&ours()))
+            .unwrap()
+            .unwrap();
+        assert!(out.starts_with("{\n    \"preferences\": {\"sidebarMode\": \"chat\"},"));
+        assert!(out.contains("\"n\": 1.50"), "number spelling kept: {out}");
+        assert!(out.contains("\\u0041lt+Space"), "escapes kept: {out}");
+        assert!(out.ends_with("}\n"));
+        let again = Document::parse(out.as_bytes()).unwrap();
+        assert_eq!(again.entry("switchboard").unwrap(), &Value::Object(ours()));
+        assert_eq!(
+            again.with_entry("switchboard", Some(&ours())).unwrap(),
+            None,
+            "idempotent"
+        );
+        let removed = again.with_entry("switchboard", None).unwrap().unwrap();
+        assert_eq!(
+            serde_json::from_str::<Value>(&removed).unwrap(),
+            serde_json::from_str::<Value>(text).unwrap()
+        );
+    }
+
+    #[test]
+    fn an_empty_or_missing_file_becomes_a_fresh_config() {
+        for text in ["", "  \n"] {
+            let doc = Document::parse(text.as_bytes()).unwrap();
+            let out = doc
+                .with_entry("switchboard", Some(&ours()))
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                serde_json::from_str::<Value>(&out).unwrap(),
+                json!({"mcpServers": {"switchboard": ours()}})
+            );
+        }
+    }
+
+    #[test]
+    fn keys_the_user_added_to_our_entry_survive_an_update() {
+        let text = r#"{"mcpServers":{"switchboard":{"command":"/old","args":[],"env":{"SWITCHBOARD_LOG":"debug"}}}}"#;
+        let doc = Document::parse(text.as_bytes()).unwrap();
+        let out = doc
+            .with_entry("switchboard", Some(&ours()))
+            .unwrap()
+            .unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(
+            v["mcpServers"]["switchboard"]["env"]["SWITCHBOARD_LOG"],
+            "debug"
+        );
+        assert_eq!(
+            v["mcpServers"]["switchboard"]["command"],
+            "/opt/sb/switchboard"
+        );
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_edit_safely() {
+        for (text, want) in [
+            (&b"{\"a\": 1,}"[..], "not valid JSON"),
+            (b"// c\n{}", "not valid JSON"),
+            (b"[1, 2]", "not a JSON object"),
+            (b"{\"mcpServers\": []}", "`mcpServers` is not"),
+            (b"\xff\xfe{}", "not UTF-8"),
+        ] {
+            let err = Document::parse(text).unwrap_err();
+            assert!(err.to_string().contains(want), "{err}");
+        }
+        let dup =
+            Document::parse(br#"{"mcpServers": {"a": {}}, "mcpServers": {"b": {}}}"#).unwrap();
+        assert!(matches!(
+            dup.with_entry("switchboard", Some(&ours())),
+            Err(EditError::Unsafe(_))
+        ));
+    }
+
+    #[test]
+    fn a_bom_is_noted_and_not_written_back() {
+        let doc = Document::parse("\u{feff}{}".as_bytes()).unwrap();
+        assert!(doc.had_bom);
+        let out = doc
+            .with_entry("switchboard", Some(&ours()))
+            .unwrap()
+            .unwrap();
+        assert!(!out.starts_with('\u{feff}'));
+    }
+}

@@ -1,0 +1,53 @@
+//! Which programs are running: the seam for "Claude Desktop is running" warnings.
+
+use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, System};
+
+pub trait ProcessList {
+    /// The names in `names` that some running process has (exact match).
+    fn running(&self, names: &[&str]) -> Vec<String>;
+}
+
+/// The real process table.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemProcesses;
+
+impl ProcessList for SystemProcesses {
+    fn running(&self, names: &[&str]) -> Vec<String> {
+        if names.is_empty() {
+            return Vec::new();
+        }
+        let mut system = System::new();
+        system.refresh_processes_specifics(
+            ProcessesToUpdate::All,
+            true,
+            ProcessRefreshKind::nothing(),
+        );
+        let mut found: Vec<String> = system
+            .processes()
+            .values()
+            .filter_map(|p| {
+                let name = p.name().to_string_lossy();
+                names.contains(&name.as_ref()).then(|| name.into_owned())
+            })
+            .collect();
+        found.sort();
+        found.dedup();
+        found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_this_test_process_by_name_and_not_a_made_up_one() {
+        let exe = std::env::current_exe().unwrap();
+        let me = exe.file_name().unwrap().to_string_lossy().into_owned();
+        // Process names are cut to 15 bytes on Linux.
+        let short: String = me.chars().take(15).collect();
+        let found = SystemProcesses.running(&[me.as_str(), short.as_str(), "no-such-program-xyz"]);
+        assert!(!found.is_empty(), "{me}");
+        assert!(!found.iter().any(|n| n == "no-such-program-xyz"));
+    }
+}
