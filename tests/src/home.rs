@@ -65,6 +65,12 @@ impl TempHome {
         self.dir.path()
     }
 
+    /// The user's home directory as the commands see it (`HOME`): MCP client configs
+    /// (`~/.claude.json`, `~/.config/Claude/…`) live here, never in the real home.
+    pub fn user_home(&self) -> PathBuf {
+        self.path().join("user")
+    }
+
     pub fn paths(&self) -> switchboard_core::paths::Paths {
         switchboard_core::paths::Paths::under(self.path())
     }
@@ -95,6 +101,17 @@ impl TempHome {
         }
         cmd.env("SWITCHBOARD_HOME", self.path());
         cmd.env("NO_PROXY", "127.0.0.1,localhost");
+        // Client configs follow HOME and XDG: keep every test away from the real ones.
+        cmd.env("HOME", self.user_home());
+        for var in [
+            "XDG_CONFIG_HOME",
+            "XDG_DATA_HOME",
+            "XDG_CACHE_HOME",
+            "APPDATA",
+            "LOCALAPPDATA",
+        ] {
+            cmd.env_remove(var);
+        }
         for (k, v) in &self.env {
             cmd.env(k, v);
         }

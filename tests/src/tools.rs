@@ -55,3 +55,13 @@ pub fn server_everything() -> PathBuf {
 pub fn inspector() -> PathBuf {
     tool("tests/peers/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js")
 }
+
+/// The official `@anthropic-ai/mcpb` CLI's entry point (run it with [`node`]).
+pub fn mcpb() -> PathBuf {
+    tool("tests/peers/node_modules/@anthropic-ai/mcpb/dist/cli/cli.js")
+}
+
+/// `tests/peers/zip_strict.js`: opens a zip with yauzl, as Claude Desktop does.
+pub fn zip_strict() -> PathBuf {
+    tool("tests/peers/zip_strict.js")
+}

@@ -243,7 +243,12 @@ pub fn doctor(report: &DoctorReport) {
         };
         t.push_str(&format!("[{tag}] {}: {}\n", c.id, c.message));
         if let Some(h) = &c.hint {
-            t.push_str(&format!("       fix: {h}\n"));
+            let label = if c.status == CheckStatus::Ok {
+                "tip"
+            } else {
+                "fix"
+            };
+            t.push_str(&format!("       {label}: {h}\n"));
         }
     }
     out(&t);

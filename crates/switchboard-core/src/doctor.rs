@@ -1,8 +1,16 @@
 //! `doctor`: checks of the things Switchboard depends on, each with a fix hint.
+//!
+//! The keychain, the catalog, the connections, the daemon, each MCP client's config,
+//! every connected vendor's credentials (live probe) and whether its server can start
+//! (runtime, imported bundle). Doctor changes nothing.
 
 use serde::Serialize;
 
+use crate::Switchboard;
 use crate::catalog::{Catalog, validate};
+use crate::clients::{self, Client};
+use crate::ipc::client::{Control, IpcError};
+use crate::supervisor::launch::{self, ProgramFinder};
 use crate::vault::Vault;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -15,8 +23,9 @@ pub enum CheckStatus {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    /// Stable identifier (`keychain`, `catalog`, `connections`).
-    pub id: &'static str,
+    /// Stable identifier: `keychain`, `catalog`, `connections`, `daemon`,
+    /// `client:<client>`, `probe:<slug>`, `runtime:<slug>`.
+    pub id: String,
     pub status: CheckStatus,
     pub message: String,
     pub hint: Option<String>,
@@ -38,16 +47,223 @@ impl DoctorReport {
     }
 }
 
-pub async fn run(catalog: &Catalog, vault: &Vault) -> DoctorReport {
+impl Check {
+    fn new(id: impl Into<String>, status: CheckStatus, message: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            status,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+pub async fn run(sb: &Switchboard) -> DoctorReport {
+    let catalog = sb.catalog();
+    let vault = sb.vault();
     let mut checks = vec![keychain(vault).await, catalog_check(catalog)];
     checks.push(connections(catalog, vault));
+    checks.push(daemon(sb).await);
+    let homes = clients::Homes::from_env();
+    for client in Client::ALL {
+        checks.push(client_check(sb, client, homes.as_ref()));
+    }
+    let connected: Vec<String> = vault
+        .index()
+        .map(|i| i.vendors.keys().cloned().collect())
+        .unwrap_or_default();
+    let config = sb.config().cloned().unwrap_or_default();
+    let finder = ProgramFinder::from_env();
+    let probes = connected.iter().filter_map(|slug| {
+        let vendor = catalog.get(slug).ok()?;
+        Some(async move { probe_check(sb, vendor).await })
+    });
+    checks.extend(futures::future::join_all(probes).await);
+    for slug in &connected {
+        if let Ok(vendor) = catalog.get(slug) {
+            checks.push(runtime_check(
+                vendor,
+                &config,
+                &finder,
+                &sb.paths().bundles_dir(),
+            ));
+        }
+    }
     DoctorReport::new(checks)
+}
+
+async fn daemon(sb: &Switchboard) -> Check {
+    match Control::connect(&sb.paths().runtime).await {
+        Ok(control) => {
+            let w = control.welcome();
+            if w.version != env!("CARGO_PKG_VERSION") {
+                Check::new(
+                    "daemon",
+                    CheckStatus::Warn,
+                    format!(
+                        "the running daemon (pid {}) is version {}, this is {}",
+                        w.pid,
+                        w.version,
+                        env!("CARGO_PKG_VERSION")
+                    ),
+                )
+                .hint("`switchboard daemon stop`; the next bridge starts the new one")
+            } else {
+                Check::new(
+                    "daemon",
+                    CheckStatus::Ok,
+                    format!("running (pid {}), answering", w.pid),
+                )
+            }
+        }
+        Err(IpcError::NotRunning) => Check::new(
+            "daemon",
+            CheckStatus::Ok,
+            "not running; the bridge starts it when a client connects",
+        ),
+        Err(e) => Check::new("daemon", CheckStatus::Fail, e.to_string())
+            .hint("`switchboard daemon stop`, then `switchboard status` to start a fresh one; `switchboard logs daemon` shows what happened"),
+    }
+}
+
+fn client_check(sb: &Switchboard, client: Client, homes: Option<&clients::Homes>) -> Check {
+    let id = format!("client:{}", client.slug());
+    let Some(homes) = homes else {
+        return Check::new(id, CheckStatus::Warn, "cannot find your home directory");
+    };
+    let s = clients::status(client, &client.config_path(homes));
+    let path = s.path.display();
+    let install = format!("`switchboard install {}`", client.slug());
+    if let Some(problem) = &s.problem {
+        return Check::new(id, CheckStatus::Fail, format!("{path}: {problem}")).hint(format!(
+            "fix the file (a backup may be in {}), then {install}",
+            sb.paths().backups_dir().display()
+        ));
+    }
+    let Some(command) = &s.command else {
+        let message = if s.exists {
+            format!("Switchboard is not in {path}")
+        } else {
+            format!("no config file at {path}")
+        };
+        return Check::new(id, CheckStatus::Ok, message).hint(format!("{install} adds it"));
+    };
+    if !s.command_exists {
+        return Check::new(
+            id,
+            CheckStatus::Fail,
+            format!("the entry in {path} runs `{command}`, which does not exist"),
+        )
+        .hint(format!("{install} points it at this binary"));
+    }
+    let unknown: Vec<&String> = s
+        .args
+        .windows(2)
+        .filter(|w| w[0] == "--vendor")
+        .map(|w| &w[1])
+        .filter(|slug| sb.catalog().get(slug).is_err())
+        .collect();
+    if !unknown.is_empty() {
+        return Check::new(
+            id,
+            CheckStatus::Warn,
+            format!(
+                "the entry in {path} names vendors not in the catalog: {}",
+                unknown
+                    .iter()
+                    .map(|s| format!("`{s}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .hint(format!("{install} with the right `--vendor` values"));
+    }
+    Check::new(
+        id,
+        CheckStatus::Ok,
+        format!("installed in {path}, running `{command}`"),
+    )
+}
+
+async fn probe_check(sb: &Switchboard, vendor: &crate::catalog::Vendor) -> Check {
+    let id = format!("probe:{}", vendor.slug);
+    if vendor.probe.is_none() {
+        return Check::new(
+            id,
+            CheckStatus::Ok,
+            format!("{} has no credential check", vendor.name),
+        );
+    }
+    let creds = match sb.vault().load(vendor).await {
+        Ok(c) => c,
+        Err(e) => {
+            let c = Check::new(id, CheckStatus::Fail, format!("{}: {e}", vendor.name));
+            return match e.hint() {
+                Some(h) => c.hint(h),
+                None => c,
+            };
+        }
+    };
+    let outcome = sb.prober().probe(vendor, &creds).await;
+    if outcome.is_ok() {
+        Check::new(
+            id,
+            CheckStatus::Ok,
+            format!("{}: {}", vendor.name, outcome.message),
+        )
+    } else {
+        Check::new(
+            id,
+            CheckStatus::Fail,
+            format!("{}: {}", vendor.name, outcome.message),
+        )
+        .hint(format!(
+            "check the values, then `switchboard connect {}` again",
+            vendor.slug
+        ))
+    }
+}
+
+fn runtime_check(
+    vendor: &crate::catalog::Vendor,
+    config: &crate::config::Config,
+    finder: &ProgramFinder,
+    bundles: &std::path::Path,
+) -> Check {
+    let id = format!("runtime:{}", vendor.slug);
+    match launch::resolve(vendor, config, finder, bundles) {
+        Ok(l) => {
+            let what = match &l.plan {
+                launch::Plan::Stdio { program, .. } | launch::Plan::Bundle { program, .. } => {
+                    format!("`{}`", program.display())
+                }
+                launch::Plan::Http { url } => url.to_string(),
+            };
+            Check::new(
+                id,
+                CheckStatus::Ok,
+                format!("{} runs with {what} ({})", vendor.name, l.source.as_str()),
+            )
+        }
+        Err(e) => {
+            let c = Check::new(id, CheckStatus::Fail, e.to_string());
+            match e.hint() {
+                Some(h) => c.hint(h),
+                None => c,
+            }
+        }
+    }
 }
 
 async fn keychain(vault: &Vault) -> Check {
     match vault.check_keychain().await {
         Ok(()) => Check {
-            id: "keychain",
+            id: "keychain".into(),
             status: CheckStatus::Ok,
             message: format!(
                 "{} is reachable (wrote, read and deleted a test item under `{}`)",
@@ -57,7 +273,7 @@ async fn keychain(vault: &Vault) -> Check {
             hint: None,
         },
         Err(e) => Check {
-            id: "keychain",
+            id: "keychain".into(),
             status: CheckStatus::Fail,
             message: e.to_string(),
             hint: e.hint(),
@@ -78,7 +294,7 @@ fn catalog_check(catalog: &Catalog) -> Check {
     let count = catalog.vendors().count();
     if !problems.is_empty() {
         return Check {
-            id: "catalog",
+            id: "catalog".into(),
             status: CheckStatus::Fail,
             message: format!("the catalog has problems: {}", problems.join("; ")),
             hint: Some("fix or remove the files in your vendors folder".into()),
@@ -91,7 +307,7 @@ fn catalog_check(catalog: &Catalog) -> Check {
             .map(|p| format!("{} ({})", p.path.display(), p.problems.join("; ")))
             .collect();
         return Check {
-            id: "catalog",
+            id: "catalog".into(),
             status: CheckStatus::Warn,
             message: format!(
                 "{count} vendors; skipped user files: {}",
@@ -101,7 +317,7 @@ fn catalog_check(catalog: &Catalog) -> Check {
         };
     }
     Check {
-        id: "catalog",
+        id: "catalog".into(),
         status: CheckStatus::Ok,
         message: format!("{count} vendors, all sound"),
         hint: None,
@@ -111,7 +327,7 @@ fn catalog_check(catalog: &Catalog) -> Check {
 fn connections(catalog: &Catalog, vault: &Vault) -> Check {
     match vault.index() {
         Err(e) => Check {
-            id: "connections",
+            id: "connections".into(),
             status: CheckStatus::Fail,
             message: e.to_string(),
             hint: e.hint(),
@@ -124,14 +340,14 @@ fn connections(catalog: &Catalog, vault: &Vault) -> Check {
                 .collect();
             if orphans.is_empty() {
                 Check {
-                    id: "connections",
+                    id: "connections".into(),
                     status: CheckStatus::Ok,
                     message: format!("{} connected", index.vendors.len()),
                     hint: None,
                 }
             } else {
                 Check {
-                    id: "connections",
+                    id: "connections".into(),
                     status: CheckStatus::Warn,
                     message: format!(
                         "connected vendors missing from the catalog: {}",

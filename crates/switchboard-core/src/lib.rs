@@ -197,7 +197,7 @@ impl Switchboard {
     }
 
     pub async fn doctor(&self) -> doctor::DoctorReport {
-        doctor::run(&self.catalog, &self.vault).await
+        doctor::run(self).await
     }
 
     /// Tells a running daemon that `slug`'s connection or launch changed. Nothing

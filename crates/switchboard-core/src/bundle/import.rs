@@ -424,7 +424,7 @@ pub fn import(
             .clone(),
         Binding::Custom => {
             let vendor = custom_vendor(&slug, &manifest);
-            let problems = crate::catalog::validate::validate(&vendor);
+            let problems = crate::catalog::validate::validate_fields(&vendor);
             if !problems.is_empty() {
                 return Err(BundleError::Invalid {
                     what,

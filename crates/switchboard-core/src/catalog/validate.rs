@@ -92,6 +92,19 @@ pub fn validate(vendor: &Vendor) -> Vec<String> {
         ));
     }
 
+    validate_fields(vendor).into_iter().for_each(&mut bad);
+    validate_launch(vendor, &mut bad);
+    if let Some(probe) = &vendor.probe {
+        validate_probe(vendor, probe, &mut bad);
+    }
+    problems
+}
+
+/// The rules for a vendor's fields alone: unique keys, env vars and headers, sound
+/// defaults and options. Vendors made from imported bundles are held to these only.
+pub fn validate_fields(vendor: &Vendor) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut bad = |p: String| problems.push(p);
     let mut keys = BTreeSet::new();
     let mut envs = BTreeSet::new();
     let mut headers = BTreeSet::new();
@@ -161,10 +174,6 @@ pub fn validate(vendor: &Vendor) -> Vec<String> {
         }
     }
 
-    validate_launch(vendor, &mut bad);
-    if let Some(probe) = &vendor.probe {
-        validate_probe(vendor, probe, &mut bad);
-    }
     problems
 }
 

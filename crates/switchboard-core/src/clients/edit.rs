@@ -284,4 +284,133 @@ mod tests {
             .unwrap();
         assert!(!out.starts_with('\u{feff}'));
     }
+
+    mod merge_property {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn value() -> impl Strategy<Value = Value> {
+            let leaf =
+                prop_oneof![
+                    Just(Value::Null),
+                    any::<bool>().prop_map(Value::Bool),
+                    any::<i64>().prop_map(|n| json!(n)),
+                    // Decimals with few digits: serde_json's default float parsing is not
+                    // exact for 17-digit values, which would fail the comparison, not us.
+                    (-1_000_000i64..1_000_000, 0u32..1000).prop_map(|(i, d)| {
+                        serde_json::from_str::<Value>(&format!("{i}.{d:03}")).unwrap()
+                    }),
+                    "\\PC{0,12}".prop_map(Value::String),
+                ];
+            leaf.prop_recursive(4, 40, 5, |inner| {
+                prop_oneof![
+                    prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                    prop::collection::btree_map("\\PC{0,8}", inner, 0..4)
+                        .prop_map(|m| Value::Object(m.into_iter().collect())),
+                ]
+            })
+        }
+
+        /// A config: arbitrary top-level keys, maybe `mcpServers` with arbitrary
+        /// servers, maybe already our entry with keys of its own.
+        fn config() -> impl Strategy<Value = Map<String, Value>> {
+            (
+                prop::collection::btree_map("\\PC{0,10}", value(), 0..6),
+                prop::option::of(prop::collection::btree_map("\\PC{1,10}", value(), 0..4)),
+                prop::option::of(prop::collection::btree_map("[a-z]{1,6}", value(), 0..3)),
+            )
+                .prop_map(|(top, servers, ours)| {
+                    let mut m: Map<String, Value> = top.into_iter().collect();
+                    m.remove(SERVERS_KEY);
+                    if let Some(servers) = servers {
+                        let mut s: Map<String, Value> = servers.into_iter().collect();
+                        if let Some(ours) = ours {
+                            s.insert(
+                                "switchboard".into(),
+                                Value::Object(ours.into_iter().collect()),
+                            );
+                        }
+                        m.insert(SERVERS_KEY.into(), Value::Object(s));
+                    }
+                    m
+                })
+        }
+
+        fn render(v: &Map<String, Value>, style: u8, bom: bool, crlf: bool) -> Vec<u8> {
+            let value = Value::Object(v.clone());
+            let mut text = match style % 4 {
+                0 => serde_json::to_string(&value).unwrap(),
+                1 => serde_json::to_string_pretty(&value).unwrap(),
+                indent => {
+                    let ws: &[u8] = if indent == 2 { b"    " } else { b"\t" };
+                    let mut out = Vec::new();
+                    let fmt = serde_json::ser::PrettyFormatter::with_indent(ws);
+                    let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
+                    serde::Serialize::serialize(&value, &mut ser).unwrap();
+                    String::from_utf8(out).unwrap() + "\n"
+                }
+            };
+            if crlf {
+                // JSON strings cannot hold a raw newline, so this only touches whitespace.
+                text = text.replace('\n', "\r\n");
+            }
+            let mut bytes = if bom {
+                b"\xEF\xBB\xBF".to_vec()
+            } else {
+                Vec::new()
+            };
+            bytes.extend_from_slice(text.as_bytes());
+            bytes
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(400))]
+
+            #[test]
+            fn only_our_entry_ever_changes(
+                original in config(),
+                style in 0u8..4,
+                bom: bool,
+                crlf: bool,
+            ) {
+                let bytes = render(&original, style, bom, crlf);
+                let doc = Document::parse(&bytes).unwrap();
+                prop_assert_eq!(doc.had_bom, bom);
+                prop_assert_eq!(&doc.value, &original);
+
+                let mut expected = original.clone();
+                let servers = expected
+                    .entry(SERVERS_KEY)
+                    .or_insert_with(|| Value::Object(Map::new()))
+                    .as_object_mut()
+                    .unwrap();
+                let entry = servers
+                    .entry("switchboard")
+                    .or_insert_with(|| Value::Object(Map::new()))
+                    .as_object_mut()
+                    .unwrap();
+                for (k, v) in ours() {
+                    entry.insert(k, v);
+                }
+
+                let installed = match doc.with_entry("switchboard", Some(&ours())).unwrap() {
+                    Some(text) => text,
+                    None => doc.text.clone(),
+                };
+                let got: Value = serde_json::from_str(&installed).unwrap();
+                prop_assert_eq!(&got, &Value::Object(expected.clone()));
+                if doc.text.contains("\r\n") {
+                    prop_assert!(!installed.replace("\r\n", "").contains('\n'), "line endings kept");
+                }
+
+                let again = Document::parse(installed.as_bytes()).unwrap();
+                prop_assert_eq!(again.with_entry("switchboard", Some(&ours())).unwrap(), None);
+
+                let removed = again.with_entry("switchboard", None).unwrap().unwrap();
+                let mut without = expected;
+                without[SERVERS_KEY].as_object_mut().unwrap().shift_remove("switchboard");
+                prop_assert_eq!(serde_json::from_str::<Value>(&removed).unwrap(), Value::Object(without));
+            }
+        }
+    }
 }
