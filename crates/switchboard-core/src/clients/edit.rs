@@ -290,18 +290,17 @@ mod tests {
         use proptest::prelude::*;
 
         fn value() -> impl Strategy<Value = Value> {
-            let leaf =
-                prop_oneof![
-                    Just(Value::Null),
-                    any::<bool>().prop_map(Value::Bool),
-                    any::<i64>().prop_map(|n| json!(n)),
-                    // Decimals with few digits: serde_json's default float parsing is not
-                    // exact for 17-digit values, which would fail the comparison, not us.
-                    (-1_000_000i64..1_000_000, 0u32..1000).prop_map(|(i, d)| {
-                        serde_json::from_str::<Value>(&format!("{i}.{d:03}")).unwrap()
-                    }),
-                    "\\PC{0,12}".prop_map(Value::String),
-                ];
+            let leaf = prop_oneof![
+                Just(Value::Null),
+                any::<bool>().prop_map(Value::Bool),
+                any::<i64>().prop_map(|n| json!(n)),
+                // Decimals with few digits: serde_json's default float parsing is not
+                // exact for 17-digit values, which would fail the comparison, not us.
+                (-1_000_000i64..1_000_000, 0u32..1000).prop_map(|(i, d)| {
+                    serde_json::from_str::<Value>(&format!("{i}.{d:03}")).unwrap()
+                }),
+                "\\PC{0,12}".prop_map(Value::String),
+            ];
             leaf.prop_recursive(4, 40, 5, |inner| {
                 prop_oneof![
                     prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
