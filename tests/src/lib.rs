@@ -6,6 +6,7 @@ pub mod fake_vendor;
 pub mod home;
 pub mod keyring;
 pub mod mcp;
+pub mod mcpb;
 pub mod tools;
 pub mod watch;
 

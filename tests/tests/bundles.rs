@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
+use switchboard_tests::mcpb::{self, python_zip};
 use switchboard_tests::{McpClient, TempHome, TestKeyring, text_of, tools};
 
 const FIXTURE: &str = env!("CARGO_BIN_EXE_fixture-server");
@@ -379,15 +380,6 @@ fn signatures_interoperate_with_openssl_and_mcpb_sign() {
     );
 }
 
-/// Writes a zip with Python's `zipfile`, from a small Python snippet given `z`.
-fn python_zip(path: &Path, body: &str) {
-    let script = format!(
-        "import zipfile, sys\nz = zipfile.ZipFile(sys.argv[1], 'w', zipfile.ZIP_DEFLATED)\n{body}\nz.close()\n"
-    );
-    let r = run(Command::new("python3").arg("-c").arg(script).arg(path));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-}
-
 const MANIFEST: &str = r#"{"manifest_version":"0.2","name":"evil","version":"1.0.0","description":"d","author":{"name":"a"},"server":{"type":"binary","entry_point":"server/x","mcp_config":{"command":"${__dirname}/server/x"}}}"#;
 
 #[test]
@@ -477,42 +469,8 @@ fn hostile_bundles_are_refused_and_nothing_is_unpacked() {
     assert!(!Path::new("/tmp/escaped.txt").exists());
 }
 
-/// A vendor's bundle as WYRE ships them (domain.md §3): `user_config` for each
-/// credential, sensitive ones marked, an optional one left blank.
 fn vendor_bundle(path: &Path, name: &str, env: Value, user_config: Value) {
-    let manifest = json!({
-        "manifest_version": "0.3",
-        "name": name,
-        "display_name": "Acme RMM",
-        "version": "2.0.0",
-        "description": "Acme RMM tools",
-        "author": {"name": "Acme", "url": "https://acme.example"},
-        "server": {
-            "type": "binary",
-            "entry_point": "server/acme-server",
-            "mcp_config": {
-                "command": "${__dirname}/server/acme-server",
-                "args": ["--name", name],
-                "env": env
-            }
-        },
-        "tools_generated": true,
-        "user_config": user_config,
-        "compatibility": {"platforms": ["darwin", "win32", "linux"]}
-    });
-    let manifest_path = path.with_extension("json");
-    std::fs::write(
-        &manifest_path,
-        serde_json::to_vec_pretty(&manifest).unwrap(),
-    )
-    .unwrap();
-    python_zip(
-        path,
-        &format!(
-            "z.write(r'{}', 'manifest.json')\ni = zipfile.ZipInfo('server/acme-server')\ni.external_attr = 0o755 << 16\ni.compress_type = zipfile.ZIP_DEFLATED\nz.writestr(i, open(r'{FIXTURE}', 'rb').read())",
-            manifest_path.display()
-        ),
-    );
+    mcpb::vendor_bundle(path, name, Path::new(FIXTURE), env, user_config);
 }
 
 async fn env_of(client: &mut McpClient, tool: &str, var: &str) -> String {

@@ -135,10 +135,31 @@ fn connect_find_in_keychain_test_disconnect_and_nothing_leaks() {
     );
     fake.set_mode(Mode::Normal);
 
-    // The doctor sees a working keychain.
+    // The doctor sees a working keychain and passing credentials, and that Datto RMM's
+    // server (a bundle) is not imported yet.
     let run = home.run(["doctor", "--json"], "");
-    assert_eq!(run.code, 0, "{}", run.stdout);
     outputs.push(run.all_output());
+    let report = run.json();
+    let check = |id: &str| {
+        report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap_or_else(|| panic!("no {id} check: {report}"))
+            .clone()
+    };
+    assert_eq!(check("keychain")["status"], "ok", "{report}");
+    assert_eq!(check("probe:datto-rmm")["status"], "ok", "{report}");
+    let runtime = check("runtime:datto-rmm");
+    assert_eq!(runtime["status"], "fail");
+    assert!(
+        runtime["hint"]
+            .as_str()
+            .unwrap()
+            .contains("switchboard bundle import")
+    );
+    assert_eq!(run.code, 1, "a failed check fails the doctor");
 
     // Disconnect removes every item and the index entry.
     let run = home.run(["disconnect", "datto-rmm", "--json"], "");

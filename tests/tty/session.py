@@ -2,7 +2,9 @@
 """Runs a command in a pseudo-terminal and answers its prompts, like a person would.
 
 Usage: session.py <script.json> -- <command> [args...]
-script.json: [["text to wait for", "answer to type"], ...]
+script.json: [["text to wait for", "answer to type"], ...]; a third element "hidden"
+makes it also wait until the program has turned terminal echo off (as a password
+prompt must) before typing, and fail if it never does.
 Prints the whole terminal transcript, then `EXIT <status>`.
 """
 import json
@@ -10,6 +12,7 @@ import os
 import pty
 import select
 import sys
+import termios
 import time
 
 steps = json.load(open(sys.argv[1]))
@@ -40,8 +43,20 @@ def read_until(text=None, timeout=30):
             transcript += chunk
 
 
-for expect, answer in steps:
+def wait_for_echo_off(timeout=10):
+    """On Linux the master side reports the terminal's settings: poll until ECHO is off."""
+    deadline = time.monotonic() + timeout
+    while termios.tcgetattr(fd)[3] & termios.ECHO:
+        if time.monotonic() > deadline:
+            raise SystemExit(f"echo was never turned off; transcript:\n{transcript.decode(errors='replace')}")
+        time.sleep(0.005)
+
+
+for step in steps:
+    expect, answer = step[0], step[1]
     read_until(expect)
+    if len(step) > 2 and step[2] == "hidden":
+        wait_for_echo_off()
     os.write(fd, answer.encode() + b"\r")
 read_until()
 _, status = os.waitpid(pid, 0)

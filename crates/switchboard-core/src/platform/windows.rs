@@ -181,27 +181,17 @@ pub fn process_stdio() -> (
     (Box::new(tokio::io::stdin()), Box::new(tokio::io::stdout()))
 }
 
-/// The MSIX install (the default since 2026) reads a virtualised
-/// `%LOCALAPPDATA%\Packages\Claude_<id>\LocalCache\Roaming\Claude`; writing the
-/// plain `%APPDATA%\Claude` has no effect there. Prefer a package folder that already
-/// has a config, then any package folder, then the classic path.
+/// Claude Desktop's config: the MSIX package's virtualised folder when Claude was
+/// installed that way, else `%APPDATA%\Claude` (see `clients::choose_desktop_config`).
 pub fn claude_desktop_config(config: &std::path::Path, local_data: &std::path::Path) -> PathBuf {
-    const FILE: &str = "claude_desktop_config.json";
-    let mut packages: Vec<PathBuf> = std::fs::read_dir(local_data.join("Packages"))
+    let packages: Vec<PathBuf> = std::fs::read_dir(local_data.join("Packages"))
         .into_iter()
         .flatten()
         .filter_map(|e| e.ok())
         .filter(|e| e.file_name().to_string_lossy().starts_with("Claude_"))
-        .map(|e| e.path().join("LocalCache").join("Roaming").join("Claude"))
+        .map(|e| e.path())
         .collect();
-    packages.sort();
-    if let Some(with_config) = packages.iter().find(|p| p.join(FILE).is_file()) {
-        return with_config.join(FILE);
-    }
-    if let Some(first) = packages.first() {
-        return first.join(FILE);
-    }
-    config.join("Claude").join(FILE)
+    crate::clients::choose_desktop_config(&packages, config)
 }
 
 /// Process names of Claude Desktop.
