@@ -98,17 +98,23 @@ impl Switchboard {
             });
         }
         std::fs::create_dir_all(&request.out_dir).map_err(io(&request.out_dir))?;
+        let mut warm_up = signer.map(|_| std::thread::spawn(Signer::warm_up));
         let mut out = Vec::new();
         for target in targets {
             let started = Instant::now();
             let mut built = build::build(target, &inputs)?;
+            tracing::debug!(bundle = %built.file_name, ms = started.elapsed().as_millis() as u64, "built");
             if let Some(signer) = signer {
+                if let Some(handle) = warm_up.take() {
+                    let _ = handle.join();
+                }
                 built.bytes = signer
                     .sign(
                         &built.bytes,
                         request.signing_time.unwrap_or_else(SystemTime::now),
                     )
                     .map_err(BundleError::from)?;
+                tracing::debug!(ms = started.elapsed().as_millis() as u64, "signed");
             }
             let path = request.out_dir.join(&built.file_name);
             let shareable = platform::shareable_permissions;
@@ -117,6 +123,7 @@ impl Switchboard {
             let sidecar = request.out_dir.join(format!("{}.sha256", built.file_name));
             crate::atomic::write_atomic_with(&sidecar, built.sidecar().as_bytes(), shareable())
                 .map_err(io(&sidecar))?;
+            tracing::debug!(ms = started.elapsed().as_millis() as u64, "written");
             let file = BuiltFile {
                 path,
                 sidecar,

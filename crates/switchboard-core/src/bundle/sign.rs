@@ -359,6 +359,15 @@ impl Signer {
 
     /// Signs an unsigned zip: sets its comment length to the block size, signs those
     /// bytes, and appends the padded block.
+    /// Seeds the crypto library's random generator, which the first signature would
+    /// otherwise wait for (about 25 ms of entropy gathering on a small VM). Call it on
+    /// another thread while the bundle is being compressed.
+    pub fn warm_up() {
+        use aws_lc_rs::rand::SecureRandom;
+        let mut byte = [0u8; 1];
+        let _ = SystemRandom::new().fill(&mut byte);
+    }
+
     pub fn sign(&self, zip: &[u8], time: SystemTime) -> Result<Vec<u8>, SignError> {
         let Some((pos, 0)) = find_eocd(zip).filter(|(p, _)| p + EOCD_LEN == zip.len()) else {
             return Err(SignError::Failed(
