@@ -2,7 +2,25 @@
 //! for each; `capabilities/default.json` grants them to the settings window only.
 
 fn main() {
-    let commands = &["vendors_list"];
+    let commands = &[
+        "vendors_list",
+        "vendor_connect",
+        "vendor_test",
+        "vendor_disconnect",
+        "servers_status",
+        "server_restart",
+        "server_stop",
+        "server_logs",
+        "clients_list",
+        "client_preview",
+        "client_install",
+        "client_uninstall",
+        "settings_get",
+        "settings_set",
+        "updates_check",
+        "open_docs",
+        "take_pending_page",
+    ];
     tauri_build::try_build(
         tauri_build::Attributes::new()
             .app_manifest(tauri_build::AppManifest::new().commands(commands)),

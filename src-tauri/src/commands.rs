@@ -1,12 +1,284 @@
-//! Tauri commands: each deserializes, makes one core call, and maps the result.
+//! Tauri commands: each deserializes, makes one or two core calls, and maps the
+//! result. The contract with the window is `ui/src/api.ts`.
 
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use switchboard_core::clients::Client;
+use switchboard_core::clients::process::SystemProcesses;
+use switchboard_core::config::LogLevel;
+use switchboard_core::connection::{ConnectError, FieldInput};
+use switchboard_core::probe::ProbeOutcome;
+use switchboard_core::secret::Secret;
 use switchboard_core::view::VendorView;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 use crate::{AppState, CommandError};
 
+type Result<T> = std::result::Result<T, CommandError>;
+
 /// Every vendor in the catalog with its connection state.
 #[tauri::command]
-pub fn vendors_list(state: State<'_, AppState>) -> Result<Vec<VendorView>, CommandError> {
+pub fn vendors_list(state: State<'_, AppState>) -> Result<Vec<VendorView>> {
     Ok(state.core.vendor_views()?)
+}
+
+#[derive(Debug, Serialize)]
+pub struct ConnectResult {
+    /// False when the probe failed: nothing was stored.
+    pub saved: bool,
+    pub probe: Option<ProbeOutcome>,
+}
+
+/// Tests the values against the vendor and stores them when they pass. Every value
+/// from the form is treated as private (it never reaches a log or an error).
+#[tauri::command]
+pub async fn vendor_connect(
+    state: State<'_, AppState>,
+    slug: String,
+    fields: BTreeMap<String, String>,
+) -> Result<ConnectResult> {
+    let input = FieldInput {
+        argv: BTreeMap::new(),
+        private: fields
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| (k, Secret::new(v)))
+            .collect(),
+    };
+    let result = match state.core.connect(&slug, input, true, |_| {}).await {
+        Ok(report) => ConnectResult {
+            saved: true,
+            probe: report.probe,
+        },
+        Err(switchboard_core::Error::Connect(ConnectError::ProbeFailed { outcome, .. })) => {
+            ConnectResult {
+                saved: false,
+                probe: Some(outcome),
+            }
+        }
+        Err(e) => return Err(e.into()),
+    };
+    state.poke.notify_one();
+    Ok(result)
+}
+
+#[tauri::command]
+pub async fn vendor_test(state: State<'_, AppState>, slug: String) -> Result<ProbeOutcome> {
+    Ok(state.core.test(&slug).await?)
+}
+
+#[tauri::command]
+pub async fn vendor_disconnect(state: State<'_, AppState>, slug: String) -> Result<()> {
+    state.core.disconnect(&slug).await?;
+    state.poke.notify_one();
+    Ok(())
+}
+
+/// Every vendor's server state, from the daemon when it runs.
+#[tauri::command]
+pub async fn servers_status(state: State<'_, AppState>) -> Result<Value> {
+    Ok(state.core.status().await?)
+}
+
+#[tauri::command]
+pub async fn server_restart(state: State<'_, AppState>, slug: String) -> Result<()> {
+    Ok(state.core.restart(&slug).await?)
+}
+
+#[tauri::command]
+pub async fn server_stop(state: State<'_, AppState>, slug: String) -> Result<()> {
+    Ok(state.core.stop_vendor(&slug).await?)
+}
+
+/// The last `lines` lines of a vendor server's log (its stderr, secrets redacted).
+#[tauri::command]
+pub fn server_logs(state: State<'_, AppState>, slug: String, lines: usize) -> Result<Vec<String>> {
+    state
+        .core
+        .catalog()
+        .get(&slug)
+        .map_err(switchboard_core::Error::from)?;
+    let files = switchboard_core::logs::files(state.core.paths(), &slug);
+    Ok(switchboard_core::logs::tail(&files, lines.min(5000)))
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClientView {
+    pub client: Client,
+    pub name: &'static str,
+    pub path: String,
+    pub exists: bool,
+    pub problem: Option<String>,
+    pub installed: bool,
+    pub command_ok: bool,
+    pub command: Option<String>,
+}
+
+fn client(slug: &str) -> Result<Client> {
+    Client::from_slug(slug).ok_or_else(|| CommandError {
+        code: switchboard_core::error::ErrorCode::Unsupported.as_str(),
+        message: format!("`{slug}` is not a client Switchboard installs into"),
+        hint: Some("Use claude-desktop, claude-code or cursor.".into()),
+    })
+}
+
+#[tauri::command]
+pub fn clients_list(state: State<'_, AppState>) -> Result<Vec<ClientView>> {
+    Client::ALL
+        .into_iter()
+        .map(|c| {
+            let s = state.core.client_status(c)?;
+            Ok(ClientView {
+                client: c,
+                name: c.name(),
+                path: s.path.display().to_string(),
+                exists: s.exists,
+                problem: s.problem,
+                installed: s.command.is_some(),
+                command_ok: s.command_exists,
+                command: s.command,
+            })
+        })
+        .collect()
+}
+
+/// What installing (or uninstalling) would change, written nowhere.
+#[tauri::command]
+pub fn client_preview(
+    state: State<'_, AppState>,
+    client: String,
+    uninstall: bool,
+) -> Result<switchboard_core::clients::Outcome> {
+    let c = self::client(&client)?;
+    Ok(if uninstall {
+        state.core.uninstall(c, true, &SystemProcesses)?
+    } else {
+        state
+            .core
+            .install(c, &[], &state.cli, true, &SystemProcesses)?
+    })
+}
+
+#[tauri::command]
+pub fn client_install<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    client: String,
+) -> Result<switchboard_core::clients::Outcome> {
+    let outcome = state.core.install(
+        self::client(&client)?,
+        &[],
+        &state.cli,
+        false,
+        &SystemProcesses,
+    )?;
+    crate::actions::refresh_tray(&app);
+    Ok(outcome)
+}
+
+#[tauri::command]
+pub fn client_uninstall<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    client: String,
+) -> Result<switchboard_core::clients::Outcome> {
+    let outcome = state
+        .core
+        .uninstall(self::client(&client)?, false, &SystemProcesses)?;
+    crate::actions::refresh_tray(&app);
+    Ok(outcome)
+}
+
+/// The Settings page: core's settings plus start-at-login (the OS's state).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub idle_timeout_s: u64,
+    pub compact: bool,
+    pub log_level: LogLevel,
+    pub start_at_login: bool,
+    /// The endpoint in use: the configured one, else the app's built-in one.
+    pub update_endpoint: String,
+}
+
+fn settings_view<R: Runtime>(
+    app: &AppHandle<R>,
+    s: switchboard_core::settings::Settings,
+) -> SettingsView {
+    SettingsView {
+        idle_timeout_s: s.idle_timeout_s,
+        compact: s.compact,
+        log_level: s.log_level,
+        start_at_login: crate::desktop::autostart_enabled(app),
+        update_endpoint: s
+            .update_endpoint
+            .unwrap_or_else(|| crate::updates::builtin_endpoint(app).unwrap_or_default()),
+    }
+}
+
+#[tauri::command]
+pub fn settings_get<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<SettingsView> {
+    Ok(settings_view(&app, state.core.settings()?))
+}
+
+/// Saves the settings. A changed idle timeout or log level restarts the daemon, which
+/// reads them when it starts (bridges re-attach on their own).
+#[tauri::command]
+pub async fn settings_set<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    settings: SettingsView,
+) -> Result<SettingsView> {
+    let before = state.core.settings()?;
+    let builtin = crate::updates::builtin_endpoint(&app);
+    let endpoint = settings.update_endpoint.trim();
+    let new = switchboard_core::settings::Settings {
+        idle_timeout_s: settings.idle_timeout_s,
+        compact: settings.compact,
+        log_level: settings.log_level,
+        // The built-in endpoint is not written down, so a new release can move it.
+        update_endpoint: (!endpoint.is_empty() && Some(endpoint) != builtin.as_deref())
+            .then(|| endpoint.to_owned()),
+    };
+    let saved = state.core.save_settings(&new).await?;
+    if settings.start_at_login != crate::desktop::autostart_enabled(&app) {
+        crate::desktop::set_autostart(&app, settings.start_at_login)?;
+    }
+    if before.needs_daemon_restart(&saved) && state.core.stop_daemon().await? {
+        // The watcher notices the daemon is gone and starts a new one.
+        state.poke.notify_one();
+    }
+    crate::actions::refresh_tray(&app);
+    Ok(settings_view(&app, saved))
+}
+
+#[tauri::command]
+pub async fn updates_check<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+) -> Result<crate::updates::UpdateCheck> {
+    let endpoint = state.core.settings()?.update_endpoint;
+    crate::updates::check(&app, endpoint).await
+}
+
+/// The page the window should open on, once (set when the tray opened it).
+#[tauri::command]
+pub fn take_pending_page(state: State<'_, AppState>) -> Option<Value> {
+    state.pending.lock().expect("pending lock").take()
+}
+
+/// Opens a vendor's documentation in the browser (only catalog URLs, never one the
+/// page makes up).
+#[tauri::command]
+pub fn open_docs(state: State<'_, AppState>, slug: String) -> Result<()> {
+    let vendor = state
+        .core
+        .catalog()
+        .get(&slug)
+        .map_err(switchboard_core::Error::from)?;
+    crate::desktop::open_url(&vendor.docs_url)
 }

@@ -1,36 +1,83 @@
 //! The Switchboard tray app: a thin tauri shell over `switchboard-core`.
 //!
-//! `run` wires the builder: state, commands, the tray, and the rule that closing the
-//! window frees it while the app lives on in the tray.
+//! `run` wires the builder: plugins (single instance first), state, commands, the
+//! tray, the daemon watcher, and the rule that closing the window frees it while the
+//! app lives on in the tray.
 
+mod actions;
 mod commands;
+mod desktop;
 mod error;
 mod state;
 mod tray;
+mod updates;
+mod watch;
 
-use tauri::{Manager, RunEvent, WebviewWindowBuilder};
+use tauri::{Emitter, Manager, RunEvent, WebviewWindowBuilder};
 
 pub use error::CommandError;
-pub use state::AppState;
+pub use state::{AppState, CLI_ENV, locate_cli};
 
 /// The settings window's label (matches `tauri.conf.json` and the capability file).
 pub const MAIN_WINDOW: &str = "main";
+/// Tells the window which page to show: `{page, slug?}`.
+pub const NAVIGATE_EVENT: &str = "navigate";
 
 /// Builds the app with every command registered; shared by `run` and the tests.
 pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
-    tauri::Builder::<R>::new().invoke_handler(tauri::generate_handler![commands::vendors_list])
+    tauri::Builder::<R>::new().invoke_handler(tauri::generate_handler![
+        commands::vendors_list,
+        commands::vendor_connect,
+        commands::vendor_test,
+        commands::vendor_disconnect,
+        commands::servers_status,
+        commands::server_restart,
+        commands::server_stop,
+        commands::server_logs,
+        commands::clients_list,
+        commands::client_preview,
+        commands::client_install,
+        commands::client_uninstall,
+        commands::settings_get,
+        commands::settings_set,
+        commands::updates_check,
+        commands::open_docs,
+        commands::take_pending_page,
+    ])
+}
+
+/// The plugins every build carries (the tests add them to the mock app too).
+pub fn with_plugins<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder
+        .plugin(tauri_plugin_autostart::init(
+            tauri_plugin_autostart::MacosLauncher::LaunchAgent,
+            Some(vec![desktop::HIDDEN_ARG]),
+        ))
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_updater::Builder::new().build())
 }
 
 pub fn run() {
     init_logging();
-    let app = builder::<tauri::Wry>()
-        .setup(|app| {
-            app.manage(AppState::open()?);
-            tray::install(app.handle())?;
-            Ok(())
-        })
-        .build(tauri::generate_context!())
-        .expect("error while building the Switchboard app");
+    let hidden = std::env::args().any(|a| a == desktop::HIDDEN_ARG);
+    // Single instance first: a second launch shows the running app's window.
+    let app = with_plugins(
+        builder::<tauri::Wry>().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            open_page(app, "vendors", None);
+        })),
+    )
+    .setup(move |app| {
+        app.manage(AppState::open()?);
+        tray::install(app.handle())?;
+        actions::refresh_tray(app.handle());
+        watch::start(app.handle().clone());
+        if !hidden {
+            show_window(app.handle())?;
+        }
+        Ok(())
+    })
+    .build(tauri::generate_context!())
+    .expect("error while building the Switchboard app");
     app.run(|_app, event| {
         // The window is only a view; closing it leaves Switchboard in the tray.
         if let RunEvent::ExitRequested {
@@ -60,6 +107,22 @@ pub fn show_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> tauri::Resul
     WebviewWindowBuilder::from_config(app, &config)?
         .build()?
         .set_focus()
+}
+
+/// Shows the window on `page` (and a vendor's form, with `slug`).
+pub fn open_page<R: tauri::Runtime>(app: &tauri::AppHandle<R>, page: &str, slug: Option<&str>) {
+    let fresh = app.get_webview_window(MAIN_WINDOW).is_none();
+    if let Err(e) = show_window(app) {
+        tracing::warn!(error = %e, "cannot open the window");
+        return;
+    }
+    let payload = serde_json::json!({ "page": page, "slug": slug });
+    if fresh {
+        // A new page has no listener yet; it reads the request when it loads.
+        app.state::<AppState>().pending_page(payload);
+    } else {
+        let _ = app.emit_to(MAIN_WINDOW, NAVIGATE_EVENT, payload);
+    }
 }
 
 fn init_logging() {

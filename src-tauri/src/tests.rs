@@ -1,8 +1,17 @@
-use std::sync::Arc;
+//! The commands on tauri's mock runtime, through the same IPC path and ACL the
+//! window uses: the real `tauri.conf.json`, the real capability, an in-memory
+//! keychain, and local fakes of the vendor API and the release endpoint.
 
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
 use switchboard_core::Switchboard;
+use switchboard_core::catalog::Catalog;
 use switchboard_core::paths::Paths;
-use switchboard_core::vault::MemoryStore;
+use switchboard_core::probe::Prober;
+use switchboard_core::vault::{MemoryStore, Namespace, Vault};
+use switchboard_tests::fake_vendor::FakeVendor;
 use tauri::Manager;
 use tauri::ipc::{CallbackFn, InvokeBody};
 use tauri::test::{MockRuntime, get_ipc_response, mock_builder, mock_context, noop_assets};
@@ -18,51 +27,88 @@ fn context() -> tauri::Context<MockRuntime> {
     context
 }
 
-fn app_with_home(home: &std::path::Path) -> tauri::App<MockRuntime> {
-    let core =
-        Switchboard::open_with_store(Paths::under(home), Arc::new(MemoryStore::new())).unwrap();
-    builder::<MockRuntime>()
-        .manage(AppState { core })
-        .build(context())
-        .expect("mock app")
+struct TestApp {
+    app: tauri::App<MockRuntime>,
+    webview: tauri::WebviewWindow<MockRuntime>,
+    _home: tempfile::TempDir,
+    home: std::path::PathBuf,
 }
 
-fn invoke(
-    app: &tauri::App<MockRuntime>,
-    cmd: &str,
-) -> Result<serde_json::Value, serde_json::Value> {
-    let webview = tauri::WebviewWindowBuilder::new(app, MAIN_WINDOW, Default::default())
+fn app_with(core: impl FnOnce(&std::path::Path) -> Switchboard) -> TestApp {
+    let home = tempfile::tempdir().unwrap();
+    let core = core(home.path());
+    let app = with_plugins(builder::<MockRuntime>())
+        .manage(AppState::new(core, "/nonexistent/switchboard".into()))
+        .build(context())
+        .expect("mock app");
+    let webview = tauri::WebviewWindowBuilder::new(&app, MAIN_WINDOW, Default::default())
         .build()
         .unwrap();
-    let request = InvokeRequest {
-        cmd: cmd.into(),
-        callback: CallbackFn(0),
-        error: CallbackFn(1),
-        url: "tauri://localhost".parse().unwrap(),
-        body: InvokeBody::default(),
-        headers: Default::default(),
-        invoke_key: app.invoke_key().to_owned(),
-    };
-    get_ipc_response(&webview, request).map(|r| r.deserialize::<serde_json::Value>().unwrap())
+    TestApp {
+        app,
+        webview,
+        home: home.path().to_owned(),
+        _home: home,
+    }
+}
+
+fn app_with_home() -> TestApp {
+    app_with(|home| {
+        Switchboard::open_with_store(Paths::under(home), Arc::new(MemoryStore::new())).unwrap()
+    })
+}
+
+/// A core whose probes for `slug` go to `base` (the fake vendor).
+fn app_probing(slug: &str, base: &str) -> TestApp {
+    let (slug, base) = (slug.to_owned(), base.to_owned());
+    app_with(move |home| {
+        let paths = Paths::under(home);
+        let vault = Vault::new(
+            Arc::new(MemoryStore::new()),
+            Namespace::new("switchboard-test"),
+            &paths,
+        );
+        let prober = Prober::new(Duration::from_secs(5))
+            .unwrap()
+            .with_base_override(&slug, &base);
+        Switchboard::new(paths, Catalog::builtin().unwrap(), vault, prober)
+    })
+}
+
+impl TestApp {
+    fn invoke(&self, cmd: &str, args: Value) -> Result<Value, Value> {
+        let request = InvokeRequest {
+            cmd: cmd.into(),
+            callback: CallbackFn(0),
+            error: CallbackFn(1),
+            url: "tauri://localhost".parse().unwrap(),
+            body: InvokeBody::Json(args),
+            headers: Default::default(),
+            invoke_key: self.app.invoke_key().to_owned(),
+        };
+        get_ipc_response(&self.webview, request).map(|r| r.deserialize::<Value>().unwrap())
+    }
 }
 
 #[test]
 fn vendors_list_returns_the_catalog() {
-    let home = tempfile::tempdir().unwrap();
-    let app = app_with_home(home.path());
-    let value = invoke(&app, "vendors_list").expect("command succeeds");
-    let vendors: Vec<serde_json::Value> = serde_json::from_value(value).unwrap();
+    let t = app_with_home();
+    let value = t
+        .invoke("vendors_list", json!({}))
+        .expect("command succeeds");
+    let vendors: Vec<Value> = serde_json::from_value(value).unwrap();
     assert_eq!(vendors.len(), 10);
     assert!(vendors.iter().all(|v| v["connected"] == false));
 }
 
 #[test]
 fn a_core_error_reaches_the_webview_as_code_message_and_hint() {
-    let home = tempfile::tempdir().unwrap();
-    std::fs::create_dir_all(home.path().join("config")).unwrap();
-    std::fs::write(home.path().join("config/connections.json"), "not json").unwrap();
-    let app = app_with_home(home.path());
-    let error = invoke(&app, "vendors_list").expect_err("a corrupt index fails");
+    let t = app_with_home();
+    std::fs::create_dir_all(t.home.join("config")).unwrap();
+    std::fs::write(t.home.join("config/connections.json"), "not json").unwrap();
+    let error = t
+        .invoke("vendors_list", json!({}))
+        .expect_err("a corrupt index fails");
     assert_eq!(error["code"], "config_corrupt");
     assert!(
         error["message"]
@@ -71,6 +117,298 @@ fn a_core_error_reaches_the_webview_as_code_message_and_hint() {
             .contains("connections.json")
     );
     assert!(error["hint"].as_str().unwrap().contains("untouched"));
+}
+
+#[test]
+fn connect_tests_then_saves_and_a_rejected_key_saves_nothing() {
+    let fake = FakeVendor::start("hudu", &[("api_key", "good-key-123")]);
+    let t = app_probing("hudu", &fake.base);
+
+    let rejected = t
+        .invoke(
+            "vendor_connect",
+            json!({"slug": "hudu", "fields": {"base_url": fake.base, "api_key": "wrong-key-456"}}),
+        )
+        .expect("a failed probe is a result, not an error");
+    assert_eq!(rejected["saved"], false);
+    assert_eq!(rejected["probe"]["result"], "invalid_credentials");
+    assert!(
+        !rejected.to_string().contains("wrong-key-456"),
+        "{rejected}"
+    );
+    let hudu = |t: &TestApp| {
+        let all = t.invoke("vendors_list", json!({})).unwrap();
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["slug"] == "hudu")
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(hudu(&t)["connected"], false);
+
+    let ok = t
+        .invoke(
+            "vendor_connect",
+            json!({"slug": "hudu", "fields": {"base_url": fake.base, "api_key": "good-key-123"}}),
+        )
+        .unwrap();
+    assert_eq!(ok["saved"], true);
+    assert_eq!(ok["probe"]["result"], "ok");
+    let view = hudu(&t);
+    assert_eq!(view["connected"], true);
+    assert_eq!(view["connection"]["secret_fields"], json!(["api_key"]));
+    assert!(!view.to_string().contains("good-key-123"));
+
+    let tested = t.invoke("vendor_test", json!({"slug": "hudu"})).unwrap();
+    assert_eq!(tested["result"], "ok");
+    t.invoke("vendor_disconnect", json!({"slug": "hudu"}))
+        .unwrap();
+    assert_eq!(hudu(&t)["connected"], false);
+}
+
+#[test]
+fn a_missing_required_field_is_an_invalid_field_error() {
+    let t = app_with_home();
+    let err = t
+        .invoke(
+            "vendor_connect",
+            json!({"slug": "hudu", "fields": {"base_url": "https://a.example"}}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_field");
+    let err = t
+        .invoke("vendor_connect", json!({"slug": "nope", "fields": {}}))
+        .unwrap_err();
+    assert_eq!(err["code"], "unknown_vendor");
+}
+
+#[test]
+fn status_without_a_daemon_lists_every_vendor_not_running() {
+    let t = app_with_home();
+    let status = t.invoke("servers_status", json!({})).unwrap();
+    assert_eq!(status["daemon"]["running"], false);
+    assert_eq!(status["vendors"].as_array().unwrap().len(), 10);
+    assert!(status["vendors"][0].get("memory_bytes").is_some());
+    let err = t
+        .invoke("server_restart", json!({"slug": "hudu"}))
+        .unwrap_err();
+    assert_eq!(err["code"], "daemon_unavailable");
+    let err = t
+        .invoke("server_stop", json!({"slug": "hudu"}))
+        .unwrap_err();
+    assert_eq!(err["code"], "daemon_unavailable");
+}
+
+#[test]
+fn logs_tail_a_vendor_log_and_refuse_unknown_vendors() {
+    let t = app_with_home();
+    let log = switchboard_core::logs::vendor_log(&Paths::under(&t.home), "hudu");
+    std::fs::create_dir_all(log.parent().unwrap()).unwrap();
+    let text: String = (1..=50).map(|i| format!("line {i}\n")).collect();
+    std::fs::write(&log, text).unwrap();
+    let lines = t
+        .invoke("server_logs", json!({"slug": "hudu", "lines": 3}))
+        .unwrap();
+    assert_eq!(lines, json!(["line 48", "line 49", "line 50"]));
+    let err = t
+        .invoke("server_logs", json!({"slug": "../etc", "lines": 3}))
+        .unwrap_err();
+    assert_eq!(err["code"], "unknown_vendor");
+}
+
+#[test]
+fn an_unknown_client_is_refused_with_a_hint() {
+    let t = app_with_home();
+    let err = t
+        .invoke("client_install", json!({"client": "notepad"}))
+        .unwrap_err();
+    assert_eq!(err["code"], "unsupported");
+    assert!(err["hint"].as_str().unwrap().contains("claude-desktop"));
+}
+
+#[test]
+fn settings_round_trip_through_config_toml() {
+    let t = app_with_home();
+    let before = t.invoke("settings_get", json!({})).unwrap();
+    assert_eq!(before["idle_timeout_s"], 600);
+    assert_eq!(before["log_level"], "info");
+    assert!(
+        before["update_endpoint"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://")
+    );
+    let mut new = before.clone();
+    new["idle_timeout_s"] = json!(300);
+    new["compact"] = json!(true);
+    new["log_level"] = json!("debug");
+    let saved = t.invoke("settings_set", json!({"settings": new})).unwrap();
+    assert_eq!(saved["idle_timeout_s"], 300);
+    assert_eq!(saved["compact"], true);
+    let text = std::fs::read_to_string(t.home.join("config/config.toml")).unwrap();
+    assert!(text.contains("idle_timeout_s = 300"), "{text}");
+    assert!(text.contains("log_level = \"debug\""), "{text}");
+    // The built-in endpoint is not written down.
+    assert!(!text.contains("update_endpoint"), "{text}");
+
+    let mut bad = saved.clone();
+    bad["idle_timeout_s"] = json!(10);
+    let err = t
+        .invoke("settings_set", json!({"settings": bad}))
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_field");
+    assert!(
+        std::fs::read_to_string(t.home.join("config/config.toml"))
+            .unwrap()
+            .contains("idle_timeout_s = 300")
+    );
+}
+
+/// A release endpoint that answers every request with `body` and `status`.
+fn release_server(status: u16, body: String) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/latest.json", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut buf = [0u8; 4096];
+        let _ = stream.read(&mut buf);
+        let reply = format!(
+            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        stream.write_all(reply.as_bytes()).unwrap();
+    });
+    (url, handle)
+}
+
+fn manifest(version: &str) -> String {
+    let platform =
+        json!({"signature": "dW50cnVzdGVk", "url": "https://example.invalid/switchboard.tar.gz"});
+    json!({
+        "version": version,
+        "notes": "Faster tray menus.",
+        "pub_date": "2026-11-01T00:00:00Z",
+        "platforms": {
+            "linux-x86_64": platform, "linux-aarch64": platform,
+            "darwin-x86_64": platform, "darwin-aarch64": platform,
+            "windows-x86_64": platform
+        }
+    })
+    .to_string()
+}
+
+fn check_updates_against(t: &TestApp, status: u16, body: String) -> Result<Value, Value> {
+    let (url, server) = release_server(status, body);
+    let mut settings = t.invoke("settings_get", json!({})).unwrap();
+    settings["update_endpoint"] = json!(url);
+    t.invoke("settings_set", json!({"settings": settings}))
+        .unwrap();
+    let result = t.invoke("updates_check", json!({}));
+    server.join().unwrap();
+    result
+}
+
+#[test]
+fn check_for_updates_reports_newer_same_and_broken_releases() {
+    let t = app_with_home();
+    let newer = check_updates_against(&t, 200, manifest("0.2.0")).unwrap();
+    assert_eq!(newer["status"], "available");
+    assert_eq!(newer["latest"], "0.2.0");
+    assert_eq!(newer["current"], "0.1.0");
+    assert_eq!(newer["notes"], "Faster tray menus.");
+    let same = check_updates_against(&t, 200, manifest("0.1.0")).unwrap();
+    assert_eq!(same["status"], "up_to_date");
+    let broken = check_updates_against(&t, 200, "{\"nope\": 1}".into()).unwrap_err();
+    assert_eq!(broken["code"], "update_failed");
+    assert!(broken["hint"].as_str().is_some());
+}
+
+#[test]
+fn the_updater_carries_a_real_minisign_public_key() {
+    let config: Value = serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+    let pubkey = config["plugins"]["updater"]["pubkey"].as_str().unwrap();
+    let text = String::from_utf8(base64_decode(pubkey)).unwrap();
+    let mut lines = text.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("untrusted comment: minisign public key")
+    );
+    // "Ed" + 8-byte key id + 32-byte Ed25519 key.
+    let key = base64_decode(lines.next().unwrap());
+    assert_eq!(key.len(), 42);
+    assert_eq!(&key[..2], b"Ed");
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .expect("base64")
+}
+
+#[test]
+fn the_window_may_call_every_command_and_nothing_else() {
+    let capability: Value =
+        serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+    let granted: Vec<&str> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let build = include_str!("../build.rs");
+    for command in [
+        "vendors_list",
+        "vendor_connect",
+        "vendor_test",
+        "vendor_disconnect",
+        "servers_status",
+        "server_restart",
+        "server_stop",
+        "server_logs",
+        "clients_list",
+        "client_preview",
+        "client_install",
+        "client_uninstall",
+        "settings_get",
+        "settings_set",
+        "updates_check",
+        "open_docs",
+        "take_pending_page",
+    ] {
+        assert!(
+            build.contains(&format!("\"{command}\"")),
+            "{command} not declared"
+        );
+        let permission = format!("allow-{}", command.replace('_', "-"));
+        assert!(
+            granted.contains(&permission.as_str()),
+            "{permission} not granted"
+        );
+    }
+    assert!(
+        !granted
+            .iter()
+            .any(|p| p.starts_with("updater:") || p.starts_with("autostart:"))
+    );
+}
+
+#[test]
+fn the_pending_page_is_handed_out_once() {
+    let t = app_with_home();
+    t.app
+        .state::<AppState>()
+        .pending_page(json!({"page": "vendors", "slug": "hudu"}));
+    let first = t.invoke("take_pending_page", json!({})).unwrap();
+    assert_eq!(first["slug"], "hudu");
+    assert_eq!(
+        t.invoke("take_pending_page", json!({})).unwrap(),
+        Value::Null
+    );
 }
 
 #[test]

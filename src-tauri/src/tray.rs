@@ -1,36 +1,427 @@
 //! The tray icon and its menu.
+//!
+//! [`model`] turns what the app knows (the daemon's status report, whether Claude
+//! Desktop has our entry, whether start-at-login is on) into a plain description of
+//! the menu; [`apply`] turns that into tauri menu items. The split keeps the rules
+//! testable without a display.
 
-use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
-use tauri::tray::TrayIconBuilder;
-use tauri::{AppHandle, Runtime};
+use serde_json::Value;
+use tauri::image::Image;
+use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Manager, Runtime};
 
 pub const TRAY_ID: &str = "switchboard";
-const OPEN: &str = "open";
-const QUIT: &str = "quit";
+pub const OPEN: &str = "open";
+pub const QUIT: &str = "quit";
+pub const INSTALL_DESKTOP: &str = "install:claude-desktop";
+pub const AUTOSTART: &str = "autostart";
+pub const UPDATES: &str = "updates";
 
-pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
-    let menu = Menu::with_items(
-        app,
-        &[
-            &MenuItem::with_id(app, OPEN, "Open Switchboard…", true, None::<&str>)?,
-            &PredefinedMenuItem::separator(app)?,
-            &MenuItem::with_id(app, QUIT, "Quit", true, None::<&str>)?,
-        ],
-    )?;
-    let icon = tauri::image::Image::from_bytes(include_bytes!("../../icons/tray.png"))?;
-    TrayIconBuilder::with_id(TRAY_ID)
-        .icon(icon)
-        .tooltip("Switchboard")
-        .menu(&menu)
-        .on_menu_event(|app, event| match event.id().as_ref() {
-            OPEN => {
-                if let Err(e) = crate::show_window(app) {
-                    tracing::warn!(error = %e, "cannot open the window");
-                }
+/// The icon's state: the worst of the daemon's and the vendors'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// Every connected vendor is idle, starting or running.
+    Good,
+    /// A vendor is backing off after a crash.
+    Degraded,
+    /// A vendor failed (its circuit breaker is open) or the daemon is down.
+    Error,
+}
+
+/// A vendor action from the tray.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VendorAction {
+    Connect,
+    Test,
+    Restart,
+    Disconnect,
+}
+
+impl VendorAction {
+    fn id(self) -> &'static str {
+        match self {
+            Self::Connect => "connect",
+            Self::Test => "test",
+            Self::Restart => "restart",
+            Self::Disconnect => "disconnect",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Self::Connect => "Connect…",
+            Self::Test => "Test",
+            Self::Restart => "Restart",
+            Self::Disconnect => "Disconnect…",
+        }
+    }
+
+    /// `vendor:<slug>:<action>` back into its parts.
+    pub fn parse(id: &str) -> Option<(&str, Self)> {
+        let rest = id.strip_prefix("vendor:")?;
+        let (slug, action) = rest.rsplit_once(':')?;
+        let action = [Self::Connect, Self::Test, Self::Restart, Self::Disconnect]
+            .into_iter()
+            .find(|a| a.id() == action)?;
+        Some((slug, action))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VendorEntry {
+    pub slug: String,
+    /// "Hudu — running".
+    pub label: String,
+    pub actions: Vec<VendorAction>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Model {
+    pub health: Health,
+    pub tooltip: String,
+    /// A line at the top saying what is wrong, when something is.
+    pub headline: Option<String>,
+    pub vendors: Vec<VendorEntry>,
+    pub desktop_installed: bool,
+    pub autostart: bool,
+}
+
+/// What the app knows when it draws the tray.
+pub struct Inputs<'a> {
+    /// The daemon's status report (`Switchboard::status`), or `None` if unknown yet.
+    pub status: Option<&'a Value>,
+    pub daemon_error: Option<&'a str>,
+    pub desktop_installed: bool,
+    pub autostart: bool,
+}
+
+fn state_words(state: &str) -> &'static str {
+    match state {
+        "not_connected" => "not connected",
+        "idle" => "connected, idle",
+        "starting" => "starting",
+        "running" => "running",
+        "backing_off" => "restarting after a crash",
+        "failed" => "failed",
+        _ => "unknown",
+    }
+}
+
+pub fn model(inputs: &Inputs<'_>) -> Model {
+    let daemon_up = inputs
+        .status
+        .and_then(|s| s.pointer("/daemon/running"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let vendors: Vec<&Value> = inputs
+        .status
+        .and_then(|s| s.get("vendors"))
+        .and_then(Value::as_array)
+        .map(|v| v.iter().collect())
+        .unwrap_or_default();
+    let str_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    let mut entries = Vec::new();
+    let (mut failed, mut backing_off, mut connected) = (Vec::new(), Vec::new(), 0);
+    for v in &vendors {
+        let slug = str_of(v, "slug");
+        let name = str_of(v, "name");
+        let state = str_of(v, "state");
+        let actions = match state.as_str() {
+            "not_connected" => vec![VendorAction::Connect],
+            _ => {
+                connected += 1;
+                vec![
+                    VendorAction::Test,
+                    VendorAction::Restart,
+                    VendorAction::Disconnect,
+                ]
             }
-            QUIT => app.exit(0),
+        };
+        match state.as_str() {
+            "failed" => failed.push(name.clone()),
+            "backing_off" => backing_off.push(name.clone()),
             _ => {}
+        }
+        entries.push(VendorEntry {
+            label: format!("{name} — {}", state_words(&state)),
+            slug,
+            actions,
+        });
+    }
+    // Connected vendors first, then the rest, each by name.
+    entries.sort_by_key(|e| {
+        (
+            e.actions.first() == Some(&VendorAction::Connect),
+            e.label.to_lowercase(),
+        )
+    });
+    let (health, headline) =
+        if !daemon_up && inputs.status.is_some() || inputs.daemon_error.is_some() {
+            let why = inputs.daemon_error.map_or_else(
+                || "the supervisor is not running".to_owned(),
+                |e| e.to_owned(),
+            );
+            (Health::Error, Some(format!("⚠ {why}")))
+        } else if !failed.is_empty() {
+            (
+                Health::Error,
+                Some(format!("⚠ Failed: {}", failed.join(", "))),
+            )
+        } else if !backing_off.is_empty() {
+            (
+                Health::Degraded,
+                Some(format!("Restarting: {}", backing_off.join(", "))),
+            )
+        } else {
+            (Health::Good, None)
+        };
+    let tooltip = match (&headline, connected) {
+        (Some(h), _) => format!("Switchboard: {}", h.trim_start_matches("⚠ ")),
+        (None, 0) => "Switchboard: no vendor connected".to_owned(),
+        (None, 1) => "Switchboard: 1 vendor, all good".to_owned(),
+        (None, n) => format!("Switchboard: {n} vendors, all good"),
+    };
+    Model {
+        health,
+        tooltip,
+        headline,
+        vendors: entries,
+        desktop_installed: inputs.desktop_installed,
+        autostart: inputs.autostart,
+    }
+}
+
+fn icon(health: Health) -> tauri::Result<Image<'static>> {
+    let bytes: &'static [u8] = match health {
+        Health::Good => include_bytes!("../../icons/tray.png"),
+        Health::Degraded => include_bytes!("../../icons/tray-degraded.png"),
+        Health::Error => include_bytes!("../../icons/tray-error.png"),
+    };
+    Image::from_bytes(bytes)
+}
+
+fn menu<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<Menu<R>> {
+    let mut items: Vec<Box<dyn IsMenuItem<R>>> = Vec::new();
+    if let Some(headline) = &model.headline {
+        items.push(Box::new(MenuItem::with_id(
+            app,
+            "headline",
+            headline,
+            false,
+            None::<&str>,
+        )?));
+        items.push(Box::new(PredefinedMenuItem::separator(app)?));
+    }
+    for vendor in &model.vendors {
+        let actions: Vec<MenuItem<R>> = vendor
+            .actions
+            .iter()
+            .map(|a| {
+                MenuItem::with_id(
+                    app,
+                    format!("vendor:{}:{}", vendor.slug, a.id()),
+                    a.label(),
+                    true,
+                    None::<&str>,
+                )
+            })
+            .collect::<tauri::Result<_>>()?;
+        let refs: Vec<&dyn IsMenuItem<R>> = actions.iter().map(|a| a as _).collect();
+        items.push(Box::new(Submenu::with_id_and_items(
+            app,
+            format!("vendor:{}", vendor.slug),
+            &vendor.label,
+            true,
+            &refs,
+        )?));
+    }
+    items.push(Box::new(PredefinedMenuItem::separator(app)?));
+    let install_label = if model.desktop_installed {
+        "Installed in Claude Desktop"
+    } else {
+        "Install into Claude Desktop"
+    };
+    items.push(Box::new(CheckMenuItem::with_id(
+        app,
+        INSTALL_DESKTOP,
+        install_label,
+        true,
+        model.desktop_installed,
+        None::<&str>,
+    )?));
+    items.push(Box::new(MenuItem::with_id(
+        app,
+        OPEN,
+        "Open Switchboard…",
+        true,
+        None::<&str>,
+    )?));
+    items.push(Box::new(CheckMenuItem::with_id(
+        app,
+        AUTOSTART,
+        "Start at login",
+        true,
+        model.autostart,
+        None::<&str>,
+    )?));
+    items.push(Box::new(MenuItem::with_id(
+        app,
+        UPDATES,
+        "Check for updates",
+        true,
+        None::<&str>,
+    )?));
+    items.push(Box::new(PredefinedMenuItem::separator(app)?));
+    items.push(Box::new(MenuItem::with_id(
+        app,
+        QUIT,
+        "Quit",
+        true,
+        None::<&str>,
+    )?));
+    let refs: Vec<&dyn IsMenuItem<R>> = items.iter().map(|b| b.as_ref()).collect();
+    Menu::with_items(app, &refs)
+}
+
+/// Creates the tray with a first menu (nothing known about the daemon yet).
+pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
+    let first = model(&Inputs {
+        status: None,
+        daemon_error: None,
+        desktop_installed: false,
+        autostart: false,
+    });
+    TrayIconBuilder::with_id(TRAY_ID)
+        .icon(icon(first.health)?)
+        .tooltip(&first.tooltip)
+        .title("Switchboard")
+        .menu(&menu(app, &first)?)
+        // Left click opens the window where the platform reports clicks (Windows,
+        // macOS); on Linux the menu opens instead.
+        .show_menu_on_left_click(false)
+        .on_tray_icon_event(|tray, event| {
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = event
+            {
+                crate::open_page(tray.app_handle(), "vendors", None);
+            }
         })
-        .build(app)?;
+        .on_menu_event(|app, event| crate::actions::menu_event(app, event.id().as_ref()))
+        .build(app)
+}
+
+/// Redraws the tray from `model`, if it changed.
+pub fn apply<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<()> {
+    let state = app.state::<crate::AppState>();
+    let mut last = state.tray_model.lock().expect("tray lock");
+    if last.as_ref() == Some(model) {
+        return Ok(());
+    }
+    if let Some(tray) = app.tray_by_id(TRAY_ID) {
+        if last.as_ref().map(|m| m.health) != Some(model.health) {
+            tray.set_icon(Some(icon(model.health)?))?;
+        }
+        tray.set_tooltip(Some(&model.tooltip))?;
+        tray.set_menu(Some(menu(app, model)?))?;
+    }
+    *last = Some(model.clone());
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn report(daemon: bool, vendors: &[(&str, &str)]) -> Value {
+        json!({
+            "daemon": {"running": daemon},
+            "vendors": vendors.iter().map(|(slug, state)| json!({
+                "slug": slug, "name": slug.to_uppercase(), "state": state
+            })).collect::<Vec<_>>()
+        })
+    }
+
+    fn m(status: &Value) -> Model {
+        model(&Inputs {
+            status: Some(status),
+            daemon_error: None,
+            desktop_installed: true,
+            autostart: false,
+        })
+    }
+
+    #[test]
+    fn health_is_the_worst_state() {
+        let good = report(
+            true,
+            &[
+                ("hudu", "running"),
+                ("itglue", "idle"),
+                ("x", "not_connected"),
+            ],
+        );
+        assert_eq!(m(&good).health, Health::Good);
+        assert_eq!(m(&good).tooltip, "Switchboard: 2 vendors, all good");
+        let degraded = report(true, &[("hudu", "backing_off"), ("itglue", "idle")]);
+        assert_eq!(m(&degraded).health, Health::Degraded);
+        assert_eq!(m(&degraded).headline.as_deref(), Some("Restarting: HUDU"));
+        let failed = report(true, &[("hudu", "backing_off"), ("itglue", "failed")]);
+        assert_eq!(m(&failed).health, Health::Error);
+        assert_eq!(m(&failed).headline.as_deref(), Some("⚠ Failed: ITGLUE"));
+        let down = report(false, &[("hudu", "idle")]);
+        assert_eq!(m(&down).health, Health::Error);
+        let unreachable = model(&Inputs {
+            status: None,
+            daemon_error: Some("the supervisor could not start: boom"),
+            desktop_installed: false,
+            autostart: false,
+        });
+        assert_eq!(unreachable.health, Health::Error);
+        assert!(unreachable.tooltip.contains("boom"));
+    }
+
+    #[test]
+    fn vendors_get_the_actions_that_fit_connected_first() {
+        let r = report(
+            true,
+            &[
+                ("zed", "not_connected"),
+                ("hudu", "failed"),
+                ("abc", "idle"),
+            ],
+        );
+        let model = m(&r);
+        let slugs: Vec<&str> = model.vendors.iter().map(|v| v.slug.as_str()).collect();
+        assert_eq!(slugs, ["abc", "hudu", "zed"]);
+        assert_eq!(model.vendors[1].label, "HUDU — failed");
+        assert_eq!(model.vendors[2].actions, [VendorAction::Connect]);
+        assert_eq!(
+            model.vendors[0].actions,
+            [
+                VendorAction::Test,
+                VendorAction::Restart,
+                VendorAction::Disconnect
+            ]
+        );
+    }
+
+    #[test]
+    fn menu_ids_round_trip() {
+        for a in [
+            VendorAction::Connect,
+            VendorAction::Test,
+            VendorAction::Restart,
+            VendorAction::Disconnect,
+        ] {
+            let id = format!("vendor:connectwise-psa:{}", a.id());
+            assert_eq!(VendorAction::parse(&id), Some(("connectwise-psa", a)));
+        }
+        assert_eq!(VendorAction::parse("vendor:hudu:explode"), None);
+        assert_eq!(VendorAction::parse(QUIT), None);
+    }
 }

@@ -159,6 +159,54 @@ async fn an_idle_server_is_stopped_and_restarted_on_the_next_call() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn stop_ends_a_running_server_and_the_next_call_starts_it_again() {
+    let home = home("", &[("fx", &[])]);
+    let mut c = bridge(&home, &[]).await;
+    let mut watch = Watch::new(&home.runtime()).await;
+    assert_eq!(
+        text_of(&c.call("fx__echo", json!({"text": "a"})).await),
+        "a"
+    );
+    let running = status_of(&home.runtime(), "fx").await;
+    assert_eq!(running["state"], "running");
+    // The daemon reports the server's resident memory.
+    let memory = running["memory_bytes"]
+        .as_u64()
+        .expect("memory of a running server");
+    assert!(memory > 100_000, "{running}");
+
+    let out = home.run(["stop", "fx"], "");
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("next call starts it again"),
+        "{}",
+        out.stdout
+    );
+    watch.state("fx", "idle").await;
+    let stopped = status_of(&home.runtime(), "fx").await;
+    assert_eq!(stopped["pid"], Value::Null);
+    assert_eq!(stopped["memory_bytes"], Value::Null);
+    assert_eq!(
+        text_of(&c.call("fx__echo", json!({"text": "b"})).await),
+        "b"
+    );
+    // Stopping a vendor that is not connected says so.
+    let out = home.run(["stop", "hudu"], "");
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("not connected"), "{}", out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn compact_mode_from_settings_applies_to_bridges_without_the_flag() {
+    let home = home("[supervisor]\ncompact = true\n", &[("fx", &[])]);
+    let mut c = bridge(&home, &[]).await;
+    assert_eq!(
+        c.tool_names().await,
+        ["switchboard__search_tools", "switchboard__call_tool"]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_crash_mid_call_fails_the_call_within_a_second_naming_the_vendor() {
     let home = home(
         "[supervisor]\nbackoff_initial_ms = 50\n",

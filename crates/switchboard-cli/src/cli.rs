@@ -45,6 +45,8 @@ pub enum Command {
     Logs(LogsArgs),
     /// Restart a vendor's server in the daemon (also clears a failed state).
     Restart(SlugArg),
+    /// Stop a vendor's server now; the next call starts it again.
+    Stop(SlugArg),
     /// Servers that are not in the catalog.
     #[command(subcommand)]
     Servers(ServersCommand),

@@ -11,7 +11,16 @@ use clap::Parser;
 
 fn main() {
     let cli = cli::Cli::parse();
-    init_logging(cli.verbose);
+    // The daemon logs at the level chosen in Settings unless told otherwise.
+    let daemon_level = matches!(&cli.command, cli::Command::Daemon(d) if d.action.is_none())
+        .then(|| {
+            switchboard_core::paths::Paths::from_env()
+                .ok()
+                .and_then(|p| switchboard_core::settings::load(&p).ok())
+        })
+        .flatten()
+        .map(|s| s.log_level.filter());
+    init_logging(cli.verbose, daemon_level);
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -58,12 +67,13 @@ static FILE_LOG: std::sync::OnceLock<
 
 /// Logs go to stderr only, never stdout. `SWITCHBOARD_LOG` takes an `EnvFilter`
 /// directive; otherwise `-v` shows info and `-vv` debug for Switchboard's own crates.
-fn init_logging(verbose: u8) {
+fn init_logging(verbose: u8, configured: Option<String>) {
     use tracing_subscriber::EnvFilter;
-    let default = match verbose {
-        0 => "warn",
-        1 => "warn,switchboard_core=info,switchboard=info",
-        _ => "info,switchboard_core=debug,switchboard=debug",
+    let default = match (verbose, configured) {
+        (0, Some(configured)) => configured,
+        (0, None) => "warn".to_owned(),
+        (1, _) => "warn,switchboard_core=info,switchboard=info".to_owned(),
+        _ => "info,switchboard_core=debug,switchboard=debug".to_owned(),
     };
     let filter = std::env::var(switchboard_core::env::LOG)
         .ok()

@@ -25,6 +25,51 @@ pub struct Config {
     /// Custom servers, by name.
     #[serde(default)]
     pub servers: BTreeMap<String, CustomServer>,
+    /// The tray app's own settings.
+    #[serde(default)]
+    pub app: AppSettings,
+}
+
+/// Settings of the tray app that are not the supervisor's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AppSettings {
+    /// Where "Check for updates" looks; the built-in endpoint when unset.
+    pub update_endpoint: Option<String>,
+}
+
+/// How much the daemon logs (its file and stderr). `SWITCHBOARD_LOG` overrides it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogLevel {
+    Error,
+    Warn,
+    #[default]
+    Info,
+    Debug,
+    Trace,
+}
+
+impl LogLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Error => "error",
+            Self::Warn => "warn",
+            Self::Info => "info",
+            Self::Debug => "debug",
+            Self::Trace => "trace",
+        }
+    }
+
+    /// The `EnvFilter` directive: this level for Switchboard, warnings for libraries.
+    pub fn filter(self) -> String {
+        let own = self.as_str();
+        let libs = match self {
+            Self::Error => "error",
+            _ => "warn",
+        };
+        format!("{libs},switchboard_core={own},switchboard={own}")
+    }
 }
 
 /// How the daemon runs vendor servers. Every field has a default.
@@ -49,6 +94,10 @@ pub struct SupervisorSettings {
     pub backoff_max_s: u64,
     /// After asking a server to stop (stdin closed), wait this long before killing it.
     pub shutdown_grace_ms: u64,
+    /// Bridges offer two tools (search and call) instead of every vendor tool, as if
+    /// each had been started with `--compact`.
+    pub compact: bool,
+    pub log_level: LogLevel,
 }
 
 impl Default for SupervisorSettings {
@@ -63,6 +112,8 @@ impl Default for SupervisorSettings {
             backoff_initial_ms: 500,
             backoff_max_s: 30,
             shutdown_grace_ms: 3000,
+            compact: false,
+            log_level: LogLevel::Info,
         }
     }
 }

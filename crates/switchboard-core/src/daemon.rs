@@ -233,6 +233,14 @@ impl Daemon {
             Hello::Bridge {
                 vendors, compact, ..
             } => {
+                let compact = compact
+                    || self
+                        .deps
+                        .config
+                        .read()
+                        .expect("config lock")
+                        .supervisor
+                        .compact;
                 self.hub
                     .serve(Scope { vendors, compact }, lines, writer)
                     .await;
@@ -296,6 +304,13 @@ impl Daemon {
                         (Err(format!("`{slug}` is not connected")), false)
                     }
                 }
+                ControlOp::StopVendor { slug } => {
+                    if self.hub.send(&slug, Cmd::Stop) {
+                        (Ok(json!({})), false)
+                    } else {
+                        (Err(format!("`{slug}` is not connected")), false)
+                    }
+                }
                 ControlOp::Reload { slug } => (self.reload(slug).await.map(|()| json!({})), false),
                 ControlOp::Stop => (Ok(json!({})), true),
             };
@@ -328,6 +343,12 @@ impl Daemon {
     }
 
     fn status(&self) -> serde_json::Value {
+        let mut vendors = self.hub.status();
+        let pids: Vec<u32> = vendors.iter().filter_map(|v| v.pid).collect();
+        let memory = crate::clients::process::resident_memory(&pids);
+        for v in &mut vendors {
+            v.memory_bytes = v.pid.and_then(|pid| memory.get(&pid).copied());
+        }
         json!({
             "daemon": {
                 "running": true,
@@ -336,7 +357,7 @@ impl Daemon {
                 "uptime_s": self.started.elapsed().as_secs(),
                 "endpoint": platform::ipc_endpoint(&self.paths.runtime).display().to_string(),
             },
-            "vendors": self.hub.status(),
+            "vendors": vendors,
         })
     }
 

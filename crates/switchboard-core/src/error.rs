@@ -48,6 +48,10 @@ pub enum ErrorCode {
     ClientConfigInvalid,
     /// The operation does not exist on this platform.
     Unsupported,
+    /// Looking for an update failed (endpoint unreachable, bad manifest).
+    UpdateFailed,
+    /// The desktop refused a request (start at login, a notification).
+    DesktopIntegration,
     /// A bug.
     Internal,
 }
@@ -72,6 +76,8 @@ impl ErrorCode {
             Self::SigningFailed => "signing_failed",
             Self::ClientConfigInvalid => "client_config_invalid",
             Self::Unsupported => "unsupported",
+            Self::UpdateFailed => "update_failed",
+            Self::DesktopIntegration => "desktop_integration",
             Self::Internal => "internal",
         }
     }

@@ -194,6 +194,11 @@ impl Switchboard {
         Ok(client.config_path(&Self::homes()?))
     }
 
+    /// Whether `client`'s config is readable and carries our entry.
+    pub fn client_status(&self, client: Client) -> Result<clients::ClientStatus> {
+        Ok(clients::status(client, &self.client_config_path(client)?))
+    }
+
     /// Puts our entry (running `binary bridge [--vendor …]`) into `client`'s config.
     pub fn install(
         &self,

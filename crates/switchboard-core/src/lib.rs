@@ -24,6 +24,7 @@ mod platform;
 pub mod probe;
 pub mod secret;
 pub mod servers;
+pub mod settings;
 pub mod supervisor;
 pub mod vault;
 pub mod view;
@@ -270,6 +271,7 @@ impl Switchboard {
                 "tools": tools,
                 "last_error": if connected { launch.as_ref().err().map(ToString::to_string) } else { None },
                 "stderr_tail": [],
+                "memory_bytes": null,
             }));
         }
         Ok(json!({ "daemon": daemon, "vendors": vendors }))
@@ -285,6 +287,31 @@ impl Switchboard {
             })
             .await?;
         Ok(())
+    }
+
+    /// Stops a vendor's server in the running daemon; the next call starts it again.
+    pub async fn stop_vendor(&self, slug: &str) -> Result<()> {
+        self.catalog.get(slug)?;
+        let mut control = Control::connect(&self.paths.runtime).await?;
+        control
+            .request(ControlOp::StopVendor {
+                slug: slug.to_owned(),
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The Settings page's values, from `config.toml`.
+    pub fn settings(&self) -> Result<settings::Settings> {
+        Ok(settings::load(&self.paths)?)
+    }
+
+    /// Saves settings and tells a running daemon (compact mode applies to the next
+    /// bridge; see [`settings::Settings::needs_daemon_restart`] for the rest).
+    pub async fn save_settings(&self, new: &settings::Settings) -> Result<settings::Settings> {
+        let saved = settings::save(&self.paths, new)?;
+        self.notify_daemon(None).await;
+        Ok(saved)
     }
 
     /// Stops the running daemon and waits until it and its servers are gone; `false`

@@ -111,6 +111,18 @@ pub async fn restart(sb: &Switchboard, slug: &str, json: bool) -> CmdResult {
     Ok(exit::OK)
 }
 
+pub async fn stop_vendor(sb: &Switchboard, slug: &str, json: bool) -> CmdResult {
+    sb.stop_vendor(slug).await?;
+    if json {
+        output::json(&serde_json::json!({ "slug": slug, "stopped": true }));
+    } else {
+        output::line(&format!(
+            "Stopped {slug}'s server; the next call starts it again."
+        ));
+    }
+    Ok(exit::OK)
+}
+
 pub async fn logs(sb: &Switchboard, args: LogsArgs) -> CmdResult {
     if args.slug != "daemon" {
         sb.catalog().get(&args.slug).map_err(Error::from)?;

@@ -109,6 +109,7 @@ async fn dispatch(cli: Cli) -> CmdResult {
         Command::Status => daemon::status(&sb, json).await,
         Command::Logs(a) => daemon::logs(&sb, a).await,
         Command::Restart(a) => daemon::restart(&sb, &a.slug, json).await,
+        Command::Stop(a) => daemon::stop_vendor(&sb, &a.slug, json).await,
         Command::Servers(ServersCommand::Add(a)) => servers::add(&sb, a, json).await,
         Command::Servers(ServersCommand::Remove(a)) => servers::remove(&sb, &a.name, json).await,
         Command::Bundle(BundleCommand::Build(a)) => bundle::build(&sb, a, json),

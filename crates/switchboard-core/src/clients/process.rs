@@ -36,9 +36,35 @@ impl ProcessList for SystemProcesses {
     }
 }
 
+/// Resident memory (bytes) of each of `pids` that is still running.
+pub fn resident_memory(pids: &[u32]) -> std::collections::HashMap<u32, u64> {
+    if pids.is_empty() {
+        return Default::default();
+    }
+    let wanted: Vec<sysinfo::Pid> = pids.iter().map(|p| sysinfo::Pid::from_u32(*p)).collect();
+    let mut system = System::new();
+    system.refresh_processes_specifics(
+        ProcessesToUpdate::Some(&wanted),
+        true,
+        ProcessRefreshKind::nothing().with_memory(),
+    );
+    wanted
+        .iter()
+        .filter_map(|pid| Some((pid.as_u32(), system.process(*pid)?.memory())))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_this_process_memory() {
+        let me = std::process::id();
+        let found = resident_memory(&[me, u32::MAX - 7]);
+        assert!(found[&me] > 1_000_000, "{found:?}");
+        assert_eq!(found.len(), 1);
+    }
 
     #[test]
     fn finds_this_test_process_by_name_and_not_a_made_up_one() {

@@ -177,6 +177,20 @@ impl Control {
         Ok(Self { conn, next_id: 1 })
     }
 
+    /// Connects, starting the daemon (`program daemon`) first when none runs.
+    pub async fn connect_or_start(
+        runtime: &Path,
+        program: &Path,
+        home: Option<&Path>,
+        within: Duration,
+    ) -> Result<Self, IpcError> {
+        let hello = Hello::Control {
+            switchboard: PROTOCOL,
+        };
+        let conn = connect_or_start(runtime, &hello, program, home, within).await?;
+        Ok(Self { conn, next_id: 1 })
+    }
+
     pub fn welcome(&self) -> &Welcome {
         &self.conn.welcome
     }

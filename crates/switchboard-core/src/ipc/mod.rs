@@ -51,6 +51,8 @@ pub enum ControlOp {
     Subscribe,
     /// Stop and start a vendor's server, clearing a `failed` state.
     Restart { slug: String },
+    /// Stop a vendor's server now; the next call starts it again.
+    StopVendor { slug: String },
     /// Re-read the configuration and connections; `slug` names the one that changed.
     Reload {
         #[serde(default)]

@@ -75,6 +75,8 @@ pub struct Status {
     pub tools: usize,
     pub last_error: Option<String>,
     pub stderr_tail: Vec<String>,
+    /// Resident memory of the server process, filled in by the daemon's `status`.
+    pub memory_bytes: Option<u64>,
     #[serde(skip)]
     pub started: Option<Instant>,
 }
@@ -114,6 +116,8 @@ pub enum Cmd {
     SessionGone {
         session: SessionId,
     },
+    /// Stop the server now (a person asked); the next call starts it again.
+    Stop,
     /// Forget a failed state and start afresh.
     Restart,
     /// Credentials or launch spec changed: stop; the next call starts it anew.
@@ -186,6 +190,7 @@ pub fn spawn(
         tools: offer.as_ref().map_or(0, |o| o.tools.len()),
         last_error: launch.as_ref().err().map(ToString::to_string),
         stderr_tail: Vec::new(),
+        memory_bytes: None,
         started: None,
     }));
     let tail: stdio::StderrTail = Arc::default();
@@ -574,6 +579,10 @@ impl Actor {
                 self.last_error = None;
                 self.stop().await;
                 self.start().await;
+            }
+            Cmd::Stop => {
+                tracing::info!(vendor = %self.slug(), "stopping the server on request");
+                self.stop().await;
             }
             Cmd::Reload { vendor } => {
                 self.vendor = *vendor;

@@ -1,0 +1,238 @@
+//! The settings a person changes from the app's Settings page: a view over parts of
+//! `config.toml`, saved by editing the file in place (comments and layout survive).
+//! Start at login is not here: it is the OS's state, kept by the app.
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{self, Config, ConfigError, LogLevel};
+use crate::paths::Paths;
+
+/// Vendor servers may not idle-stop sooner than this: a conversation pauses that long.
+pub const MIN_IDLE_TIMEOUT_S: u64 = 60;
+/// A week; longer means "never", which `idle_timeout_s` cannot say.
+pub const MAX_IDLE_TIMEOUT_S: u64 = 7 * 24 * 3600;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub idle_timeout_s: u64,
+    pub compact: bool,
+    pub log_level: LogLevel,
+    /// `None`: the endpoint built into the app.
+    pub update_endpoint: Option<String>,
+}
+
+impl Settings {
+    pub fn from_config(config: &Config) -> Self {
+        Self {
+            idle_timeout_s: config.supervisor.idle_timeout_s,
+            compact: config.supervisor.compact,
+            log_level: config.supervisor.log_level,
+            update_endpoint: config.app.update_endpoint.clone(),
+        }
+    }
+
+    /// Whether going from `self` to `new` only takes effect in a new daemon (the idle
+    /// timeout and log level are read when it starts; compact mode is read per bridge).
+    pub fn needs_daemon_restart(&self, new: &Settings) -> bool {
+        self.idle_timeout_s != new.idle_timeout_s || self.log_level != new.log_level
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !(MIN_IDLE_TIMEOUT_S..=MAX_IDLE_TIMEOUT_S).contains(&self.idle_timeout_s) {
+            return Err(ConfigError::Invalid(format!(
+                "the idle timeout must be between {} minute and {} days",
+                MIN_IDLE_TIMEOUT_S / 60,
+                MAX_IDLE_TIMEOUT_S / 86_400
+            )));
+        }
+        if let Some(endpoint) = &self.update_endpoint {
+            check_endpoint(endpoint)?;
+        }
+        Ok(())
+    }
+}
+
+/// An update endpoint is `https://…`; plain `http://` only to this machine (a local
+/// release mirror or a test), since the manifest decides what gets installed.
+pub fn check_endpoint(endpoint: &str) -> Result<(), ConfigError> {
+    // The updater fills `{{target}}`, `{{arch}}` and `{{current_version}}` in.
+    let probe = endpoint.replace("{{", "").replace("}}", "");
+    let url = url::Url::parse(&probe).map_err(|e| {
+        ConfigError::Invalid(format!(
+            "the update endpoint is not a URL ({e}): {endpoint}"
+        ))
+    })?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if loopback => Ok(()),
+        _ => Err(ConfigError::Invalid(format!(
+            "the update endpoint must use https (plain http only to localhost): {endpoint}"
+        ))),
+    }
+}
+
+pub fn load(paths: &Paths) -> Result<Settings, ConfigError> {
+    Ok(Settings::from_config(&Config::load(&paths.config_file())?))
+}
+
+/// Checks and writes `new`; returns what the file now says.
+pub fn save(paths: &Paths, new: &Settings) -> Result<Settings, ConfigError> {
+    new.validate()?;
+    let config = config::edit(&paths.config_file(), |doc| {
+        let supervisor = config::table(doc, &["supervisor"]);
+        supervisor.insert(
+            "idle_timeout_s",
+            toml_edit::value(i64::try_from(new.idle_timeout_s).unwrap_or(i64::MAX)),
+        );
+        supervisor.insert("compact", toml_edit::value(new.compact));
+        supervisor.insert("log_level", toml_edit::value(new.log_level.as_str()));
+        let app = config::table(doc, &["app"]);
+        match &new.update_endpoint {
+            Some(endpoint) => {
+                app.insert("update_endpoint", toml_edit::value(endpoint.as_str()));
+            }
+            None => {
+                app.remove("update_endpoint");
+            }
+        }
+        Ok(())
+    })?;
+    Ok(Settings::from_config(&config))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> Settings {
+        Settings::from_config(&Config::default())
+    }
+
+    #[test]
+    fn round_trip_keeps_comments_and_other_sections() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        std::fs::create_dir_all(&paths.config).unwrap();
+        let original = "# mine\n[supervisor]\ncall_timeout_s = 30 # short\n\n[vendors.hudu.launch]\nhttp = \"http://127.0.0.1:9/mcp\"\n";
+        std::fs::write(paths.config_file(), original).unwrap();
+        let new = Settings {
+            idle_timeout_s: 120,
+            compact: true,
+            log_level: LogLevel::Debug,
+            update_endpoint: Some(
+                "https://updates.example.com/{{target}}/{{current_version}}".into(),
+            ),
+        };
+        assert_eq!(save(&paths, &new).unwrap(), new);
+        assert_eq!(load(&paths).unwrap(), new);
+        let text = std::fs::read_to_string(paths.config_file()).unwrap();
+        assert!(text.starts_with("# mine\n"), "{text}");
+        assert!(text.contains("call_timeout_s = 30 # short"), "{text}");
+        assert!(text.contains("http = \"http://127.0.0.1:9/mcp\""), "{text}");
+        let config = Config::load(&paths.config_file()).unwrap();
+        assert_eq!(config.supervisor.call_timeout_s, 30);
+        // Unsetting the endpoint removes the key.
+        let back = Settings {
+            update_endpoint: None,
+            ..new
+        };
+        save(&paths, &back).unwrap();
+        assert!(
+            !std::fs::read_to_string(paths.config_file())
+                .unwrap()
+                .contains("update_endpoint")
+        );
+    }
+
+    #[test]
+    fn bad_values_are_refused_and_nothing_is_written() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        for (bad, why) in [
+            (
+                Settings {
+                    idle_timeout_s: 5,
+                    ..defaults()
+                },
+                "idle timeout",
+            ),
+            (
+                Settings {
+                    update_endpoint: Some("http://updates.example.com/x".into()),
+                    ..defaults()
+                },
+                "https",
+            ),
+            (
+                Settings {
+                    update_endpoint: Some("not a url".into()),
+                    ..defaults()
+                },
+                "not a URL",
+            ),
+        ] {
+            let err = save(&paths, &bad).unwrap_err().to_string();
+            assert!(err.contains(why), "{err}");
+            assert!(!paths.config_file().exists());
+        }
+        // Loopback http is fine (a local mirror or a test).
+        let local = Settings {
+            update_endpoint: Some("http://127.0.0.1:8123/latest.json".into()),
+            ..defaults()
+        };
+        save(&paths, &local).unwrap();
+    }
+
+    #[test]
+    fn a_corrupt_config_is_reported_and_left_alone() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        std::fs::create_dir_all(&paths.config).unwrap();
+        std::fs::write(paths.config_file(), "[supervisor\n").unwrap();
+        assert!(matches!(load(&paths), Err(ConfigError::Corrupt { .. })));
+        assert!(matches!(
+            save(&paths, &defaults()),
+            Err(ConfigError::Corrupt { .. })
+        ));
+        assert_eq!(
+            std::fs::read_to_string(paths.config_file()).unwrap(),
+            "[supervisor\n"
+        );
+    }
+
+    #[test]
+    fn which_changes_need_a_new_daemon() {
+        let a = defaults();
+        assert!(!a.needs_daemon_restart(&Settings {
+            compact: true,
+            ..a.clone()
+        }));
+        assert!(a.needs_daemon_restart(&Settings {
+            idle_timeout_s: 61,
+            ..a.clone()
+        }));
+        assert!(a.needs_daemon_restart(&Settings {
+            log_level: LogLevel::Trace,
+            ..a.clone()
+        }));
+    }
+
+    #[test]
+    fn log_level_filters() {
+        assert_eq!(
+            LogLevel::Debug.filter(),
+            "warn,switchboard_core=debug,switchboard=debug"
+        );
+        assert_eq!(
+            LogLevel::Error.filter(),
+            "error,switchboard_core=error,switchboard=error"
+        );
+    }
+}

@@ -1,0 +1,155 @@
+//! What the tray's menu items do, and keeping the tray in step with the daemon.
+
+use serde_json::Value;
+use switchboard_core::clients::Client;
+use switchboard_core::clients::process::SystemProcesses;
+use tauri::{AppHandle, Emitter, Manager, Runtime};
+
+use crate::tray::{self, VendorAction};
+use crate::{AppState, desktop};
+
+/// The event that carries a fresh status report to the window.
+pub const STATUS_EVENT: &str = "status-changed";
+
+pub fn menu_event<R: Runtime>(app: &AppHandle<R>, id: &str) {
+    match id {
+        tray::QUIT => app.exit(0),
+        tray::OPEN => crate::open_page(app, "vendors", None),
+        tray::INSTALL_DESKTOP => install_desktop(app),
+        tray::AUTOSTART => {
+            let on = !desktop::autostart_enabled(app);
+            if let Err(e) = desktop::set_autostart(app, on) {
+                desktop::notify(app, "Start at login", &e.message);
+            }
+            refresh_tray(app);
+        }
+        tray::UPDATES => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let endpoint = app
+                    .state::<AppState>()
+                    .core
+                    .settings()
+                    .ok()
+                    .and_then(|s| s.update_endpoint);
+                match crate::updates::check(&app, endpoint).await {
+                    Ok(found) => desktop::notify(&app, "Switchboard updates", &found.summary()),
+                    Err(e) => desktop::notify(&app, "Switchboard updates", &e.message),
+                }
+            });
+        }
+        _ => {
+            if let Some((slug, action)) = VendorAction::parse(id) {
+                vendor_action(app, slug.to_owned(), action);
+            }
+        }
+    }
+}
+
+fn vendor_action<R: Runtime>(app: &AppHandle<R>, slug: String, action: VendorAction) {
+    match action {
+        // Forms and confirmations live in the window.
+        VendorAction::Connect | VendorAction::Disconnect => {
+            crate::open_page(app, "vendors", Some(&slug));
+        }
+        VendorAction::Test | VendorAction::Restart => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let state = app.state::<AppState>();
+                let name = state
+                    .core
+                    .catalog()
+                    .get(&slug)
+                    .map_or_else(|_| slug.clone(), |v| v.name.clone());
+                let (title, body) = if action == VendorAction::Test {
+                    match state.core.test(&slug).await {
+                        Ok(o) if o.is_ok() => (format!("{name}: connected"), o.message),
+                        Ok(o) => (format!("{name}: the test failed"), o.message),
+                        Err(e) => (format!("{name}: cannot test"), e.to_string()),
+                    }
+                } else {
+                    match state.core.restart(&slug).await {
+                        Ok(()) => (
+                            format!("{name}: restarting"),
+                            "Its server is being restarted.".to_owned(),
+                        ),
+                        Err(e) => (format!("{name}: cannot restart"), e.to_string()),
+                    }
+                };
+                desktop::notify(&app, &title, &body);
+                state.poke.notify_one();
+            });
+        }
+    }
+}
+
+fn install_desktop<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    if desktop_installed(&state) {
+        // Already there: show where, with Uninstall next to it.
+        crate::open_page(app, "clients", None);
+        refresh_tray(app);
+        return;
+    }
+    let result = state.core.install(
+        Client::ClaudeDesktop,
+        &[],
+        &state.cli,
+        false,
+        &SystemProcesses,
+    );
+    match result {
+        Ok(outcome) => {
+            let mut body = format!("Added to {}.", outcome.path.display());
+            for w in &outcome.warnings {
+                body.push('\n');
+                body.push_str(w);
+            }
+            desktop::notify(app, "Installed into Claude Desktop", &body);
+        }
+        Err(e) => {
+            let mut body = e.to_string();
+            if let Some(hint) = e.hint() {
+                body.push('\n');
+                body.push_str(&hint);
+            }
+            desktop::notify(app, "Could not install into Claude Desktop", &body);
+        }
+    }
+    refresh_tray(app);
+}
+
+fn desktop_installed(state: &AppState) -> bool {
+    state
+        .core
+        .client_status(Client::ClaudeDesktop)
+        .is_ok_and(|s| s.command.is_some())
+}
+
+/// Redraws the tray from what the app knows now.
+pub fn refresh_tray<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let status = state.status.lock().expect("status lock").clone();
+    let daemon_error = state.daemon_error.lock().expect("error lock").clone();
+    let model = tray::model(&tray::Inputs {
+        status: status.as_ref(),
+        daemon_error: daemon_error.as_deref(),
+        desktop_installed: desktop_installed(&state),
+        autostart: desktop::autostart_enabled(app),
+    });
+    // Menus are built on the main thread.
+    let handle = app.clone();
+    let _ = app.run_on_main_thread(move || {
+        if let Err(e) = tray::apply(&handle, &model) {
+            tracing::warn!(error = %e, "cannot update the tray");
+        }
+    });
+}
+
+/// Takes a new status report: keeps it, tells the window, redraws the tray.
+pub fn set_status<R: Runtime>(app: &AppHandle<R>, status: Value) {
+    let state = app.state::<AppState>();
+    *state.status.lock().expect("status lock") = Some(status.clone());
+    let _ = app.emit(STATUS_EVENT, status);
+    refresh_tray(app);
+}

@@ -1,0 +1,122 @@
+//! Keeps the app attached to the daemon: starts it if needed, subscribes to its
+//! events, refreshes the status the tray and window show, and raises a notification
+//! when a vendor's circuit breaker opens. When the daemon goes away the tray turns
+//! red and the watcher starts it again, backing off up to 30 s.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use serde_json::Value;
+use switchboard_core::ipc::ControlOp;
+use switchboard_core::ipc::client::Control;
+use tauri::{AppHandle, Manager, Runtime};
+
+use crate::{AppState, actions, desktop};
+
+const START_WITHIN: Duration = Duration::from_secs(10);
+const MAX_RETRY: Duration = Duration::from_secs(30);
+
+pub fn start<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move { run(app).await });
+}
+
+async fn refresh<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    match state.core.status().await {
+        Ok(status) => actions::set_status(app, status),
+        Err(e) => {
+            *state.daemon_error.lock().expect("error lock") = Some(e.to_string());
+            actions::refresh_tray(app);
+        }
+    }
+}
+
+async fn run<R: Runtime>(app: AppHandle<R>) {
+    let mut retry = Duration::from_secs(1);
+    // Last known state per vendor, to notify on the change to `failed` only.
+    let mut states: HashMap<String, String> = HashMap::new();
+    loop {
+        let state = app.state::<AppState>();
+        let paths = state.core.paths();
+        let attached = Control::connect_or_start(
+            &paths.runtime,
+            &state.cli,
+            paths.home_override.as_deref(),
+            START_WITHIN,
+        )
+        .await;
+        match attached {
+            Ok(mut control) => match control.request(ControlOp::Subscribe).await {
+                Ok(_) => {
+                    retry = Duration::from_secs(1);
+                    *state.daemon_error.lock().expect("error lock") = None;
+                    refresh(&app).await;
+                    loop {
+                        tokio::select! {
+                            event = control.next_event() => match event {
+                                Some(event) => {
+                                    breaker_notice(&app, &mut states, &event);
+                                    refresh(&app).await;
+                                }
+                                None => break,
+                            },
+                            () = state.poke.notified() => refresh(&app).await,
+                        }
+                    }
+                    tracing::warn!("the daemon went away");
+                }
+                Err(e) => {
+                    *state.daemon_error.lock().expect("error lock") =
+                        Some(format!("the supervisor did not answer: {e}"));
+                }
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot reach or start the daemon");
+                *state.daemon_error.lock().expect("error lock") =
+                    Some(format!("the supervisor could not start: {e}"));
+            }
+        }
+        // Down: show it (status from disk says not running), then try again.
+        refresh(&app).await;
+        tokio::select! {
+            () = tokio::time::sleep(retry) => {}
+            () = state.poke.notified() => {}
+        }
+        retry = (retry * 2).min(MAX_RETRY);
+    }
+}
+
+/// A vendor that just turned `failed` gets a notification with its last error.
+fn breaker_notice<R: Runtime>(
+    app: &AppHandle<R>,
+    states: &mut HashMap<String, String>,
+    event: &Value,
+) {
+    if event.get("event").and_then(Value::as_str) != Some("vendor_state") {
+        return;
+    }
+    let (Some(slug), Some(new)) = (
+        event.get("slug").and_then(Value::as_str),
+        event.get("state").and_then(Value::as_str),
+    ) else {
+        return;
+    };
+    let old = states.insert(slug.to_owned(), new.to_owned());
+    if new != "failed" || old.as_deref() == Some("failed") {
+        return;
+    }
+    let name = app
+        .state::<AppState>()
+        .core
+        .catalog()
+        .get(slug)
+        .map_or_else(|_| slug.to_owned(), |v| v.name.clone());
+    let mut body = format!(
+        "{name}'s server kept crashing, so Switchboard stopped restarting it. Restart it from the tray or the Servers page."
+    );
+    if let Some(err) = event.get("last_error").and_then(Value::as_str) {
+        body.push('\n');
+        body.push_str(err);
+    }
+    desktop::notify(app, &format!("{name} stopped"), &body);
+}
