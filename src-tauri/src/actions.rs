@@ -126,17 +126,25 @@ fn desktop_installed(state: &AppState) -> bool {
         .is_ok_and(|s| s.command.is_some())
 }
 
-/// Redraws the tray from what the app knows now.
-pub fn refresh_tray<R: Runtime>(app: &AppHandle<R>) {
+/// The tray as it should look from what the app knows now.
+pub fn current_model<R: Runtime>(app: &AppHandle<R>) -> tray::Model {
     let state = app.state::<AppState>();
     let status = state.status.lock().expect("status lock").clone();
     let daemon_error = state.daemon_error.lock().expect("error lock").clone();
-    let model = tray::model(&tray::Inputs {
+    tray::model(&tray::Inputs {
         status: status.as_ref(),
         daemon_error: daemon_error.as_deref(),
         desktop_installed: desktop_installed(&state),
         autostart: desktop::autostart_enabled(app),
-    });
+        attaching: !state
+            .attached_once
+            .load(std::sync::atomic::Ordering::Relaxed),
+    })
+}
+
+/// Redraws the tray from what the app knows now.
+pub fn refresh_tray<R: Runtime>(app: &AppHandle<R>) {
+    let model = current_model(app);
     // Menus are built on the main thread.
     let handle = app.clone();
     let _ = app.run_on_main_thread(move || {

@@ -67,9 +67,13 @@ pub fn run() {
         })),
     )
     .setup(move |app| {
-        app.manage(AppState::open()?);
+        let state = AppState::open()?;
+        // The first menu lists every vendor: from the daemon if it runs, else from disk.
+        if let Ok(status) = tauri::async_runtime::block_on(state.core.status()) {
+            *state.status.lock().expect("status lock") = Some(status);
+        }
+        app.manage(state);
         tray::install(app.handle())?;
-        actions::refresh_tray(app.handle());
         watch::start(app.handle().clone());
         if !hidden {
             show_window(app.handle())?;

@@ -26,6 +26,8 @@ pub struct AppState {
     pub poke: tokio::sync::Notify,
     /// The page a new window should open on (`{page, slug?}`), from the tray.
     pub pending: Mutex<Option<Value>>,
+    /// The watcher has made its first attempt to reach the daemon.
+    pub attached_once: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -38,6 +40,7 @@ impl AppState {
             tray_model: Mutex::new(None),
             poke: tokio::sync::Notify::new(),
             pending: Mutex::new(None),
+            attached_once: std::sync::atomic::AtomicBool::new(false),
         }
     }
 

@@ -94,6 +94,8 @@ pub struct Inputs<'a> {
     pub daemon_error: Option<&'a str>,
     pub desktop_installed: bool,
     pub autostart: bool,
+    /// The app has not finished its first attempt to reach the daemon.
+    pub attaching: bool,
 }
 
 fn state_words(state: &str) -> &'static str {
@@ -156,26 +158,27 @@ pub fn model(inputs: &Inputs<'_>) -> Model {
             e.label.to_lowercase(),
         )
     });
-    let (health, headline) =
-        if !daemon_up && inputs.status.is_some() || inputs.daemon_error.is_some() {
-            let why = inputs.daemon_error.map_or_else(
-                || "the supervisor is not running".to_owned(),
-                |e| e.to_owned(),
-            );
-            (Health::Error, Some(format!("⚠ {why}")))
-        } else if !failed.is_empty() {
-            (
-                Health::Error,
-                Some(format!("⚠ Failed: {}", failed.join(", "))),
-            )
-        } else if !backing_off.is_empty() {
-            (
-                Health::Degraded,
-                Some(format!("Restarting: {}", backing_off.join(", "))),
-            )
-        } else {
-            (Health::Good, None)
-        };
+    let (health, headline) = if inputs.attaching && !daemon_up {
+        (Health::Good, Some("Starting the supervisor…".to_owned()))
+    } else if !daemon_up && inputs.status.is_some() || inputs.daemon_error.is_some() {
+        let why = inputs.daemon_error.map_or_else(
+            || "the supervisor is not running".to_owned(),
+            |e| e.to_owned(),
+        );
+        (Health::Error, Some(format!("⚠ {why}")))
+    } else if !failed.is_empty() {
+        (
+            Health::Error,
+            Some(format!("⚠ Failed: {}", failed.join(", "))),
+        )
+    } else if !backing_off.is_empty() {
+        (
+            Health::Degraded,
+            Some(format!("Restarting: {}", backing_off.join(", "))),
+        )
+    } else {
+        (Health::Good, None)
+    };
     let tooltip = match (&headline, connected) {
         (Some(h), _) => format!("Switchboard: {}", h.trim_start_matches("⚠ ")),
         (None, 0) => "Switchboard: no vendor connected".to_owned(),
@@ -286,12 +289,11 @@ fn menu<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<Menu<R>>
 
 /// Creates the tray with a first menu (nothing known about the daemon yet).
 pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
-    let first = model(&Inputs {
-        status: None,
-        daemon_error: None,
-        desktop_installed: false,
-        autostart: false,
-    });
+    let first = crate::actions::current_model(app);
+    *app.state::<crate::AppState>()
+        .tray_model
+        .lock()
+        .expect("tray lock") = Some(first.clone());
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon(first.health)?)
         .tooltip(&first.tooltip)
@@ -352,6 +354,7 @@ mod tests {
             daemon_error: None,
             desktop_installed: true,
             autostart: false,
+            attaching: false,
         })
     }
 
@@ -380,8 +383,21 @@ mod tests {
             daemon_error: Some("the supervisor could not start: boom"),
             desktop_installed: false,
             autostart: false,
+            attaching: false,
         });
         assert_eq!(unreachable.health, Health::Error);
+        let starting = model(&Inputs {
+            status: Some(&down),
+            daemon_error: None,
+            desktop_installed: false,
+            autostart: false,
+            attaching: true,
+        });
+        assert_eq!(starting.health, Health::Good);
+        assert_eq!(
+            starting.headline.as_deref(),
+            Some("Starting the supervisor…")
+        );
         assert!(unreachable.tooltip.contains("boom"));
     }
 

@@ -50,6 +50,9 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
                 Ok(_) => {
                     retry = Duration::from_secs(1);
                     *state.daemon_error.lock().expect("error lock") = None;
+                    state
+                        .attached_once
+                        .store(true, std::sync::atomic::Ordering::Relaxed);
                     refresh(&app).await;
                     loop {
                         tokio::select! {
@@ -77,6 +80,9 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
             }
         }
         // Down: show it (status from disk says not running), then try again.
+        state
+            .attached_once
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         refresh(&app).await;
         tokio::select! {
             () = tokio::time::sleep(retry) => {}

@@ -1,27 +1,34 @@
 #!/usr/bin/python3
-"""A StatusNotifierWatcher stand-in for headless tray tests.
+"""A desktop's tray host and notification service, stood in for headless tests.
 
-Owns org.kde.StatusNotifierWatcher on the session bus, as a desktop's tray host
-would. When an app registers its tray item, it reads the item's properties and its
-dbusmenu layout, writes them as JSON to the report file, then clicks the menu item
-whose label is given (e.g. "Quit") and exits.
+Owns org.kde.StatusNotifierWatcher and org.freedesktop.Notifications on the session
+bus. When the app registers its tray item, it reads the item's properties and polls
+its dbusmenu layout until the menu lists at least --min-vendors vendor entries
+("Name — state"). Notifications are recorded as they arrive. Then, once the go-file
+exists and (with --expect-notification TEXT) a notification containing TEXT was
+shown, it clicks the menu item labelled --click and exits. Everything it saw goes to
+the report file as JSON.
 
-Usage: sni_watcher.py <report.json> <label-to-click> [ready-file] [go-file]
-
-With a ready-file, it is created once the watcher owns its name. With a go-file,
-the click waits until that file exists (say, until a screenshot is taken).
+Usage: sni_watcher.py --report r.json --click Quit [--ready f] [--go f]
+                      [--min-vendors N] [--expect-notification TEXT] [--timeout S]
 """
-import os
+import argparse
 import json
-import sys
+import os
 
 from gi.repository import Gio, GLib
 
-REPORT, CLICK = sys.argv[1], sys.argv[2]
-READY = sys.argv[3] if len(sys.argv) > 3 else None
-GO = sys.argv[4] if len(sys.argv) > 4 else None
+ap = argparse.ArgumentParser()
+ap.add_argument("--report", required=True)
+ap.add_argument("--click", required=True)
+ap.add_argument("--ready")
+ap.add_argument("--go")
+ap.add_argument("--min-vendors", type=int, default=0)
+ap.add_argument("--expect-notification")
+ap.add_argument("--timeout", type=int, default=120)
+args = ap.parse_args()
 
-XML = """
+WATCHER_XML = """
 <node>
   <interface name="org.kde.StatusNotifierWatcher">
     <method name="RegisterStatusNotifierItem"><arg type="s" direction="in"/></method>
@@ -36,9 +43,38 @@ XML = """
 </node>
 """
 
+NOTIFY_XML = """
+<node>
+  <interface name="org.freedesktop.Notifications">
+    <method name="Notify">
+      <arg type="s" direction="in"/><arg type="u" direction="in"/>
+      <arg type="s" direction="in"/><arg type="s" direction="in"/>
+      <arg type="s" direction="in"/><arg type="as" direction="in"/>
+      <arg type="a{sv}" direction="in"/><arg type="i" direction="in"/>
+      <arg type="u" direction="out"/>
+    </method>
+    <method name="CloseNotification"><arg type="u" direction="in"/></method>
+    <method name="GetCapabilities"><arg type="as" direction="out"/></method>
+    <method name="GetServerInformation">
+      <arg type="s" direction="out"/><arg type="s" direction="out"/>
+      <arg type="s" direction="out"/><arg type="s" direction="out"/>
+    </method>
+    <signal name="NotificationClosed"><arg type="u"/><arg type="u"/></signal>
+    <signal name="ActionInvoked"><arg type="u"/><arg type="s"/></signal>
+  </interface>
+</node>
+"""
+
 loop = GLib.MainLoop()
 items = []
 bus = None
+report = {"menu": [], "notifications": [], "clicked": False}
+owned = set()
+
+
+def save():
+    with open(args.report, "w") as f:
+        json.dump(report, f, indent=2, ensure_ascii=False)
 
 
 def labels(layout):
@@ -52,47 +88,59 @@ def labels(layout):
     return out
 
 
-def inspect(sender, path):
-    def prop(name):
-        v = bus.call_sync(sender, path, "org.freedesktop.DBus.Properties", "Get",
-                          GLib.Variant("(ss)", ("org.kde.StatusNotifierItem", name)),
-                          GLib.VariantType("(v)"), Gio.DBusCallFlags.NONE, 5000, None)
-        return v.unpack()[0]
+def prop(sender, path, name):
+    v = bus.call_sync(sender, path, "org.freedesktop.DBus.Properties", "Get",
+                      GLib.Variant("(ss)", ("org.kde.StatusNotifierItem", name)),
+                      GLib.VariantType("(v)"), Gio.DBusCallFlags.NONE, 5000, None)
+    return v.unpack()[0]
 
-    report = {"sender": sender, "path": path}
-    for name in ("Title", "Status", "Id", "IconName", "Menu"):
+
+def layout_of(sender, menu):
+    return bus.call_sync(sender, menu, "com.canonical.dbusmenu", "GetLayout",
+                         GLib.Variant("(iias)", (0, -1, [])), None,
+                         Gio.DBusCallFlags.NONE, 5000, None).unpack()[1]
+
+
+def inspect(sender, path):
+    report.update({"sender": sender, "path": path})
+    for name in ("Title", "Status", "Id", "IconName", "Menu", "ToolTip"):
         try:
-            report[name] = prop(name)
+            report[name] = prop(sender, path, name)
         except GLib.Error as e:
             report[name] = None
             report.setdefault("errors", []).append(f"{name}: {e.message}")
     menu = report.get("Menu")
-    report["menu"] = []
-    if menu:
-        layout = bus.call_sync(sender, menu, "com.canonical.dbusmenu", "GetLayout",
-                               GLib.Variant("(iias)", (0, -1, [])), None,
-                               Gio.DBusCallFlags.NONE, 5000, None).unpack()[1]
-        report["menu"] = [label for _, label in labels(layout)]
-        target = [i for i, label in labels(layout) if label.replace("_", "") == CLICK]
-        report["clicked"] = bool(target)
-    with open(REPORT, "w") as f:
-        json.dump(report, f, indent=2)
-    if menu and target:
-        def click():
-            if GO and not os.path.exists(GO):
-                return True  # keep waiting
+    if not menu:
+        save()
+        loop.quit()
+        return
+
+    def poll():
+        entries = labels(layout_of(sender, menu))
+        report["menu"] = [label for _, label in entries]
+        report["IconName"] = prop(sender, path, "IconName")
+        vendors = [label for label in report["menu"] if " — " in label]
+        target = [i for i, label in entries if label.replace("_", "") == args.click]
+        notified = args.expect_notification is None or any(
+            args.expect_notification in (n["summary"] + " " + n["body"])
+            for n in report["notifications"])
+        go = args.go is None or os.path.exists(args.go)
+        save()
+        if len(vendors) >= args.min_vendors and target and notified and go:
+            report["clicked"] = True
+            save()
             bus.call_sync(sender, menu, "com.canonical.dbusmenu", "Event",
                           GLib.Variant("(isvu)", (target[0], "clicked", GLib.Variant("s", ""), 0)),
                           None, Gio.DBusCallFlags.NONE, 5000, None)
-            GLib.timeout_add(200, loop.quit)
+            GLib.timeout_add(300, loop.quit)
             return False
-        if click():
-            GLib.timeout_add(100, click)
-    else:
-        GLib.timeout_add(200, loop.quit)
+        return True  # poll again
+
+    if poll():
+        GLib.timeout_add(200, poll)
 
 
-def on_call(connection, sender, obj, iface, method, params, invocation):
+def on_watcher_call(connection, sender, obj, iface, method, params, invocation):
     if method == "RegisterStatusNotifierItem":
         service = params.unpack()[0]
         path = service if service.startswith("/") else "/StatusNotifierItem"
@@ -106,27 +154,48 @@ def on_call(connection, sender, obj, iface, method, params, invocation):
         invocation.return_value(None)
 
 
-def on_get(connection, sender, obj, iface, prop):
+def on_watcher_get(connection, sender, obj, iface, name):
     return {
         "RegisteredStatusNotifierItems": GLib.Variant("as", items),
         "IsStatusNotifierHostRegistered": GLib.Variant("b", True),
         "ProtocolVersion": GLib.Variant("i", 0),
-    }[prop]
+    }[name]
 
 
-def on_bus(connection, name):
-    global bus
-    bus = connection
-    info = Gio.DBusNodeInfo.new_for_xml(XML).interfaces[0]
-    connection.register_object("/StatusNotifierWatcher", info, on_call, on_get, None)
+def on_notify_call(connection, sender, obj, iface, method, params, invocation):
+    if method == "Notify":
+        app, _replaces, _icon, summary, body = params.unpack()[:5]
+        report["notifications"].append({"app": app, "summary": summary, "body": body})
+        save()
+        invocation.return_value(GLib.Variant("(u)", (len(report["notifications"]),)))
+    elif method == "GetCapabilities":
+        invocation.return_value(GLib.Variant("(as)", (["body"],)))
+    elif method == "GetServerInformation":
+        invocation.return_value(GLib.Variant("(ssss)", ("stand-in", "switchboard-tests", "1", "1.2")))
+    else:
+        invocation.return_value(None)
 
 
-def on_name(connection, name):
-    if READY:
-        open(READY, "w").close()
+def own(name, xml, path, on_call, on_get):
+    def on_bus(connection, _name):
+        global bus
+        bus = connection
+        info = Gio.DBusNodeInfo.new_for_xml(xml).interfaces[0]
+        connection.register_object(path, info, on_call, on_get, None)
+
+    def on_name(_connection, got):
+        owned.add(got)
+        if args.ready and len(owned) == 2:
+            open(args.ready, "w").close()
+
+    Gio.bus_own_name(Gio.BusType.SESSION, name, Gio.BusNameOwnerFlags.NONE,
+                     on_bus, on_name, lambda *a: loop.quit())
 
 
-Gio.bus_own_name(Gio.BusType.SESSION, "org.kde.StatusNotifierWatcher",
-                 Gio.BusNameOwnerFlags.NONE, on_bus, on_name, lambda *a: loop.quit())
-GLib.timeout_add_seconds(90, loop.quit)
+own("org.kde.StatusNotifierWatcher", WATCHER_XML, "/StatusNotifierWatcher",
+    on_watcher_call, on_watcher_get)
+own("org.freedesktop.Notifications", NOTIFY_XML, "/org/freedesktop/Notifications",
+    on_notify_call, None)
+GLib.timeout_add_seconds(args.timeout, loop.quit)
 loop.run()
+save()

@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""End-to-end test of the real app through tauri-driver (WebDriver on 127.0.0.1:4444).
+Standard library only.
+
+Opens Vendors, connects Hudu through the generated form against the fake Hudu API
+(first with a wrong key, which must save nothing, then the right one), checks the
+keychain item with secret-tool, sees the vendor connected, looks at Servers, installs
+into Claude Desktop from Clients and finds the entry in the config file, and opens
+Settings. A screenshot of every page goes to the output folder.
+
+Usage: e2e.py <app> <out-dir> <fake-hudu-base> <good-key> <claude-config> <cli>
+"""
+import base64
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+
+BASE = "http://127.0.0.1:4444"
+APP, OUT, HUDU, GOOD_KEY, CLAUDE_CONFIG, CLI = sys.argv[1:7]
+BAD_KEY = "wrong-key-for-the-e2e-test"
+
+
+def call(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(BASE + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=60) as r:
+        return json.load(r)["value"]
+
+
+def wait_for_driver():
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            call("GET", "/status")
+            return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit("tauri-driver did not come up")
+
+
+class Page:
+    def __init__(self, sid):
+        self.sid = sid
+
+    def js(self, script, *args):
+        return call("POST", f"/session/{self.sid}/execute/sync",
+                    {"script": script, "args": list(args)})
+
+    def wait(self, what, script, *args, timeout=30):
+        """Polls `script` until it returns something truthy; fails with a screenshot."""
+        deadline = time.monotonic() + timeout
+        value = None
+        while time.monotonic() < deadline:
+            value = self.js(script, *args)
+            if value:
+                return value
+            time.sleep(0.1)
+        self.shot("failure")
+        alert = self.js("const a = document.querySelector('[role=alert]');"
+                        " return a ? a.innerText : null")
+        sys.exit(f"FAIL: timed out waiting for {what} (last value {value!r}, alert {alert!r})")
+
+    def element(self, css):
+        found = call("POST", f"/session/{self.sid}/element", {"using": "css selector", "value": css})
+        return next(iter(found.values()))
+
+    def click(self, css):
+        self.wait(f"{css} to be there", "return !!document.querySelector(arguments[0])", css)
+        call("POST", f"/session/{self.sid}/element/{self.element(css)}/click", {})
+
+    def type(self, css, text):
+        el = self.element(css)
+        call("POST", f"/session/{self.sid}/element/{el}/clear", {})
+        call("POST", f"/session/{self.sid}/element/{el}/value", {"text": text})
+
+    def goto(self, page):
+        self.click(f"[data-page={page}]")
+        self.wait(f"the {page} page", "return document.body.dataset.page === arguments[0]", page)
+
+    def shot(self, name):
+        time.sleep(1)  # screenshots lag DOM changes (stack.md, pitfall 5)
+        png = call("GET", f"/session/{self.sid}/screenshot")
+        path = os.path.join(OUT, f"{name}.png")
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(png))
+        print("screenshot:", path)
+
+
+wait_for_driver()
+sid = call("POST", "/session", {"capabilities": {"alwaysMatch": {
+    "browserName": "wry", "tauri:options": {"application": APP}}}})["sessionId"]
+p = Page(sid)
+try:
+    # Vendors: the whole catalog, grouped, nothing connected.
+    count = p.wait("the vendor list", "return document.querySelectorAll('li.vendor[data-slug]').length")
+    assert count == 10, f"expected 10 vendors, found {count}"
+    p.shot("vendors")
+
+    # Search narrows the list.
+    p.type("#search", "hudu")
+    p.wait("the search to filter", "return document.querySelectorAll('li.vendor[data-slug]').length === 1")
+    p.shot("vendors-search")
+    p.type("#search", "")
+    p.wait("the list to come back", "return document.querySelectorAll('li.vendor[data-slug]').length === 10")
+
+    # Hudu's form, generated from the catalog.
+    p.click("li.vendor[data-slug=hudu]")
+    p.wait("Hudu's connect form", "return !!document.querySelector('#connect-form[data-slug=hudu]')")
+    fields = p.js("return [...document.querySelectorAll('#connect-form [name]')]"
+                  ".map(e => [e.name, e.type])")
+    assert ["api_key", "password"] in fields, fields
+    assert ["base_url", "url"] in fields, fields
+
+    # A wrong key: the vendor says no, in words, and nothing is stored.
+    p.type("#field-base_url", HUDU)
+    p.type("#field-api_key", BAD_KEY)
+    p.click("#connect-submit")
+    result = p.wait("the rejected probe",
+                    "const r = document.querySelector('#connect-result[data-result]');"
+                    " return r && r.dataset.result !== 'pending' ? r.dataset.result : null")
+    assert result == "invalid_credentials", result
+    text = p.js("return document.querySelector('#connect-result').innerText")
+    assert "rejected" in text.lower(), text
+    p.shot("vendor-rejected")
+
+    # The right key: saved.
+    p.type("#field-api_key", GOOD_KEY)
+    p.click("#connect-submit")
+    result = p.wait("the accepted probe",
+                    "const r = document.querySelector('#connect-result[data-result]');"
+                    " return r && !['pending','invalid_credentials'].includes(r.dataset.result)"
+                    " ? r.dataset.result : null")
+    assert result == "ok", f"{result}: {p.js('return document.querySelector(\"#connect-result\").innerText')}"
+    p.shot("vendor-connected")
+
+    # The keychain has the key, found by libsecret's own tool.
+    stored = subprocess.run(["secret-tool", "search", "--all", "username", "api_key"],
+                            capture_output=True, text=True)
+    assert GOOD_KEY in stored.stdout or GOOD_KEY in stored.stderr, "the key is not in the keychain"
+
+    # Back on the list: connected.
+    p.js("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))")
+    p.goto("vendors")
+    p.wait("Hudu shown connected",
+           "const b = document.querySelector('li.vendor[data-slug=hudu] .badge');"
+           " return b && b.innerText.trim() === 'Connected'")
+
+    # Servers: Hudu is there, with its state.
+    p.goto("servers")
+    p.wait("Hudu on the Servers page",
+           "return [...document.querySelectorAll('[data-slug=hudu]')].some(e => e.offsetParent)")
+    p.shot("servers")
+
+    # Clients: install into Claude Desktop.
+    p.goto("clients")
+    p.click("#install-claude-desktop")
+    p.wait("the install outcome",
+           "return /Installed|Updated|Already installed/.test(document.body.innerText)")
+    p.shot("clients")
+    with open(CLAUDE_CONFIG) as f:
+        config = json.load(f)
+    entry = config["mcpServers"]["switchboard"]
+    assert entry["command"] == os.path.realpath(CLI), entry
+    assert entry["args"] == ["bridge"], entry
+    print("Claude Desktop entry:", json.dumps(entry))
+
+    # Settings.
+    p.goto("settings")
+    p.wait("the settings form", "return !!document.querySelector('form input, form select')")
+    p.shot("settings")
+    print("E2E: PASS")
+finally:
+    try:
+        call("DELETE", f"/session/{sid}")
+    except OSError:
+        pass
