@@ -1,0 +1,177 @@
+// The contract between the settings window and the app's Rust commands
+// (src-tauri/src/commands.rs). Every call goes through `call`, so a failed command
+// always arrives as a `CommandError` with a stable `code`.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+
+export interface FieldView {
+  key: string;
+  label: string;
+  help: string;
+  secret: boolean;
+  required: boolean;
+  default: string | null;
+  /** Allowed values; empty means free text. */
+  options: string[];
+  /** A label for each allowed value. */
+  option_labels: Record<string, string>;
+  /** How a free-text value is checked: a URL gets https:// added, a subdomain is one DNS label. */
+  kind: "text" | "url" | "subdomain" | "email";
+  placeholder: string | null;
+}
+
+export interface ProbeRecord {
+  result: ProbeResult;
+  message: string;
+  at: string;
+}
+
+export interface ConnectionView {
+  connected_at: string;
+  /** Plain field values (never secrets). */
+  fields: Record<string, string>;
+  /** Keys of the secret fields stored in the keychain. */
+  secret_fields: string[];
+  keychain_service: string;
+  last_probe: ProbeRecord | null;
+}
+
+export interface VendorView {
+  slug: string;
+  name: string;
+  category: string;
+  description: string;
+  docs_url: string;
+  connected: boolean;
+  fields: FieldView[];
+  connection?: ConnectionView | null;
+}
+
+export interface CommandError {
+  code: string;
+  message: string;
+  hint: string | null;
+}
+
+export type ProbeResult = "ok" | "invalid_credentials" | "wrong_region_or_url" | "vendor_unreachable" | "unexpected_response";
+
+export interface ProbeOutcome {
+  result: ProbeResult;
+  /** Readable, secret-free. */
+  message: string;
+  status: number | null;
+  step: string | null;
+  elapsed_ms: number;
+}
+
+/** `vendor_connect`: saved only when the probe passed (or the vendor has none). */
+export interface ConnectResult {
+  saved: boolean;
+  probe: ProbeOutcome | null;
+}
+
+export type ServerState = "not_connected" | "idle" | "starting" | "running" | "backing_off" | "failed";
+
+export interface ServerStatus {
+  slug: string;
+  name: string;
+  state: ServerState;
+  source: string | null;
+  pid: number | null;
+  uptime_s: number | null;
+  restarts: number;
+  tools: number;
+  /** Resident memory of the server process, bytes; null when not running. */
+  memory_bytes: number | null;
+  last_error: string | null;
+  stderr_tail: string[];
+}
+
+export interface StatusReport {
+  daemon: { running: boolean; pid?: number | null; version?: string | null; endpoint?: string };
+  vendors: ServerStatus[];
+}
+
+export type ClientId = "claude-desktop" | "claude-code" | "cursor";
+
+export interface ClientView {
+  client: ClientId;
+  name: string;
+  path: string;
+  exists: boolean;
+  /** Why the file cannot be read, if it cannot. */
+  problem: string | null;
+  installed: boolean;
+  /** The installed entry's command exists. */
+  command_ok: boolean;
+  command: string | null;
+}
+
+export type Action = "added" | "updated" | "unchanged" | "removed" | "not_installed";
+
+export interface ClientOutcome {
+  client: ClientId;
+  path: string;
+  action: Action;
+  dry_run: boolean;
+  /** Unified diff; empty when nothing changes. */
+  diff: string;
+  backup: string | null;
+  warnings: string[];
+}
+
+export interface Settings {
+  idle_timeout_s: number;
+  compact: boolean;
+  log_level: "error" | "warn" | "info" | "debug" | "trace";
+  start_at_login: boolean;
+  update_endpoint: string;
+}
+
+export interface UpdateCheck {
+  status: "up_to_date" | "available";
+  current: string;
+  latest: string | null;
+  notes: string | null;
+}
+
+/** Invokes a command; rejects with a CommandError (never a bare string). */
+export async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    if (e && typeof e === "object" && "code" in e) throw e as CommandError;
+    throw { code: "internal", message: String(e), hint: null } satisfies CommandError;
+  }
+}
+
+export const api = {
+  vendors: () => call<VendorView[]>("vendors_list"),
+  connect: (slug: string, fields: Record<string, string>) => call<ConnectResult>("vendor_connect", { slug, fields }),
+  test: (slug: string) => call<ProbeOutcome>("vendor_test", { slug }),
+  disconnect: (slug: string) => call<void>("vendor_disconnect", { slug }),
+  status: () => call<StatusReport>("servers_status"),
+  restart: (slug: string) => call<void>("server_restart", { slug }),
+  stop: (slug: string) => call<void>("server_stop", { slug }),
+  logs: (slug: string, lines: number) => call<string[]>("server_logs", { slug, lines }),
+  clients: () => call<ClientView[]>("clients_list"),
+  preview: (client: ClientId, uninstall: boolean) => call<ClientOutcome>("client_preview", { client, uninstall }),
+  install: (client: ClientId) => call<ClientOutcome>("client_install", { client }),
+  uninstall: (client: ClientId) => call<ClientOutcome>("client_uninstall", { client }),
+  settings: () => call<Settings>("settings_get"),
+  saveSettings: (settings: Settings) => call<Settings>("settings_set", { settings }),
+  checkUpdates: () => call<UpdateCheck>("updates_check"),
+};
+
+/** Events the app emits to the window. */
+export const EVENTS = {
+  /** Payload: StatusReport, whenever a vendor's state or tools change, or the daemon comes or goes. */
+  status: "status-changed",
+  /** Payload: {page: "vendors" | "servers" | "clients" | "settings", slug?: string}; from the tray. */
+  navigate: "navigate",
+} as const;
+
+export function onEvent<T>(name: string, handler: (payload: T) => void): Promise<UnlistenFn> {
+  return listen<T>(name, (e) => handler(e.payload));
+}
