@@ -50,18 +50,31 @@ read -r hudu <&"${FAKE[0]}"
 echo "fake Hudu API at $hudu"
 
 # Starts an unlocked gnome-keyring in the current D-Bus session.
-keyring='printf "" | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
+keyring='printf switchboard-e2e | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
   gdbus wait --session --timeout 10 org.freedesktop.secrets'
+
+# WebKitWebDriver starts the app; this wrapper keeps the app's own stderr.
+cat >"$tmp/app-under-webdriver" <<WRAP
+#!/bin/sh
+exec "$app" "\$@" 2>>"$out/app-webdriver.log"
+WRAP
+chmod +x "$tmp/app-under-webdriver"
+cat >"$tmp/webkit-webdriver" <<WRAP
+#!/bin/sh
+/usr/bin/WebKitWebDriver "\$@" 2>>"$out/webkit-webdriver.log"
+echo "WebKitWebDriver exited with status \$?" >>"$out/webkit-webdriver.log"
+WRAP
+chmod +x "$tmp/webkit-webdriver"
 
 echo "== window: WebDriver end to end"
 dbus-run-session -- bash -c "
   set -euo pipefail
   $keyring
-  \"\$1\" --port 4444 >\"\$2/tauri-driver.log\" 2>&1 &
+  \"\$1\" --port 4444 --native-driver \"\$9\" >\"\$2/tauri-driver.log\" 2>&1 &
   driver=\$!
   trap 'kill \$driver 2>/dev/null || true; \"\$6\" daemon stop >/dev/null 2>&1 || true' EXIT
   /usr/bin/python3 \"\$3/e2e.py\" \"\$4\" \"\$2\" \"\$5\" \"\$7\" \"\$8\" \"\$6\"
-" bash "$driver" "$out" "$here" "$app" "$hudu" "$cli" "$good_key" "$claude_config" 2>>"$out/dbus.log"
+" bash "$driver" "$out" "$here" "$tmp/app-under-webdriver" "$hudu" "$cli" "$good_key" "$claude_config" "$tmp/webkit-webdriver" 2>>"$out/dbus.log"
 
 echo "== tray: StatusNotifierWatcher and notification service stand-ins"
 # A custom server that dies at once, with a short fuse, to open a circuit breaker.

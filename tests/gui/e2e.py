@@ -11,6 +11,7 @@ Settings. A screenshot of every page goes to the output folder.
 Usage: e2e.py <app> <out-dir> <fake-hudu-base> <good-key> <claude-config> <cli>
 """
 import base64
+import http.client
 import json
 import os
 import subprocess
@@ -25,10 +26,19 @@ BAD_KEY = "wrong-key-for-the-e2e-test"
 
 def call(method, path, body=None):
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(BASE + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=60) as r:
-        return json.load(r)["value"]
+    for attempt in range(3):
+        req = urllib.request.Request(BASE + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return json.load(r)["value"]
+        except http.client.RemoteDisconnected:
+            # tauri-driver reuses a kept-alive connection to WebKitWebDriver, which
+            # the latter may have just closed after a pause: the request never got
+            # there and tauri-driver drops ours. Sending it again is safe.
+            print(f"retrying {method} {path}: tauri-driver dropped the request", file=sys.stderr)
+            time.sleep(0.2)
+    sys.exit(f"FAIL: {method} {path}: tauri-driver dropped the request three times")
 
 
 def wait_for_driver():
@@ -75,10 +85,14 @@ class Page:
     def type(self, css, text):
         el = self.element(css)
         call("POST", f"/session/{self.sid}/element/{el}/clear", {})
-        call("POST", f"/session/{self.sid}/element/{el}/value", {"text": text})
+        if text:
+            call("POST", f"/session/{self.sid}/element/{el}/value", {"text": text})
+        else:
+            self.js("arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
+                    {"element-6066-11e4-a52e-4f735466cecf": el})
 
     def goto(self, page):
-        self.click(f"[data-page={page}]")
+        self.click(f"nav [data-page={page}]")
         self.wait(f"the {page} page", "return document.body.dataset.page === arguments[0]", page)
 
     def shot(self, name):
@@ -134,7 +148,8 @@ try:
                     "const r = document.querySelector('#connect-result[data-result]');"
                     " return r && !['pending','invalid_credentials'].includes(r.dataset.result)"
                     " ? r.dataset.result : null")
-    assert result == "ok", f"{result}: {p.js('return document.querySelector(\"#connect-result\").innerText')}"
+    shown = p.js("return document.querySelector('#connect-result').innerText")
+    assert result == "ok", f"{result}: {shown}"
     p.shot("vendor-connected")
 
     # The keychain has the key, found by libsecret's own tool.

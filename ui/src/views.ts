@@ -1,0 +1,295 @@
+// Pure view logic: wording, formatting and HTML for every page. No Tauri calls here,
+// so all of it is unit-tested without a webview. Every piece of text from outside
+// (vendor data, errors, log lines, paths) goes through `escape`.
+
+import type {
+  Action,
+  ClientOutcome,
+  ClientView,
+  CommandError,
+  FieldView,
+  ProbeOutcome,
+  ServerState,
+  ServerStatus,
+  StatusReport,
+  VendorView,
+} from "./api";
+
+export function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+}
+
+export function renderError(error: CommandError): string {
+  const hint = error.hint ? `<p class="hint">${escape(error.hint)}</p>` : "";
+  return `<div class="error" role="alert"><p><strong>${escape(error.code)}</strong>: ${escape(error.message)}</p>${hint}</div>`;
+}
+
+/** The probe's classified result, in words a technician acts on. */
+export function probeWords(vendor: string, probe: ProbeOutcome): { headline: string; ok: boolean } {
+  const v = vendor;
+  switch (probe.result) {
+    case "ok":
+      return { ok: true, headline: `Connected. ${v} accepted these credentials.` };
+    case "invalid_credentials":
+      return { ok: false, headline: `${v} rejected these credentials. Check the key or secret, and that the API user is active.` };
+    case "wrong_region_or_url":
+      return { ok: false, headline: `${v} was not found at this address. Check the region, instance URL or subdomain.` };
+    case "vendor_unreachable":
+      return { ok: false, headline: `Could not reach ${v}. Check the network, a proxy, or the URL.` };
+    case "unexpected_response":
+      return { ok: false, headline: `${v} answered in an unexpected way.` };
+  }
+}
+
+export function renderProbe(vendor: string, probe: ProbeOutcome, saved: boolean | null): string {
+  const { headline, ok } = probeWords(vendor, probe);
+  const note = saved === false ? `<p class="muted">Nothing was saved.</p>` : "";
+  return `<div class="result ${ok ? "good" : "bad"}" role="status"><p><strong>${escape(headline)}</strong></p>
+    <p class="small">${escape(probe.message)}</p>${note}</div>`;
+}
+
+// ---- Vendors -------------------------------------------------------------------
+
+const CATEGORY_NAMES: Record<string, string> = {
+  psa: "PSA",
+  rmm: "RMM",
+  "psa-rmm": "PSA and RMM",
+  documentation: "Documentation",
+  security: "Security",
+  "email-security": "Email security",
+  backup: "Backup",
+};
+
+export function categoryName(category: string): string {
+  return CATEGORY_NAMES[category] ?? category.charAt(0).toUpperCase() + category.slice(1);
+}
+
+/** Vendors matching `query` (name, slug, category or description), case-insensitive. */
+export function filterVendors(vendors: VendorView[], query: string): VendorView[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return vendors;
+  return vendors.filter((v) =>
+    [v.name, v.slug, v.category, categoryName(v.category), v.description].some((s) => s.toLowerCase().includes(q)),
+  );
+}
+
+/** Groups by category, categories and vendors sorted by display name. */
+export function groupByCategory(vendors: VendorView[]): [string, VendorView[]][] {
+  const groups = new Map<string, VendorView[]>();
+  for (const v of vendors) {
+    const list = groups.get(v.category) ?? [];
+    list.push(v);
+    groups.set(v.category, list);
+  }
+  return [...groups.entries()]
+    .sort(([a], [b]) => categoryName(a).localeCompare(categoryName(b)))
+    .map(([c, list]) => [c, [...list].sort((a, b) => a.name.localeCompare(b.name))]);
+}
+
+export function renderCatalog(vendors: VendorView[], query: string): string {
+  const shown = filterVendors(vendors, query);
+  if (shown.length === 0) return `<p class="muted">No vendor matches “${escape(query)}”.</p>`;
+  return groupByCategory(shown)
+    .map(
+      ([category, list]) => `
+      <section class="group">
+        <h2>${escape(categoryName(category))}</h2>
+        <ul class="vendors">${list.map(vendorCard).join("")}</ul>
+      </section>`,
+    )
+    .join("");
+}
+
+function vendorCard(v: VendorView): string {
+  const probe = v.connection?.last_probe;
+  const last = probe ? `<p class="small ${probe.result === "ok" ? "" : "warn"}">Last test: ${escape(probe.result === "ok" ? "passed" : probe.result.replace(/_/g, " "))}</p>` : "";
+  return `
+    <li class="vendor" data-slug="${escape(v.slug)}">
+      <button class="card" type="button" data-open="${escape(v.slug)}" aria-label="${escape(v.name)}: ${v.connected ? "connected" : "connect"}">
+        <span class="vendor-head">
+          <span class="name">${escape(v.name)}</span>
+          <span class="badge ${v.connected ? "on" : "off"}">${v.connected ? "Connected" : "Not connected"}</span>
+        </span>
+        <span class="desc">${escape(v.description)}</span>
+        ${last}
+      </button>
+    </li>`;
+}
+
+function inputType(f: FieldView): string {
+  if (f.secret) return "password";
+  if (f.kind === "url") return "url";
+  if (f.kind === "email") return "email";
+  return "text";
+}
+
+/** The connect form, generated from the catalog's fields. */
+export function renderForm(v: VendorView): string {
+  const stored = new Set(v.connection?.secret_fields ?? []);
+  const plain = v.connection?.fields ?? {};
+  const fields = v.fields
+    .map((f) => {
+      const id = `field-${escape(f.key)}`;
+      const req = f.required ? ` required aria-required="true"` : "";
+      const mark = f.required ? ` <span class="req" aria-hidden="true">*</span>` : "";
+      let control: string;
+      if (f.options.length > 0) {
+        const current = plain[f.key] ?? f.default ?? "";
+        control = `<select id="${id}" name="${escape(f.key)}"${req}>${f.options
+          .map((o) => `<option value="${escape(o)}"${o === current ? " selected" : ""}>${escape(f.option_labels[o] ?? o)}</option>`)
+          .join("")}</select>`;
+      } else {
+        const value = f.secret ? "" : (plain[f.key] ?? f.default ?? "");
+        const placeholder = f.secret && stored.has(f.key) ? "Stored in the keychain; enter it again to change the connection" : (f.placeholder ?? "");
+        control = `<input id="${id}" name="${escape(f.key)}" type="${inputType(f)}" value="${escape(value)}" placeholder="${escape(placeholder)}" autocomplete="off" spellcheck="false"${req}>`;
+        if (f.secret) {
+          control = `<span class="secret">${control}<button type="button" class="reveal" data-reveal="${id}" aria-pressed="false">Show</button></span>`;
+        }
+      }
+      return `<div class="field">
+        <label for="${id}">${escape(f.label)}${mark}</label>
+        ${control}
+        <p class="help" id="${id}-help">${escape(f.help)}</p>
+        <p class="invalid" id="${id}-invalid" hidden></p>
+      </div>`;
+    })
+    .join("");
+  const connectedTools = v.connected
+    ? `<button type="button" id="vendor-test">Test</button> <button type="button" id="vendor-disconnect" class="danger">Disconnect…</button>`
+    : "";
+  return `<form id="connect-form" data-slug="${escape(v.slug)}" novalidate>
+      <div class="form-head">
+        <h2>${escape(v.name)}</h2>
+        <button type="button" id="form-close" aria-label="Back to the list">✕</button>
+      </div>
+      <p class="muted">${escape(v.description)} <a href="#" data-docs="${escape(v.slug)}">API documentation</a></p>
+      ${v.connected ? `<p class="small">Connected since ${escape(v.connection?.connected_at ?? "")}. Secrets are in the keychain (${escape((v.connection?.secret_fields ?? []).join(", "))}).</p>` : ""}
+      ${fields}
+      <div class="actions">
+        <button type="submit" id="connect-submit" class="primary">Test &amp; Save</button>
+        ${connectedTools}
+      </div>
+      <div id="connect-result" aria-live="polite"></div>
+    </form>`;
+}
+
+/** Required fields left empty, by key. */
+export function missingRequired(fields: FieldView[], values: Record<string, string>): string[] {
+  return fields.filter((f) => f.required && !(values[f.key] ?? "").trim()).map((f) => f.key);
+}
+
+// ---- Servers -------------------------------------------------------------------
+
+const STATE_WORDS: Record<ServerState, string> = {
+  not_connected: "Not connected",
+  idle: "Idle",
+  starting: "Starting",
+  running: "Running",
+  backing_off: "Backing off",
+  failed: "Failed",
+};
+
+export function statePill(state: ServerState): string {
+  return `<span class="pill ${state}">${STATE_WORDS[state] ?? escape(state)}</span>`;
+}
+
+export function humanBytes(bytes: number | null): string {
+  if (bytes === null || bytes === undefined) return "—";
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+export function humanDuration(seconds: number | null): string {
+  if (seconds === null || seconds === undefined) return "—";
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+  return `${Math.floor(seconds / 86400)} d`;
+}
+
+export function renderDaemon(report: StatusReport): string {
+  const d = report.daemon;
+  return d.running
+    ? `<p class="daemon ok">Supervisor running (pid ${escape(String(d.pid ?? "?"))}, version ${escape(d.version ?? "?")})</p>`
+    : `<p class="daemon down" role="alert">Supervisor not running. The app starts it again within a few seconds.</p>`;
+}
+
+export function renderServers(report: StatusReport, openLogs: Set<string>, logs: Record<string, string[]>): string {
+  const rows = report.vendors.filter((v) => v.state !== "not_connected");
+  if (rows.length === 0) {
+    return `${renderDaemon(report)}<div class="empty"><p>No vendor connected yet.</p><button type="button" data-goto="vendors" class="primary">Connect a vendor</button></div>`;
+  }
+  return `${renderDaemon(report)}<table class="servers">
+    <thead><tr><th>Vendor</th><th>State</th><th>Tools</th><th>Restarts</th><th>Memory</th><th>Uptime</th><th>Last error</th><th></th></tr></thead>
+    <tbody>${rows.map((s) => serverRow(s, openLogs.has(s.slug), logs[s.slug])).join("")}</tbody></table>`;
+}
+
+function serverRow(s: ServerStatus, open: boolean, lines: string[] | undefined): string {
+  const log = open
+    ? `<tr class="log-row"><td colspan="8"><div class="log-head"><strong>Log</strong> <button type="button" data-logs-refresh="${escape(s.slug)}">Refresh</button></div><pre class="log">${escape((lines ?? []).join("\n") || "No log yet.")}</pre></td></tr>`
+    : "";
+  return `<tr data-slug="${escape(s.slug)}">
+      <td>${escape(s.name)}</td><td>${statePill(s.state)}</td><td>${s.tools}</td><td>${s.restarts}</td>
+      <td>${humanBytes(s.memory_bytes)}</td><td>${humanDuration(s.uptime_s)}</td>
+      <td class="err">${escape(s.last_error ?? "")}</td>
+      <td class="row-actions"><button type="button" data-restart="${escape(s.slug)}">Restart</button>
+        <button type="button" data-stop="${escape(s.slug)}">Stop</button>
+        <button type="button" data-logs="${escape(s.slug)}" aria-expanded="${open}">Log</button></td>
+    </tr>${log}`;
+}
+
+// ---- Clients -------------------------------------------------------------------
+
+export function clientState(c: ClientView): string {
+  if (c.problem) return `Config problem: ${c.problem}`;
+  if (c.installed && !c.command_ok) return "Installed, but the command is missing";
+  return c.installed ? "Installed" : "Not installed";
+}
+
+const ACTION_WORDS: Record<Action, string> = {
+  added: "Installed",
+  updated: "Updated",
+  unchanged: "Already installed",
+  removed: "Removed",
+  not_installed: "Was not installed",
+};
+
+export function renderDiff(diff: string): string {
+  if (!diff) return `<p class="muted">No change needed.</p>`;
+  const lines = diff.split("\n").map((l) => {
+    const cls = l.startsWith("+") && !l.startsWith("+++") ? "add" : l.startsWith("-") && !l.startsWith("---") ? "del" : "";
+    return `<span class="${cls}">${escape(l)}</span>`;
+  });
+  return `<pre class="diff">${lines.join("\n")}</pre>`;
+}
+
+export function renderOutcome(o: ClientOutcome): string {
+  const backup = o.backup ? `<p class="small">Previous file kept at ${escape(o.backup)}</p>` : "";
+  const warnings = o.warnings.map((w) => `<p class="warn">${escape(w)}</p>`).join("");
+  return `<div class="result good" role="status"><p><strong>${ACTION_WORDS[o.action]}</strong> — ${escape(o.path)}</p>${backup}${warnings}</div>`;
+}
+
+export function renderClients(clients: ClientView[]): string {
+  return clients
+    .map(
+      (c) => `<section class="client" data-client="${c.client}">
+        <div class="client-head"><h2>${escape(c.name)}</h2><span class="badge ${c.installed && c.command_ok ? "on" : "off"}">${escape(clientState(c))}</span></div>
+        <p class="small path">${escape(c.path)}</p>
+        <div class="actions">
+          <button type="button" data-preview="${c.client}">Preview</button>
+          ${
+            c.installed
+              ? `<button type="button" id="uninstall-${c.client}" data-uninstall="${c.client}">Uninstall</button>`
+              : `<button type="button" id="install-${c.client}" data-install="${c.client}" class="primary"${c.problem ? " disabled" : ""}>Install</button>`
+          }
+        </div>
+        <div class="client-result" id="result-${c.client}" aria-live="polite"></div>
+      </section>`,
+    )
+    .join("");
+}
+
+// ---- Settings ------------------------------------------------------------------
+
+export const secondsToMinutes = (s: number): number => Math.max(1, Math.round(s / 60));
+export const minutesToSeconds = (m: number): number => Math.max(1, Math.round(m)) * 60;
