@@ -2,6 +2,7 @@
 //! one the Rust tests use) for tests written in other languages, such as the app's
 //! end-to-end test. Prints its base URL on the first line, then serves until stdin
 //! closes.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{BufRead, Write};
 
@@ -22,7 +23,10 @@ fn main() {
             (k.to_owned(), v.to_owned())
         })
         .collect();
-    let pairs: Vec<(&str, &str)> = valid.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let pairs: Vec<(&str, &str)> = valid
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     let fake = FakeVendor::start(&slug, &pairs);
     println!("{}", fake.base);
     std::io::stdout().flush().expect("stdout");
