@@ -175,3 +175,11 @@ export const EVENTS = {
 export function onEvent<T>(name: string, handler: (payload: T) => void): Promise<UnlistenFn> {
   return listen<T>(name, (e) => handler(e.payload));
 }
+
+// ---- Helpers for two extra commands the app also implements (src-tauri/src/commands.rs).
+
+/** Opens a vendor's catalog documentation URL in the default browser (the app only opens catalog URLs). */
+export const openDocs = (slug: string) => call<void>("open_docs", { slug });
+
+/** The page the tray asked for before the window was ready, once; null when none. */
+export const takePendingPage = () => call<{ page: string; slug?: string | null } | null>("take_pending_page");

@@ -1,11 +1,12 @@
 // The settings window: four pages over the app's commands (see api.ts). Pages are
 // plain DOM; every piece of HTML comes from views.ts.
 
-import { api, EVENTS, onEvent, call, type CommandError, type Settings, type StatusReport, type VendorView, type ClientId } from "./api";
+import { api, EVENTS, onEvent, openDocs, takePendingPage, type CommandError, type Settings, type StatusReport, type VendorView, type ClientId } from "./api";
 import * as v from "./views";
 
 export type Page = "vendors" | "servers" | "clients" | "settings";
 export const PAGES: Page[] = ["vendors", "servers", "clients", "settings"];
+const isPage = (p: unknown): p is Page => PAGES.includes(p as Page);
 
 interface AppState {
   page: Page;
@@ -26,6 +27,7 @@ function showError(where: HTMLElement, e: unknown): void {
 }
 
 export async function go(page: Page, slug?: string | null): Promise<void> {
+  if (!isPage(page)) page = "vendors";
   state.page = page;
   document.body.dataset.page = page;
   for (const b of document.querySelectorAll<HTMLElement>("nav [data-page]")) {
@@ -51,12 +53,19 @@ async function loadVendors(): Promise<void> {
   }
 }
 
-function drawVendors(): void {
+function drawVendors(keep?: { result: string; html: string }): void {
   const vendor = state.vendors.find((x) => x.slug === state.open);
   if (vendor) {
     main().innerHTML = v.renderForm(vendor);
+    v.applySelectValues(main());
     wireForm(vendor);
-    $<HTMLElement>("#connect-form input, #connect-form select")?.focus();
+    if (keep) {
+      const result = $("#connect-result")!;
+      result.dataset.result = keep.result;
+      result.innerHTML = keep.html;
+    } else {
+      $<HTMLElement>("#connect-form input, #connect-form select")?.focus();
+    }
   } else {
     main().innerHTML = v.renderCatalog(state.vendors, $<HTMLInputElement>("#search")!.value);
   }
@@ -76,18 +85,22 @@ function wireForm(vendor: VendorView): void {
     ev.preventDefault();
     const values = formValues(form);
     for (const p of form.querySelectorAll<HTMLElement>(".invalid")) p.hidden = true;
+    for (const i of form.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");
     const missing = v.missingRequired(vendor.fields, values);
     if (missing.length > 0) {
       for (const key of missing) {
         const msg = $(`#field-${CSS.escape(key)}-invalid`)!;
         msg.textContent = "Required.";
         msg.hidden = false;
-        $(`#field-${CSS.escape(key)}`)?.setAttribute("aria-invalid", "true");
+        const input = $(`#field-${CSS.escape(key)}`);
+        input?.setAttribute("aria-invalid", "true");
+        input?.setAttribute("aria-describedby", `field-${key}-invalid field-${key}-help`);
       }
       $<HTMLElement>(`#field-${CSS.escape(missing[0])}`)?.focus();
       return;
     }
     submit.disabled = true;
+    submit.textContent = "Checking…";
     result.dataset.result = "pending";
     result.innerHTML = `<p class="muted">Checking your credentials with ${v.escape(vendor.name)}…</p>`;
     try {
@@ -96,12 +109,21 @@ function wireForm(vendor: VendorView): void {
       result.innerHTML = r.probe
         ? v.renderProbe(vendor.name, r.probe, r.saved)
         : `<div class="result good" role="status"><p><strong>Saved.</strong> ${v.escape(vendor.name)} has no live check; the first call will tell.</p></div>`;
-      if (r.saved) state.vendors = await api.vendors();
+      if (r.saved) {
+        // Now connected: redraw the form (Test, Disconnect, what the keychain holds), keeping the result.
+        const keep = { result: result.dataset.result!, html: result.innerHTML };
+        state.vendors = await api.vendors().catch(() => state.vendors);
+        if (state.page === "vendors" && state.open === vendor.slug) {
+          drawVendors(keep);
+          $<HTMLElement>("#connect-result")?.focus();
+        }
+      }
     } catch (e) {
       result.dataset.result = "error";
       showError(result, e);
     } finally {
       submit.disabled = false;
+      submit.textContent = "Test & Save";
     }
   });
   $("#form-close")?.addEventListener("click", () => closeForm());
@@ -115,36 +137,53 @@ function wireForm(vendor: VendorView): void {
     });
   }
   $("[data-docs]", form)?.addEventListener("click", (ev) => {
+    // The app opens the catalog's URL in the browser; the href is there for the hover and the keyboard.
     ev.preventDefault();
-    call("open_docs", { slug: vendor.slug }).catch((e) => showError(result, e));
+    openDocs(vendor.slug).catch((e) => showError(result, e));
   });
   $("#vendor-test")?.addEventListener("click", async () => {
+    const test = $<HTMLButtonElement>("#vendor-test")!;
+    test.disabled = true;
     result.dataset.result = "pending";
-    result.innerHTML = `<p class="muted">Testing the stored credentials…</p>`;
+    result.innerHTML = `<p class="muted">Checking the stored credentials with ${v.escape(vendor.name)}…</p>`;
     try {
       const probe = await api.test(vendor.slug);
       result.dataset.result = probe.result;
       result.innerHTML = v.renderProbe(vendor.name, probe, null);
+      state.vendors = await api.vendors().catch(() => state.vendors);
     } catch (e) {
       result.dataset.result = "error";
       showError(result, e);
+    } finally {
+      test.disabled = false;
     }
   });
   $("#vendor-disconnect")?.addEventListener("click", () => {
-    result.innerHTML = `<div class="confirm" role="alertdialog"><p>Remove ${v.escape(vendor.name)}'s credentials from the keychain? Claude loses its tools.</p>
+    delete result.dataset.result;
+    result.innerHTML = `<div class="confirm" role="alertdialog" aria-labelledby="confirm-text"><p id="confirm-text">Remove ${v.escape(vendor.name)}'s credentials from the keychain? Claude loses ${v.escape(vendor.name)}'s tools.</p>
       <button type="button" id="confirm-disconnect" class="danger">Disconnect</button> <button type="button" id="cancel-disconnect">Cancel</button></div>`;
     $<HTMLButtonElement>("#cancel-disconnect")!.focus();
-    $("#cancel-disconnect")!.addEventListener("click", () => (result.innerHTML = ""));
+    $("#cancel-disconnect")!.addEventListener("click", () => closeConfirm());
     $("#confirm-disconnect")!.addEventListener("click", async () => {
+      const confirm = $<HTMLButtonElement>("#confirm-disconnect")!;
+      confirm.disabled = true;
       try {
         await api.disconnect(vendor.slug);
         state.open = null;
         await loadVendors();
+        $<HTMLElement>(`li.vendor[data-slug="${CSS.escape(vendor.slug)}"] button`)?.focus();
       } catch (e) {
+        result.dataset.result = "error";
         showError(result, e);
       }
     });
   });
+}
+
+function closeConfirm(): void {
+  const result = $("#connect-result");
+  if (result) result.innerHTML = "";
+  $<HTMLElement>("#vendor-disconnect")?.focus();
 }
 
 function closeForm(): void {
@@ -165,31 +204,57 @@ async function loadServers(): Promise<void> {
   }
 }
 
+/** Redraws the table from `state.status`, keeping focus, open logs and their scroll. */
 function drawServers(): void {
-  if (!state.status) return;
-  const focused = document.activeElement as HTMLElement | null;
-  const key = focused?.getAttribute("data-restart") ?? focused?.getAttribute("data-stop") ?? focused?.getAttribute("data-logs");
+  if (!state.status || state.page !== "servers") return;
+  const focusedId = (document.activeElement as HTMLElement | null)?.id;
+  const scroll: Record<string, number> = {};
+  for (const pre of document.querySelectorAll<HTMLElement>("pre.log")) scroll[pre.id] = pre.scrollTop;
+  const message = $("#servers-message")?.innerHTML ?? "";
   main().innerHTML = v.renderServers(state.status, state.openLogs, state.logs);
-  if (key && focused) {
-    const attr = [...focused.attributes].find((a) => a.name.startsWith("data-"))!.name;
-    $<HTMLElement>(`[${attr}="${CSS.escape(key)}"]`)?.focus();
+  const box = $("#servers-message");
+  if (box) box.innerHTML = message;
+  for (const [id, top] of Object.entries(scroll)) {
+    const pre = document.getElementById(id);
+    if (pre) pre.scrollTop = top;
   }
+  if (focusedId && main().querySelector(`#${CSS.escape(focusedId)}`)) document.getElementById(focusedId)!.focus();
+}
+
+function serverMessage(e: unknown): void {
+  const box = $("#servers-message");
+  if (box) showError(box, e);
+  else showError(main(), e);
 }
 
 async function serverAction(kind: "restart" | "stop" | "logs" | "logs-refresh", slug: string): Promise<void> {
+  const box = $("#servers-message");
+  if (box) box.innerHTML = "";
   try {
-    if (kind === "restart") await api.restart(slug);
-    else if (kind === "stop") await api.stop(slug);
-    else {
-      if (kind === "logs" && state.openLogs.has(slug)) state.openLogs.delete(slug);
-      else {
-        state.openLogs.add(slug);
-        state.logs[slug] = await api.logs(slug, 200);
+    if (kind === "restart" || kind === "stop") {
+      const button = $<HTMLButtonElement>(`#${kind}-${CSS.escape(slug)}`);
+      if (button) button.disabled = true;
+      try {
+        await (kind === "restart" ? api.restart(slug) : api.stop(slug));
+      } finally {
+        if (button) button.disabled = false;
       }
+      // The status-changed event follows; ask once anyway so the click shows at once.
+      state.status = await api.status();
+    } else if (kind === "logs" && state.openLogs.has(slug)) {
+      state.openLogs.delete(slug);
+    } else {
+      state.openLogs.add(slug);
+      if (kind === "logs") drawServers();
+      state.logs[slug] = await api.logs(slug, 200);
     }
-    await loadServers();
+    drawServers();
+    if (kind === "logs-refresh" || kind === "logs") {
+      const pre = document.getElementById(`log-${slug}`);
+      if (pre) pre.scrollTop = pre.scrollHeight;
+    }
   } catch (e) {
-    showError(main(), e);
+    serverMessage(e);
   }
 }
 
@@ -203,80 +268,100 @@ async function loadClients(): Promise<void> {
   }
 }
 
-async function clientAction(kind: "preview" | "install" | "uninstall", client: ClientId): Promise<void> {
-  const out = $(`#result-${client}`)!;
+async function clientAction(kind: "preview" | "install" | "uninstall" | "dismiss", client: ClientId, uninstall = false): Promise<void> {
+  const out = $(`#result-${CSS.escape(client)}`);
+  if (!out) return;
+  if (kind === "dismiss") {
+    out.innerHTML = "";
+    $<HTMLElement>(`#preview-${CSS.escape(client)}`)?.focus();
+    return;
+  }
+  const buttons = [...document.querySelectorAll<HTMLButtonElement>(`[data-client="${CSS.escape(client)}"] button`)];
+  for (const b of buttons) b.disabled = true;
   try {
     if (kind === "preview") {
-      const installed = !!$(`#uninstall-${client}`);
-      const o = await api.preview(client, installed);
-      out.innerHTML = `<p class="small">${installed ? "Uninstalling" : "Installing"} would change ${v.escape(o.path)}:</p>${v.renderDiff(o.diff)}`;
+      out.innerHTML = `<p class="muted">Preparing the preview…</p>`;
+      out.innerHTML = v.renderPreview(await api.preview(client, uninstall), uninstall);
+      $<HTMLElement>(`#write-${CSS.escape(client)}`)?.focus();
       return;
     }
     const o = kind === "install" ? await api.install(client) : await api.uninstall(client);
     await loadClients();
-    $(`#result-${client}`)!.innerHTML = v.renderOutcome(o);
+    $(`#result-${CSS.escape(client)}`)!.innerHTML = v.renderOutcome(o);
   } catch (e) {
     showError(out, e);
+  } finally {
+    for (const b of buttons) if (b.isConnected) b.disabled = b.dataset.disabled === "true";
   }
 }
 
 // ---- Settings ------------------------------------------------------------------
 
 async function loadSettings(): Promise<void> {
+  let current: Settings;
   try {
-    const s = await api.settings();
-    const levels = ["error", "warn", "info", "debug", "trace"];
-    main().innerHTML = `<form id="settings-form" novalidate>
-      <div class="field"><label for="idle">Stop idle vendor servers after (minutes)</label>
-        <input id="idle" name="idle" type="number" min="1" step="1" value="${v.secondsToMinutes(s.idle_timeout_s)}">
-        <p class="help">A stopped server starts again on the next call.</p></div>
-      <div class="field check"><input id="compact" name="compact" type="checkbox"${s.compact ? " checked" : ""}>
-        <label for="compact">Compact mode</label>
-        <p class="help">Show Claude two tools (search and call) instead of every vendor tool. For many vendors.</p></div>
-      <div class="field check"><input id="autostart" name="autostart" type="checkbox"${s.start_at_login ? " checked" : ""}>
-        <label for="autostart">Start at login</label></div>
-      <div class="field"><label for="level">Log level</label>
-        <select id="level" name="level">${levels.map((l) => `<option value="${l}">${l}</option>`).join("")}</select></div>
-      <div class="field"><label for="endpoint">Update endpoint</label>
-        <input id="endpoint" name="endpoint" type="url" value="${v.escape(s.update_endpoint)}">
-        <p class="help">Where Check for updates looks. Leave empty for the built-in one.</p></div>
-      <div class="actions"><button type="submit" id="settings-save" class="primary">Save</button>
-        <button type="button" id="check-updates">Check for updates</button></div>
-      <div id="settings-result" aria-live="polite"></div></form>`;
-    $<HTMLSelectElement>("#level")!.value = s.log_level;
-    const form = $<HTMLFormElement>("#settings-form")!;
-    const result = $("#settings-result")!;
-    form.addEventListener("submit", async (ev) => {
-      ev.preventDefault();
-      const next: Settings = {
-        idle_timeout_s: v.minutesToSeconds(Number($<HTMLInputElement>("#idle")!.value)),
-        compact: $<HTMLInputElement>("#compact")!.checked,
-        start_at_login: $<HTMLInputElement>("#autostart")!.checked,
-        log_level: $<HTMLSelectElement>("#level")!.value as Settings["log_level"],
-        update_endpoint: $<HTMLInputElement>("#endpoint")!.value,
-      };
-      try {
-        await api.saveSettings(next);
-        result.innerHTML = `<p class="result good" role="status">Saved.</p>`;
-      } catch (e) {
-        showError(result, e);
-      }
-    });
-    $("#check-updates")!.addEventListener("click", async () => {
-      result.innerHTML = `<p class="muted">Checking…</p>`;
-      try {
-        const u = await api.checkUpdates();
-        result.innerHTML =
-          u.status === "available"
-            ? `<div class="result good" role="status"><p><strong>Version ${v.escape(u.latest ?? "")} is available.</strong></p><p class="small">${v.escape(u.notes ?? "")}</p></div>`
-            : `<p class="result good" role="status">Switchboard ${v.escape(u.current)} is up to date.</p>`;
-      } catch (e) {
-        showError(result, e);
-      }
-    });
+    current = await api.settings();
   } catch (e) {
     showError(main(), e);
+    return;
   }
+  main().innerHTML = v.renderSettings(current);
+  v.applySelectValues(main());
+  const form = $<HTMLFormElement>("#settings-form")!;
+  const result = $("#settings-result")!;
+  const save = $<HTMLButtonElement>("#settings-save")!;
+  form.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const idle = $<HTMLInputElement>("#idle")!;
+    const invalid = $("#idle-invalid")!;
+    const minutes = Number(idle.value);
+    if (!idle.value.trim() || !Number.isFinite(minutes) || minutes < 1) {
+      invalid.textContent = "At least 1 minute.";
+      invalid.hidden = false;
+      idle.setAttribute("aria-invalid", "true");
+      idle.focus();
+      return;
+    }
+    invalid.hidden = true;
+    idle.removeAttribute("aria-invalid");
+    const next: Settings = {
+      idle_timeout_s: v.minutesToSeconds(minutes),
+      compact: $<HTMLInputElement>("#compact")!.checked,
+      start_at_login: $<HTMLInputElement>("#autostart")!.checked,
+      log_level: $<HTMLSelectElement>("#level")!.value as Settings["log_level"],
+      update_endpoint: $<HTMLInputElement>("#endpoint")!.value.trim(),
+    };
+    save.disabled = true;
+    result.innerHTML = `<p class="muted">Saving…</p>`;
+    try {
+      const saved = await api.saveSettings(next);
+      if (saved && typeof saved === "object") {
+        idle.value = String(v.secondsToMinutes(saved.idle_timeout_s));
+        $<HTMLInputElement>("#compact")!.checked = saved.compact;
+        $<HTMLInputElement>("#autostart")!.checked = saved.start_at_login;
+        $<HTMLSelectElement>("#level")!.value = saved.log_level;
+        $<HTMLInputElement>("#endpoint")!.value = saved.update_endpoint;
+      }
+      result.innerHTML = `<p class="result good" role="status">Saved.</p>`;
+    } catch (e) {
+      showError(result, e);
+    } finally {
+      save.disabled = false;
+    }
+  });
+  $("#check-updates")!.addEventListener("click", async () => {
+    const out = $("#update-result")!;
+    const button = $<HTMLButtonElement>("#check-updates")!;
+    button.disabled = true;
+    out.innerHTML = `<p class="muted">Checking for updates…</p>`;
+    try {
+      out.innerHTML = v.renderUpdate(await api.checkUpdates());
+    } catch (e) {
+      showError(out, e);
+    } finally {
+      button.disabled = false;
+    }
+  });
 }
 
 // ---- Wiring --------------------------------------------------------------------
@@ -300,26 +385,55 @@ export function wire(): void {
     else if (d.stop) void serverAction("stop", d.stop);
     else if (d.logs) void serverAction("logs", d.logs);
     else if (d.logsRefresh) void serverAction("logs-refresh", d.logsRefresh);
-    else if (d.preview) void clientAction("preview", d.preview as ClientId);
+    else if (d.preview) void clientAction("preview", d.preview as ClientId, d.uninstallPreview === "true");
+    else if (d.dismiss) void clientAction("dismiss", d.dismiss as ClientId);
     else if (d.install) void clientAction("install", d.install as ClientId);
     else if (d.uninstall) void clientAction("uninstall", d.uninstall as ClientId);
   });
   document.addEventListener("input", (ev) => {
     if ((ev.target as HTMLElement).id === "search" && state.page === "vendors" && !state.open) drawVendors();
   });
-  document.addEventListener("keydown", (ev) => {
-    const mod = ev.ctrlKey || ev.metaKey;
-    if (mod && ev.key >= "1" && ev.key <= "4") {
-      ev.preventDefault();
-      void go(PAGES[Number(ev.key) - 1]);
-    } else if ((mod && ev.key.toLowerCase() === "f") || (ev.key === "/" && !(ev.target instanceof HTMLInputElement))) {
-      ev.preventDefault();
-      if (state.page !== "vendors") void go("vendors");
-      $<HTMLInputElement>("#search")!.focus();
-    } else if (ev.key === "Escape" && state.page === "vendors" && state.open) {
-      closeForm();
+  document.addEventListener("keydown", onKey);
+}
+
+function isEditable(t: EventTarget | null): boolean {
+  return (
+    t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || t instanceof HTMLSelectElement || (t instanceof HTMLElement && t.isContentEditable)
+  );
+}
+
+function onKey(ev: KeyboardEvent): void {
+  const mod = (ev.ctrlKey || ev.metaKey) && !ev.altKey;
+  if (mod && !ev.shiftKey && ev.key >= "1" && ev.key <= "4") {
+    ev.preventDefault();
+    void go(PAGES[Number(ev.key) - 1]).then(() => $<HTMLElement>(`nav [data-page=${state.page}]`)?.focus());
+  } else if ((mod && ev.key.toLowerCase() === "f") || (ev.key === "/" && !mod && !ev.altKey && !isEditable(ev.target))) {
+    ev.preventDefault();
+    if (state.page !== "vendors") void go("vendors");
+    else if (state.open) {
+      state.open = null;
+      drawVendors();
     }
-  });
+    const search = $<HTMLInputElement>("#search")!;
+    search.focus();
+    search.select();
+  } else if (ev.key === "Escape") {
+    // Closes the innermost open thing: a confirmation, a preview, then the connect form.
+    if ($("#connect-result .confirm")) {
+      ev.preventDefault();
+      closeConfirm();
+    } else if (state.page === "clients" && $("[id^=write-]")) {
+      ev.preventDefault();
+      const client = $<HTMLElement>("[id^=write-]")!.id.slice("write-".length) as ClientId;
+      void clientAction("dismiss", client);
+    } else if (state.page === "vendors" && state.open) {
+      ev.preventDefault();
+      closeForm();
+    } else if (ev.target === $("#search") && $<HTMLInputElement>("#search")!.value) {
+      $<HTMLInputElement>("#search")!.value = "";
+      drawVendors();
+    }
+  }
 }
 
 export async function start(): Promise<void> {
@@ -328,9 +442,10 @@ export async function start(): Promise<void> {
     state.status = report;
     if (state.page === "servers") drawServers();
   }).catch(() => undefined);
-  await onEvent<{ page: Page; slug?: string | null }>(EVENTS.navigate, (n) => void go(n.page, n.slug)).catch(() => undefined);
-  const pending = await call<{ page: Page; slug?: string | null } | null>("take_pending_page").catch(() => null);
-  await go(pending?.page ?? "vendors", pending?.slug);
+  await onEvent<{ page: Page; slug?: string | null }>(EVENTS.navigate, (n) => void go(n?.page, n?.slug)).catch(() => undefined);
+  // The tray may have asked for a page before this window listened; older apps lack the command.
+  const pending = await takePendingPage().catch(() => null);
+  await go((pending?.page as Page) ?? "vendors", pending?.slug);
 }
 
 if (!(globalThis as { __SB_TEST__?: boolean }).__SB_TEST__) void start();

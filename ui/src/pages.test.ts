@@ -208,7 +208,52 @@ describe("settings page", () => {
     await main.go("settings");
     document.querySelector<HTMLButtonElement>("#check-updates")!.click();
     await settle();
-    expect(document.querySelector("#settings-result")!.textContent).toContain("Version 0.2.0 is available");
+    expect(document.querySelector("#update-result")!.textContent).toContain("Version 0.2.0 is available");
+    expect(document.querySelector("#update-result")!.textContent).toContain("Faster");
+  });
+
+  it("says so when up to date, and shows a failed check as an error", async () => {
+    answers.settings_get = () => ({ idle_timeout_s: 60, compact: true, log_level: "debug", start_at_login: true, update_endpoint: "" });
+    answers.updates_check = () => ({ status: "up_to_date", current: "0.1.0", latest: null, notes: null });
+    await main.go("settings");
+    expect(document.querySelector<HTMLSelectElement>("#level")!.value).toBe("debug");
+    expect(document.querySelector<HTMLInputElement>("#compact")!.checked).toBe(true);
+    expect(document.querySelector<HTMLInputElement>("#autostart")!.checked).toBe(true);
+    document.querySelector<HTMLButtonElement>("#check-updates")!.click();
+    await settle();
+    expect(document.querySelector("#update-result")!.textContent).toContain("Switchboard 0.1.0 is up to date");
+    answers.updates_check = () => {
+      throw { code: "update_failed", message: "endpoint <down>", hint: "Check the update endpoint." };
+    };
+    document.querySelector<HTMLButtonElement>("#check-updates")!.click();
+    await settle();
+    const alert = document.querySelector("#update-result [role=alert]")!;
+    expect(alert.querySelector("strong")!.textContent).toBe("update_failed");
+    expect(alert.textContent).toContain("endpoint <down>");
+    expect(alert.querySelector(".hint")!.textContent).toBe("Check the update endpoint.");
+  });
+
+  it("refuses an idle timeout under a minute without calling", async () => {
+    answers.settings_get = () => ({ idle_timeout_s: 600, compact: false, log_level: "info", start_at_login: false, update_endpoint: "" });
+    await main.go("settings");
+    document.querySelector<HTMLInputElement>("#idle")!.value = "0";
+    document.querySelector<HTMLFormElement>("#settings-form")!.requestSubmit();
+    await settle();
+    expect(commands()).not.toContain("settings_set");
+    expect(document.querySelector("#idle-invalid")!.hasAttribute("hidden")).toBe(false);
+    expect(document.activeElement?.id).toBe("idle");
+  });
+
+  it("shows a save error with its code and hint", async () => {
+    answers.settings_get = () => ({ idle_timeout_s: 600, compact: false, log_level: "info", start_at_login: false, update_endpoint: "" });
+    answers.settings_set = () => {
+      throw { code: "invalid_settings", message: "update endpoint must be https", hint: "Use an https:// URL." };
+    };
+    await main.go("settings");
+    document.querySelector<HTMLFormElement>("#settings-form")!.requestSubmit();
+    await settle();
+    expect(document.querySelector("#settings-result [role=alert]")!.textContent).toContain("invalid_settings: update endpoint must be https");
+    expect(document.querySelector("#settings-result .hint")!.textContent).toBe("Use an https:// URL.");
   });
 });
 

@@ -9,11 +9,19 @@ import type {
   CommandError,
   FieldView,
   ProbeOutcome,
+  ProbeRecord,
   ServerState,
   ServerStatus,
+  Settings,
   StatusReport,
+  UpdateCheck,
   VendorView,
 } from "./api";
+
+/** Sets each select to its data-value (the `selected` attribute alone is not honoured everywhere). */
+export function applySelectValues(root: ParentNode): void {
+  for (const sel of root.querySelectorAll<HTMLSelectElement>("select[data-value]")) sel.value = sel.dataset.value!;
+}
 
 export function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -31,11 +39,11 @@ export function probeWords(vendor: string, probe: ProbeOutcome): { headline: str
     case "ok":
       return { ok: true, headline: `Connected. ${v} accepted these credentials.` };
     case "invalid_credentials":
-      return { ok: false, headline: `${v} rejected these credentials. Check the key or secret, and that the API user is active.` };
+      return { ok: false, headline: `${v} rejected these credentials. Check the API key/secret and that the API user is active.` };
     case "wrong_region_or_url":
       return { ok: false, headline: `${v} was not found at this address. Check the region, instance URL or subdomain.` };
     case "vendor_unreachable":
-      return { ok: false, headline: `Could not reach ${v}. Check the network, a proxy, or the URL.` };
+      return { ok: false, headline: `Could not reach ${v}. Check the network, proxy or the URL.` };
     case "unexpected_response":
       return { ok: false, headline: `${v} answered in an unexpected way.` };
   }
@@ -43,7 +51,7 @@ export function probeWords(vendor: string, probe: ProbeOutcome): { headline: str
 
 export function renderProbe(vendor: string, probe: ProbeOutcome, saved: boolean | null): string {
   const { headline, ok } = probeWords(vendor, probe);
-  const note = saved === false ? `<p class="muted">Nothing was saved.</p>` : "";
+  const note = saved === false ? `<p class="muted">Nothing was saved: the previous connection, if any, is unchanged.</p>` : "";
   return `<div class="result ${ok ? "good" : "bad"}" role="status"><p><strong>${escape(headline)}</strong></p>
     <p class="small">${escape(probe.message)}</p>${note}</div>`;
 }
@@ -100,9 +108,25 @@ export function renderCatalog(vendors: VendorView[], query: string): string {
     .join("");
 }
 
+const LAST_PROBE_WORDS: Record<ProbeOutcome["result"], string> = {
+  ok: "passed",
+  invalid_credentials: "credentials rejected",
+  wrong_region_or_url: "wrong region or URL",
+  vendor_unreachable: "vendor unreachable",
+  unexpected_response: "unexpected answer",
+};
+
+/** "Last test: passed (2026-11-22 10:00)" for a connected vendor's card. */
+export function lastProbeWords(probe: ProbeRecord): string {
+  const when = probe.at ? ` (${probe.at.replace("T", " ").replace(/:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?$/, "")})` : "";
+  return `Last test: ${LAST_PROBE_WORDS[probe.result] ?? probe.result}${when}`;
+}
+
 function vendorCard(v: VendorView): string {
-  const probe = v.connection?.last_probe;
-  const last = probe ? `<p class="small ${probe.result === "ok" ? "" : "warn"}">Last test: ${escape(probe.result === "ok" ? "passed" : probe.result.replace(/_/g, " "))}</p>` : "";
+  const probe = v.connected ? v.connection?.last_probe : null;
+  const last = probe
+    ? `<span class="small last ${probe.result === "ok" ? "" : "warn"}" title="${escape(probe.message)}">${escape(lastProbeWords(probe))}</span>`
+    : "";
   return `
     <li class="vendor" data-slug="${escape(v.slug)}">
       <button class="card" type="button" data-open="${escape(v.slug)}" aria-label="${escape(v.name)}: ${v.connected ? "connected" : "connect"}">
@@ -112,6 +136,7 @@ function vendorCard(v: VendorView): string {
         </span>
         <span class="desc">${escape(v.description)}</span>
         ${last}
+        <span class="card-action">${v.connected ? "Manage…" : "Connect…"}</span>
       </button>
     </li>`;
 }
@@ -121,6 +146,20 @@ function inputType(f: FieldView): string {
   if (f.kind === "url") return "url";
   if (f.kind === "email") return "email";
   return "text";
+}
+
+/** Only http(s) links are rendered as links. */
+export function safeUrl(url: string): string {
+  return /^https?:\/\//i.test(url) ? url : "#";
+}
+
+function connectedNote(v: VendorView): string {
+  const c = v.connection;
+  const labels = (c?.secret_fields ?? []).map((k) => v.fields.find((f) => f.key === k)?.label ?? k);
+  const stored = labels.length
+    ? ` Stored in the keychain${c?.keychain_service ? ` (${escape(c.keychain_service)})` : ""}: ${labels.map(escape).join(", ")}.`
+    : "";
+  return `<p class="small connected-note" id="connected-note">Connected since ${escape(c?.connected_at ?? "?")}.${stored}</p>`;
 }
 
 /** The connect form, generated from the catalog's fields. */
@@ -135,20 +174,21 @@ export function renderForm(v: VendorView): string {
       let control: string;
       if (f.options.length > 0) {
         const current = plain[f.key] ?? f.default ?? "";
-        control = `<select id="${id}" name="${escape(f.key)}"${req}>${f.options
+        control = `<select id="${id}" name="${escape(f.key)}" data-value="${escape(current)}"${req}>${f.options
           .map((o) => `<option value="${escape(o)}"${o === current ? " selected" : ""}>${escape(f.option_labels[o] ?? o)}</option>`)
           .join("")}</select>`;
       } else {
         const value = f.secret ? "" : (plain[f.key] ?? f.default ?? "");
-        const placeholder = f.secret && stored.has(f.key) ? "Stored in the keychain; enter it again to change the connection" : (f.placeholder ?? "");
+        const placeholder = f.secret && stored.has(f.key) ? "Stored in the keychain" : (f.placeholder ?? "");
         control = `<input id="${id}" name="${escape(f.key)}" type="${inputType(f)}" value="${escape(value)}" placeholder="${escape(placeholder)}" autocomplete="off" spellcheck="false"${req}>`;
         if (f.secret) {
-          control = `<span class="secret">${control}<button type="button" class="reveal" data-reveal="${id}" aria-pressed="false">Show</button></span>`;
+          control = `<span class="secret">${control}<button type="button" class="reveal" data-reveal="${id}" aria-pressed="false" aria-label="Show ${escape(f.label)}">Show</button></span>`;
         }
       }
       return `<div class="field">
         <label for="${id}">${escape(f.label)}${mark}</label>
         ${control}
+        ${f.secret && stored.has(f.key) ? `<p class="small stored" id="${id}-stored">Stored in the keychain; enter it again to change the connection.</p>` : ""}
         <p class="help" id="${id}-help">${escape(f.help)}</p>
         <p class="invalid" id="${id}-invalid" hidden></p>
       </div>`;
@@ -162,8 +202,8 @@ export function renderForm(v: VendorView): string {
         <h2>${escape(v.name)}</h2>
         <button type="button" id="form-close" aria-label="Back to the list">✕</button>
       </div>
-      <p class="muted">${escape(v.description)} <a href="#" data-docs="${escape(v.slug)}">API documentation</a></p>
-      ${v.connected ? `<p class="small">Connected since ${escape(v.connection?.connected_at ?? "")}. Secrets are in the keychain (${escape((v.connection?.secret_fields ?? []).join(", "))}).</p>` : ""}
+      <p class="muted">${escape(v.description)} <a href="${escape(safeUrl(v.docs_url))}" target="_blank" rel="noopener" data-docs="${escape(v.slug)}">API documentation</a></p>
+      ${v.connected ? connectedNote(v) : ""}
       ${fields}
       <div class="actions">
         <button type="submit" id="connect-submit" class="primary">Test &amp; Save</button>
@@ -204,7 +244,7 @@ export function humanDuration(seconds: number | null): string {
   if (seconds < 60) return `${seconds} s`;
   if (seconds < 3600) return `${Math.floor(seconds / 60)} min`;
   if (seconds < 86400) return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
-  return `${Math.floor(seconds / 86400)} d`;
+  return `${Math.floor(seconds / 86400)} d ${Math.floor((seconds % 86400) / 3600)} h`;
 }
 
 export function renderDaemon(report: StatusReport): string {
@@ -217,24 +257,24 @@ export function renderDaemon(report: StatusReport): string {
 export function renderServers(report: StatusReport, openLogs: Set<string>, logs: Record<string, string[]>): string {
   const rows = report.vendors.filter((v) => v.state !== "not_connected");
   if (rows.length === 0) {
-    return `${renderDaemon(report)}<div class="empty"><p>No vendor connected yet.</p><button type="button" data-goto="vendors" class="primary">Connect a vendor</button></div>`;
+    return `${renderDaemon(report)}<div class="empty"><p>No vendor connected yet.</p><button type="button" id="goto-vendors" data-goto="vendors" class="primary">Connect a vendor</button></div>`;
   }
-  return `${renderDaemon(report)}<table class="servers">
+  return `${renderDaemon(report)}<div id="servers-message" aria-live="polite"></div><table class="servers">
     <thead><tr><th>Vendor</th><th>State</th><th>Tools</th><th>Restarts</th><th>Memory</th><th>Uptime</th><th>Last error</th><th></th></tr></thead>
     <tbody>${rows.map((s) => serverRow(s, openLogs.has(s.slug), logs[s.slug])).join("")}</tbody></table>`;
 }
 
 function serverRow(s: ServerStatus, open: boolean, lines: string[] | undefined): string {
   const log = open
-    ? `<tr class="log-row"><td colspan="8"><div class="log-head"><strong>Log</strong> <button type="button" data-logs-refresh="${escape(s.slug)}">Refresh</button></div><pre class="log">${escape((lines ?? []).join("\n") || "No log yet.")}</pre></td></tr>`
+    ? `<tr class="log-row" data-log-for="${escape(s.slug)}"><td colspan="8"><div class="log-head"><strong>Log</strong> <button type="button" id="logs-refresh-${escape(s.slug)}" data-logs-refresh="${escape(s.slug)}">Refresh</button></div><pre class="log" id="log-${escape(s.slug)}" tabindex="0">${escape(lines === undefined ? "Loading…" : lines.join("\n") || "No log yet.")}</pre></td></tr>`
     : "";
   return `<tr data-slug="${escape(s.slug)}">
       <td>${escape(s.name)}</td><td>${statePill(s.state)}</td><td>${s.tools}</td><td>${s.restarts}</td>
       <td>${humanBytes(s.memory_bytes)}</td><td>${humanDuration(s.uptime_s)}</td>
       <td class="err">${escape(s.last_error ?? "")}</td>
-      <td class="row-actions"><button type="button" data-restart="${escape(s.slug)}">Restart</button>
-        <button type="button" data-stop="${escape(s.slug)}">Stop</button>
-        <button type="button" data-logs="${escape(s.slug)}" aria-expanded="${open}">Log</button></td>
+      <td class="row-actions"><button type="button" id="restart-${escape(s.slug)}" data-restart="${escape(s.slug)}">Restart</button>
+        <button type="button" id="stop-${escape(s.slug)}" data-stop="${escape(s.slug)}">Stop</button>
+        <button type="button" id="logs-${escape(s.slug)}" data-logs="${escape(s.slug)}" aria-expanded="${open}">${open ? "Hide log" : "Log"}</button></td>
     </tr>${log}`;
 }
 
@@ -263,6 +303,17 @@ export function renderDiff(diff: string): string {
   return `<pre class="diff">${lines.join("\n")}</pre>`;
 }
 
+/** A preview: the diff, and a button that writes exactly this change (when there is one). */
+export function renderPreview(o: ClientOutcome, uninstall: boolean): string {
+  const verb = uninstall ? "Uninstalling" : "Installing";
+  if (!o.diff) return `<p class="small">${verb}: ${escape(o.path)}</p>${renderDiff("")}`;
+  const write = uninstall
+    ? `<button type="button" id="write-${o.client}" data-uninstall="${o.client}" class="danger">Write this change</button>`
+    : `<button type="button" id="write-${o.client}" data-install="${o.client}" class="primary">Write this change</button>`;
+  const warnings = o.warnings.map((w) => `<p class="warn">${escape(w)}</p>`).join("");
+  return `<p class="small">${verb} would change ${escape(o.path)}:</p>${renderDiff(o.diff)}${warnings}<div class="actions">${write} <button type="button" data-dismiss="${o.client}">Cancel</button></div>`;
+}
+
 export function renderOutcome(o: ClientOutcome): string {
   const backup = o.backup ? `<p class="small">Previous file kept at ${escape(o.backup)}</p>` : "";
   const warnings = o.warnings.map((w) => `<p class="warn">${escape(w)}</p>`).join("");
@@ -276,11 +327,11 @@ export function renderClients(clients: ClientView[]): string {
         <div class="client-head"><h2>${escape(c.name)}</h2><span class="badge ${c.installed && c.command_ok ? "on" : "off"}">${escape(clientState(c))}</span></div>
         <p class="small path">${escape(c.path)}</p>
         <div class="actions">
-          <button type="button" data-preview="${c.client}">Preview</button>
+          <button type="button" id="preview-${c.client}" data-preview="${c.client}" data-uninstall-preview="${c.installed}"${c.problem ? ` disabled data-disabled="true"` : ""}>Preview</button>
           ${
             c.installed
               ? `<button type="button" id="uninstall-${c.client}" data-uninstall="${c.client}">Uninstall</button>`
-              : `<button type="button" id="install-${c.client}" data-install="${c.client}" class="primary"${c.problem ? " disabled" : ""}>Install</button>`
+              : `<button type="button" id="install-${c.client}" data-install="${c.client}" class="primary"${c.problem ? ` disabled data-disabled="true" title="Fix the config file first"` : ""}>Install</button>`
           }
         </div>
         <div class="client-result" id="result-${c.client}" aria-live="polite"></div>
@@ -290,6 +341,39 @@ export function renderClients(clients: ClientView[]): string {
 }
 
 // ---- Settings ------------------------------------------------------------------
+
+export const LOG_LEVELS: Settings["log_level"][] = ["error", "warn", "info", "debug", "trace"];
+
+export function renderSettings(s: Settings): string {
+  return `<form id="settings-form" novalidate>
+      <h2>Settings</h2>
+      <div class="field"><label for="idle">Stop an idle vendor server after (minutes)</label>
+        <input id="idle" name="idle" type="number" min="1" step="1" inputmode="numeric" value="${secondsToMinutes(s.idle_timeout_s)}" aria-describedby="idle-help">
+        <p class="help" id="idle-help">A stopped server starts again on the next call. At least 1 minute.</p>
+        <p class="invalid" id="idle-invalid" hidden></p></div>
+      <div class="field check"><input id="compact" name="compact" type="checkbox"${s.compact ? " checked" : ""} aria-describedby="compact-help">
+        <label for="compact">Compact mode</label>
+        <p class="help" id="compact-help">Show Claude two search/call tools instead of every vendor tool — for many vendors.</p></div>
+      <div class="field check"><input id="autostart" name="autostart" type="checkbox"${s.start_at_login ? " checked" : ""}>
+        <label for="autostart">Start at login</label></div>
+      <div class="field"><label for="level">Log level</label>
+        <select id="level" name="level" data-value="${escape(s.log_level)}">${LOG_LEVELS.map((l) => `<option value="${l}"${l === s.log_level ? " selected" : ""}>${l}</option>`).join("")}</select></div>
+      <div class="field"><label for="endpoint">Update endpoint</label>
+        <input id="endpoint" name="endpoint" type="url" value="${escape(s.update_endpoint)}" spellcheck="false" aria-describedby="endpoint-help">
+        <p class="help" id="endpoint-help">Where “Check for updates” looks. Leave empty for the built-in one.</p></div>
+      <div class="actions"><button type="submit" id="settings-save" class="primary">Save</button></div>
+      <div id="settings-result" aria-live="polite"></div>
+      <div class="actions"><button type="button" id="check-updates">Check for updates</button></div>
+      <div id="update-result" aria-live="polite"></div></form>`;
+}
+
+export function renderUpdate(u: UpdateCheck): string {
+  if (u.status === "available") {
+    const notes = u.notes ? `<pre class="notes">${escape(u.notes)}</pre>` : "";
+    return `<div class="result good" role="status"><p><strong>Version ${escape(u.latest ?? "?")} is available.</strong> You have ${escape(u.current)}.</p>${notes}</div>`;
+  }
+  return `<p class="result good" role="status">Switchboard ${escape(u.current)} is up to date.</p>`;
+}
 
 export const secondsToMinutes = (s: number): number => Math.max(1, Math.round(s / 60));
 export const minutesToSeconds = (m: number): number => Math.max(1, Math.round(m)) * 60;
