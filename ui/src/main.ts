@@ -19,6 +19,11 @@ interface AppState {
 
 export const state: AppState = { page: "vendors", vendors: [], open: null, status: null, openLogs: new Set(), logs: {} };
 
+/** Back to a fresh window (tests). */
+export function resetState(): void {
+  Object.assign(state, { page: "vendors", vendors: [], open: null, status: null, openLogs: new Set(), logs: {} });
+}
+
 const $ = <T extends HTMLElement>(sel: string, root: ParentNode = document) => root.querySelector<T>(sel);
 const main = () => $("#app")!;
 

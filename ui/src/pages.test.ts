@@ -26,6 +26,7 @@ beforeAll(async () => {
 beforeEach(() => {
   const html = indexHtml;
   document.body.innerHTML = html.slice(html.indexOf("<body"), html.indexOf("</body>")).replace(/<body[^>]*>/, "").replace(/<script[\s\S]*?<\/script>/g, "");
+  main.resetState();
   calls = [];
   answers = {
     vendors_list: () => [vendor("hudu", "Hudu", "documentation"), vendor("itglue", "IT Glue", "documentation", true)],
@@ -118,6 +119,125 @@ describe("vendors page", () => {
   });
 });
 
+describe("vendors page, connected", () => {
+  const probe = (result: string) => ({ result, message: `said <${result}>`, status: 401, step: "GET /api/me", elapsed_ms: 40 });
+
+  it("after a saved connect redraws the form as connected, keeping the result", async () => {
+    let connected = false;
+    answers.vendors_list = () => [vendor("hudu", "Hudu", "documentation", connected)];
+    answers.vendor_connect = () => {
+      connected = true;
+      return { saved: true, probe: probe("ok") };
+    };
+    await openHudu();
+    expect(document.querySelector("#vendor-test")).toBeNull();
+    fill("base_url", "https://a.example");
+    fill("api_key", "k");
+    document.querySelector<HTMLButtonElement>("#connect-submit")!.click();
+    await settle();
+    expect(commands().filter((c) => c === "vendors_list")).toHaveLength(2);
+    const out = document.querySelector<HTMLElement>("#connect-result")!;
+    expect(out.dataset.result).toBe("ok");
+    expect(out.textContent).toContain("Connected. Hudu accepted these credentials.");
+    expect(out.querySelector(".small")!.textContent).toBe("said <ok>");
+    expect(out.textContent).not.toContain("Nothing was saved");
+    expect(document.querySelector("#vendor-test")).not.toBeNull();
+    expect(document.querySelector("#field-api_key-stored")!.textContent).toContain("Stored in the keychain; enter it again");
+    expect(document.querySelector<HTMLButtonElement>("#connect-submit")!.disabled).toBe(false);
+  });
+
+  it("says the button is busy while checking", async () => {
+    let release!: () => void;
+    answers.vendor_connect = () => new Promise((r) => (release = () => r({ saved: false, probe: probe("vendor_unreachable") })));
+    await openHudu();
+    fill("base_url", "https://a.example");
+    fill("api_key", "k");
+    document.querySelector<HTMLButtonElement>("#connect-submit")!.click();
+    await settle();
+    expect(document.querySelector<HTMLButtonElement>("#connect-submit")!.disabled).toBe(true);
+    expect(document.querySelector("#connect-result")!.textContent).toContain("Checking your credentials with Hudu…");
+    expect(document.querySelector<HTMLElement>("#connect-result")!.dataset.result).toBe("pending");
+    release();
+    await settle();
+    expect(document.querySelector<HTMLButtonElement>("#connect-submit")!.disabled).toBe(false);
+    expect(document.querySelector("#connect-result")!.textContent).toContain("Could not reach Hudu. Check the network, proxy or the URL.");
+    expect(document.querySelector("#connect-result")!.textContent).toContain("Nothing was saved");
+  });
+
+  it("tests the stored credentials by slug and words the result", async () => {
+    answers.vendor_test = () => probe("invalid_credentials");
+    await main.go("vendors");
+    document.querySelector<HTMLButtonElement>("[data-open=itglue]")!.click();
+    await settle();
+    expect(document.querySelector<HTMLInputElement>("#field-base_url")!.value).toBe("https://a.example");
+    expect(document.querySelector<HTMLInputElement>("#field-api_key")!.value).toBe("");
+    document.querySelector<HTMLButtonElement>("#vendor-test")!.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "vendor_test")!.args).toEqual({ slug: "itglue" });
+    const out = document.querySelector<HTMLElement>("#connect-result")!;
+    expect(out.dataset.result).toBe("invalid_credentials");
+    expect(out.textContent).toContain("IT Glue rejected these credentials. Check the API key/secret and that the API user is active.");
+  });
+
+  it("disconnects only after an inline confirmation, then lists the vendor as not connected", async () => {
+    let connected = true;
+    answers.vendors_list = () => [vendor("itglue", "IT Glue", "documentation", connected)];
+    answers.vendor_disconnect = () => {
+      connected = false;
+      return null;
+    };
+    main.wire();
+    await main.go("vendors");
+    document.querySelector<HTMLButtonElement>("[data-open=itglue]")!.click();
+    await settle();
+    document.querySelector<HTMLButtonElement>("#vendor-disconnect")!.click();
+    expect(document.activeElement?.id).toBe("cancel-disconnect");
+    document.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
+    expect(document.querySelector(".confirm")).toBeNull();
+    expect(document.querySelector("#connect-form")).not.toBeNull();
+    expect(commands()).not.toContain("vendor_disconnect");
+    document.querySelector<HTMLButtonElement>("#vendor-disconnect")!.click();
+    document.querySelector<HTMLButtonElement>("#confirm-disconnect")!.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "vendor_disconnect")!.args).toEqual({ slug: "itglue" });
+    expect(document.querySelector("#connect-form")).toBeNull();
+    expect(document.querySelector("li.vendor[data-slug=itglue] .badge")!.textContent).toBe("Not connected");
+  });
+
+  it("links the docs and asks the app to open them", async () => {
+    answers.open_docs = () => null;
+    await openHudu();
+    const a = document.querySelector<HTMLAnchorElement>("#connect-form a[data-docs]")!;
+    expect(a.getAttribute("href")).toBe("https://example.com");
+    expect(a.target).toBe("_blank");
+    expect(a.rel).toBe("noopener");
+    a.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "open_docs")!.args).toEqual({ slug: "hudu" });
+  });
+
+  it("escapes hostile vendor data and error text", async () => {
+    const evil = '<img src=x onerror="globalThis.pwned=1">';
+    answers.vendors_list = () => [{ ...vendor("evil", evil, evil), description: evil }];
+    answers.vendor_connect = () => {
+      throw { code: "<b>x</b>", message: evil, hint: evil };
+    };
+    await main.go("vendors");
+    expect(document.querySelector("main img")).toBeNull();
+    expect(document.querySelector("li.vendor .name")!.textContent).toBe(evil);
+    document.querySelector<HTMLButtonElement>("[data-open=evil]")!.click();
+    await settle();
+    fill("base_url", "https://a.example");
+    fill("api_key", "k");
+    document.querySelector<HTMLButtonElement>("#connect-submit")!.click();
+    await settle();
+    expect(document.querySelector("main img, main b")).toBeNull();
+    expect(document.querySelector("#connect-result strong")!.textContent).toBe("<b>x</b>");
+    expect(document.querySelector("#connect-result .hint")!.textContent).toBe(evil);
+    expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
+  });
+});
+
 describe("servers page", () => {
   const report = (state: string): StatusReport => ({
     daemon: { running: true, pid: 1, version: "0.1.0" },
@@ -139,6 +259,59 @@ describe("servers page", () => {
     await settle();
     expect(document.querySelector(".pill")!.textContent).toBe("Backing off");
     expect(document.querySelector("pre.log")).not.toBeNull();
+  });
+
+  it("keeps focus on the same button across a live update", async () => {
+    answers.servers_status = () => report("running");
+    main.wire();
+    await main.start();
+    await main.go("servers");
+    document.querySelector<HTMLButtonElement>("#stop-itglue")!.focus();
+    await emit("status-changed", report("idle"));
+    await settle();
+    expect(document.querySelector(".pill")!.textContent).toBe("Idle");
+    expect(document.activeElement?.id).toBe("stop-itglue");
+    expect(commands().filter((c) => c === "servers_status")).toHaveLength(1);
+  });
+
+  it("shows memory, a friendly empty state and a stopped supervisor", async () => {
+    answers.servers_status = () => ({ daemon: { running: false }, vendors: [{ ...report("running").vendors[0], state: "not_connected" }] });
+    main.wire();
+    await main.go("servers");
+    expect(document.querySelector("main")!.textContent).toContain("Supervisor not running");
+    expect(document.querySelector("main")!.textContent).toContain("No vendor connected yet");
+    document.querySelector<HTMLButtonElement>("#goto-vendors")!.click();
+    await settle();
+    expect(document.body.dataset.page).toBe("vendors");
+    expect(document.querySelectorAll("li.vendor")).toHaveLength(2);
+  });
+
+  it("shows a failed restart above the table, and escapes log lines", async () => {
+    answers.servers_status = () => report("failed");
+    answers.server_restart = () => {
+      throw { code: "daemon_unreachable", message: "no supervisor", hint: "Quit and reopen Switchboard." };
+    };
+    answers.server_logs = () => ["<script>alert(1)</script>", "second"];
+    main.wire();
+    await main.go("servers");
+    expect(document.querySelector("td:nth-child(5)")!.textContent).toBe("1.0 MB");
+    document.querySelector<HTMLButtonElement>("#restart-itglue")!.click();
+    await settle();
+    expect(document.querySelector("#servers-message [role=alert]")!.textContent).toContain("daemon_unreachable: no supervisor");
+    expect(document.querySelector("table.servers")).not.toBeNull();
+    document.querySelector<HTMLButtonElement>("#logs-itglue")!.click();
+    await settle();
+    expect(document.querySelector("pre.log script")).toBeNull();
+    expect(document.querySelector("#log-itglue")!.textContent).toBe("<script>alert(1)</script>\nsecond");
+    document.querySelector<HTMLButtonElement>("#logs-refresh-itglue")!.click();
+    await settle();
+    expect(calls.filter((c) => c.cmd === "server_logs").map((c) => c.args)).toEqual([
+      { slug: "itglue", lines: 200 },
+      { slug: "itglue", lines: 200 },
+    ]);
+    document.querySelector<HTMLButtonElement>("#logs-itglue")!.click();
+    await settle();
+    expect(document.querySelector("#log-itglue")).toBeNull();
   });
 
   it("restarts and stops by slug", async () => {
@@ -182,6 +355,63 @@ describe("clients page", () => {
     expect(result).toContain("/b/1.json");
     expect(result).toContain("restart it");
     expect(document.querySelector("#uninstall-claude-desktop")).not.toBeNull();
+  });
+});
+
+describe("clients page, more", () => {
+  const desktop = (over: object = {}) => ({
+    client: "claude-desktop", name: "Claude Desktop", path: "/c.json", exists: true, problem: null, installed: true, command_ok: true, command: "/bin/sb", ...over,
+  });
+
+  it("previews an uninstall, writes it from the preview, and words the outcome", async () => {
+    let installed = true;
+    answers.clients_list = () => [desktop({ installed, command_ok: installed })];
+    answers.client_preview = (a) => ({ client: a.client, path: "/c.json", action: "removed", dry_run: true, diff: '--- a\n+++ b\n-  "switchboard": {}', backup: null, warnings: [] });
+    answers.client_uninstall = (a) => {
+      installed = false;
+      return { client: a.client, path: "/c.json", action: "removed", dry_run: false, diff: "", backup: "/c.json.bak", warnings: [] };
+    };
+    main.wire();
+    await main.go("clients");
+    expect(document.querySelector(".client .badge")!.textContent).toBe("Installed");
+    document.querySelector<HTMLButtonElement>("#preview-claude-desktop")!.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "client_preview")!.args).toEqual({ client: "claude-desktop", uninstall: true });
+    expect(document.querySelector(".diff .del")!.textContent).toBe('-  "switchboard": {}');
+    document.querySelector<HTMLButtonElement>("#write-claude-desktop")!.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "client_uninstall")!.args).toEqual({ client: "claude-desktop" });
+    expect(document.querySelector("#result-claude-desktop")!.textContent).toContain("Removed");
+    expect(document.querySelector("#install-claude-desktop")).not.toBeNull();
+  });
+
+  it("says when nothing changes, and names problems", async () => {
+    answers.clients_list = () => [desktop({ installed: true, command_ok: false }), desktop({ client: "cursor", name: "Cursor", installed: false, problem: "not JSON <line 3>" })];
+    answers.client_preview = (a) => ({ client: a.client, path: "/c.json", action: "unchanged", dry_run: true, diff: "", backup: null, warnings: [] });
+    answers.client_install = (a) => ({ client: a.client, path: "/c.json", action: "unchanged", dry_run: false, diff: "", backup: null, warnings: [] });
+    main.wire();
+    await main.go("clients");
+    const badges = [...document.querySelectorAll(".client .badge")].map((b) => b.textContent);
+    expect(badges).toEqual(["Installed, but the command is missing", "Config problem: not JSON <line 3>"]);
+    expect(document.querySelector<HTMLButtonElement>("#install-cursor")!.disabled).toBe(true);
+    document.querySelector<HTMLButtonElement>("#preview-claude-desktop")!.click();
+    await settle();
+    expect(document.querySelector("#result-claude-desktop")!.textContent).toContain("No change needed");
+    expect(document.querySelector("#write-claude-desktop")).toBeNull();
+  });
+
+  it("shows an install error with code and hint", async () => {
+    answers.clients_list = () => [desktop({ installed: false, command_ok: false })];
+    answers.client_install = () => {
+      throw { code: "config_unreadable", message: "permission denied", hint: "Close the client and try again." };
+    };
+    main.wire();
+    await main.go("clients");
+    document.querySelector<HTMLButtonElement>("#install-claude-desktop")!.click();
+    await settle();
+    expect(document.querySelector("#result-claude-desktop [role=alert]")!.textContent).toContain("config_unreadable: permission denied");
+    expect(document.querySelector("#result-claude-desktop .hint")!.textContent).toBe("Close the client and try again.");
+    expect(document.querySelector<HTMLButtonElement>("#install-claude-desktop")!.disabled).toBe(false);
   });
 });
 
@@ -254,6 +484,36 @@ describe("settings page", () => {
     await settle();
     expect(document.querySelector("#settings-result [role=alert]")!.textContent).toContain("invalid_settings: update endpoint must be https");
     expect(document.querySelector("#settings-result .hint")!.textContent).toBe("Use an https:// URL.");
+  });
+});
+
+describe("keyboard", () => {
+  it("focuses the search with / and Ctrl+F, from any page, and filters", async () => {
+    answers.servers_status = () => ({ daemon: { running: true, pid: 1, version: "0.1.0" }, vendors: [] });
+    main.wire();
+    await main.go("servers");
+    document.dispatchEvent(new KeyboardEvent("keydown", { key: "f", ctrlKey: true }));
+    await settle();
+    expect(document.body.dataset.page).toBe("vendors");
+    expect(document.activeElement?.id).toBe("search");
+    const search = document.querySelector<HTMLInputElement>("#search")!;
+    search.value = "glue";
+    search.dispatchEvent(new Event("input", { bubbles: true }));
+    expect([...document.querySelectorAll("li.vendor")].map((l) => l.getAttribute("data-slug"))).toEqual(["itglue"]);
+    search.blur();
+    document.body.dispatchEvent(new KeyboardEvent("keydown", { key: "/", bubbles: true }));
+    expect(document.activeElement?.id).toBe("search");
+  });
+
+  it("does not steal / while typing in a field", async () => {
+    main.wire();
+    await openHudu();
+    const input = document.querySelector<HTMLInputElement>("#field-base_url")!;
+    input.focus();
+    const ev = new KeyboardEvent("keydown", { key: "/", bubbles: true, cancelable: true });
+    input.dispatchEvent(ev);
+    expect(ev.defaultPrevented).toBe(false);
+    expect(document.activeElement?.id).toBe("field-base_url");
   });
 });
 
