@@ -138,6 +138,7 @@ function wireForm(vendor: VendorView): void {
       const show = input.type === "password";
       input.type = show ? "text" : "password";
       b.textContent = show ? "Hide" : "Show";
+      b.setAttribute("aria-label", (b.getAttribute("aria-label") ?? "").replace(/^(Show|Hide)/, show ? "Hide" : "Show"));
       b.setAttribute("aria-pressed", String(show));
     });
   }

@@ -47,6 +47,28 @@ describe("vendors", () => {
     expect(document.querySelector("#vendor-disconnect")).not.toBeNull();
   });
 
+  it("shows a connected vendor's last test on its card", () => {
+    const hudu = vendor("hudu", "Hudu", "documentation", true);
+    hudu.connection!.last_probe = { result: "invalid_credentials", message: "HTTP 401", at: "2026-11-22T10:00:05Z" };
+    document.body.innerHTML = v.renderCatalog([hudu, vendor("itglue", "IT Glue", "documentation")], "");
+    expect(document.querySelector("li.vendor[data-slug=hudu] .last")!.textContent).toBe("Last test: credentials rejected (2026-11-22 10:00)");
+    expect(document.querySelector("li.vendor[data-slug=hudu] .badge")!.textContent).toBe("Connected");
+    expect(document.querySelector("li.vendor[data-slug=itglue] .badge")!.textContent).toBe("Not connected");
+    expect(document.querySelector("li.vendor[data-slug=itglue] .card-action")!.textContent).toBe("Connect…");
+    expect(document.querySelector("li.vendor[data-slug=itglue] .last")).toBeNull();
+  });
+
+  it("marks required fields, lists stored secrets by label, and never links a non-http URL", () => {
+    const hudu = { ...vendor("hudu", "Hudu", "documentation", true), docs_url: "javascript:alert(1)" };
+    hudu.fields[2] = { ...hudu.fields[2], required: false };
+    document.body.innerHTML = v.renderForm(hudu);
+    expect(document.querySelector("label[for=field-api_key] .req")).not.toBeNull();
+    expect(document.querySelector("label[for=field-region] .req")).toBeNull();
+    expect(document.querySelector("#connected-note")!.textContent).toContain("API_KEY");
+    expect(document.querySelector("a[data-docs]")!.getAttribute("href")).toBe("#");
+    expect(document.querySelector("#connect-submit")!.textContent).toBe("Test & Save");
+  });
+
   it("finds missing required fields", () => {
     const fields = [field("a"), field("b", { required: false }), field("c")];
     expect(v.missingRequired(fields, { a: " ", b: "", c: "x" })).toEqual(["a"]);
@@ -80,6 +102,7 @@ describe("servers", () => {
     expect(v.humanBytes(12.3 * 1024 * 1024)).toBe("12.3 MB");
     expect(v.humanDuration(42)).toBe("42 s");
     expect(v.humanDuration(3725)).toBe("1 h 2 min");
+    expect(v.humanDuration(90000)).toBe("1 d 1 h");
   });
 
   it("lists connected vendors with state pills, escaping errors", () => {
@@ -91,6 +114,20 @@ describe("servers", () => {
     expect(document.querySelectorAll("td.err")[1].textContent).toBe("boom <b>");
     expect(document.querySelector("pre.log")!.textContent).toBe("<line>");
     expect(document.body.textContent).toContain("Supervisor running (pid 42");
+  });
+
+  it("colours each state", () => {
+    const words = (["running", "idle", "starting", "backing_off", "failed"] as const).map((s) => {
+      document.body.innerHTML = v.statePill(s);
+      return [document.querySelector(".pill")!.className, document.querySelector(".pill")!.textContent];
+    });
+    expect(words).toEqual([
+      ["pill running", "Running"],
+      ["pill idle", "Idle"],
+      ["pill starting", "Starting"],
+      ["pill backing_off", "Backing off"],
+      ["pill failed", "Failed"],
+    ]);
   });
 
   it("has a friendly empty state and a down daemon", () => {
@@ -115,6 +152,43 @@ describe("clients and settings", () => {
     expect(v.clientState({ ...base, installed: true, command_ok: true })).toBe("Installed");
     expect(v.clientState({ ...base, installed: true })).toBe("Installed, but the command is missing");
     expect(v.clientState({ ...base, problem: "bad JSON" })).toBe("Config problem: bad JSON");
+  });
+
+  it("offers to write exactly a previewed change, with the right command", () => {
+    const o = { client: "cursor" as const, path: "/p <x>", action: "added" as const, dry_run: true, diff: "+a", backup: null, warnings: ["Cursor is <running>"] };
+    document.body.innerHTML = v.renderPreview(o, false);
+    expect(document.querySelector("#write-cursor")!.getAttribute("data-install")).toBe("cursor");
+    expect(document.body.textContent).toContain("/p <x>");
+    expect(document.querySelector(".warn")!.textContent).toBe("Cursor is <running>");
+    document.body.innerHTML = v.renderPreview(o, true);
+    expect(document.querySelector("#write-cursor")!.getAttribute("data-uninstall")).toBe("cursor");
+    document.body.innerHTML = v.renderPreview({ ...o, diff: "" }, false);
+    expect(document.querySelector("#write-cursor")).toBeNull();
+  });
+
+  it("words every install outcome", () => {
+    const base = { client: "cursor" as const, path: "/p", dry_run: false, diff: "", backup: null, warnings: [] };
+    const words = (["added", "updated", "unchanged", "removed", "not_installed"] as const).map((action) => {
+      document.body.innerHTML = v.renderOutcome({ ...base, action });
+      return document.querySelector("strong")!.textContent;
+    });
+    expect(words).toEqual(["Installed", "Updated", "Already installed", "Removed", "Was not installed"]);
+  });
+
+  it("renders the settings form in minutes, and update results", () => {
+    document.body.innerHTML = v.renderSettings({ idle_timeout_s: 1800, compact: true, log_level: "trace", start_at_login: false, update_endpoint: '"><b>x' });
+    v.applySelectValues(document.body);
+    expect(document.querySelector<HTMLInputElement>("#idle")!.value).toBe("30");
+    expect(document.querySelector<HTMLInputElement>("#idle")!.min).toBe("1");
+    expect(document.querySelector<HTMLSelectElement>("#level")!.value).toBe("trace");
+    expect(document.querySelector<HTMLInputElement>("#endpoint")!.value).toBe('"><b>x');
+    expect(document.querySelector("b")).toBeNull();
+    expect(document.querySelector("#compact-help")!.textContent).toContain("two search/call tools");
+    document.body.innerHTML = v.renderUpdate({ status: "up_to_date", current: "0.1.0", latest: null, notes: null });
+    expect(document.body.textContent).toBe("Switchboard 0.1.0 is up to date.");
+    document.body.innerHTML = v.renderUpdate({ status: "available", current: "0.1.0", latest: "0.2.0", notes: "<i>fixes</i>" });
+    expect(document.body.textContent).toContain("Version 0.2.0 is available");
+    expect(document.querySelector("pre.notes")!.textContent).toBe("<i>fixes</i>");
   });
 
   it("converts minutes and seconds", () => {
