@@ -15,6 +15,8 @@ use crate::{AppState, actions, desktop};
 
 const START_WITHIN: Duration = Duration::from_secs(10);
 const MAX_RETRY: Duration = Duration::from_secs(30);
+/// Events closer together than this are shown with one status refresh.
+const BURST: Duration = Duration::from_millis(50);
 
 pub fn start<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move { run(app).await });
@@ -59,7 +61,25 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
                             event = control.next_event() => match event {
                                 Some(event) => {
                                     breaker_notice(&app, &mut states, &event);
+                                    // Events come in bursts (a start is several state
+                                    // changes and a tools change): take the rest of the
+                                    // burst, then read the status once.
+                                    let mut open = true;
+                                    while let Ok(next) =
+                                        tokio::time::timeout(BURST, control.next_event()).await
+                                    {
+                                        match next {
+                                            Some(e) => breaker_notice(&app, &mut states, &e),
+                                            None => {
+                                                open = false;
+                                                break;
+                                            }
+                                        }
+                                    }
                                     refresh(&app).await;
+                                    if !open {
+                                        break;
+                                    }
                                 }
                                 None => break,
                             },
