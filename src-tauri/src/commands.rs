@@ -225,15 +225,14 @@ pub fn settings_get<R: Runtime>(
     Ok(settings_view(&app, state.core.settings()?))
 }
 
-/// Saves the settings. A changed idle timeout or log level restarts the daemon, which
-/// reads them when it starts (bridges re-attach on their own).
+/// Saves the settings (core restarts the daemon when a change needs it) and the
+/// start-at-login choice.
 #[tauri::command]
 pub async fn settings_set<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
     settings: SettingsView,
 ) -> Result<SettingsView> {
-    let before = state.core.settings()?;
     let builtin = crate::updates::builtin_endpoint(&app);
     let endpoint = settings.update_endpoint.trim();
     let new = switchboard_core::settings::Settings {
@@ -244,11 +243,11 @@ pub async fn settings_set<R: Runtime>(
         update_endpoint: (!endpoint.is_empty() && Some(endpoint) != builtin.as_deref())
             .then(|| endpoint.to_owned()),
     };
-    let saved = state.core.save_settings(&new).await?;
+    let (saved, restarted) = state.core.save_settings(&new).await?;
     if settings.start_at_login != crate::desktop::autostart_enabled(&app) {
         crate::desktop::set_autostart(&app, settings.start_at_login)?;
     }
-    if before.needs_daemon_restart(&saved) && state.core.stop_daemon().await? {
+    if restarted {
         // The watcher notices the daemon is gone and starts a new one.
         state.poke.notify_one();
     }

@@ -197,6 +197,59 @@ async fn stop_ends_a_running_server_and_the_next_call_starts_it_again() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn saving_settings_restarts_the_daemon_only_when_a_change_needs_it() {
+    use switchboard_core::settings::Settings;
+    let home = home("", &[("fx", &[])]);
+    let mut c = bridge(&home, &[]).await;
+    assert_eq!(
+        text_of(&c.call("fx__echo", json!({"text": "a"})).await),
+        "a"
+    );
+    let core = switchboard_core::Switchboard::open_with_store(
+        home.paths(),
+        std::sync::Arc::new(switchboard_core::vault::MemoryStore::new()),
+    )
+    .unwrap();
+    let pid = || async { status_of(&home.runtime(), "fx").await };
+    let daemon = || async {
+        switchboard_core::ipc::client::Control::connect(&home.runtime())
+            .await
+            .map(|c| c.welcome().pid)
+            .ok()
+    };
+    let first = daemon().await.expect("a daemon runs");
+    let before = core.settings().unwrap();
+
+    // Compact mode is read per bridge: the daemon keeps running.
+    let compact = Settings {
+        compact: true,
+        ..before.clone()
+    };
+    let (_, restarted) = core.save_settings(&compact).await.unwrap();
+    assert!(!restarted);
+    assert_eq!(pid().await["state"], "running");
+    assert_eq!(daemon().await, Some(first));
+
+    // The idle timeout is read at start: the daemon is stopped, and the bridge
+    // re-attaches to a new one on its next call.
+    let idle = Settings {
+        idle_timeout_s: 120,
+        ..compact
+    };
+    let (saved, restarted) = core.save_settings(&idle).await.unwrap();
+    assert!(restarted);
+    assert_eq!(saved.idle_timeout_s, 120);
+    // The old daemon is gone (the attached bridge may already have started another),
+    // and the bridge carries on with the new one.
+    assert_ne!(daemon().await, Some(first));
+    assert_eq!(
+        text_of(&c.call("fx__echo", json!({"text": "b"})).await),
+        "b"
+    );
+    assert_ne!(daemon().await, Some(first));
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn compact_mode_from_settings_applies_to_bridges_without_the_flag() {
     let home = home("[supervisor]\ncompact = true\n", &[("fx", &[])]);
     let mut c = bridge(&home, &[]).await;

@@ -306,12 +306,22 @@ impl Switchboard {
         Ok(settings::load(&self.paths)?)
     }
 
-    /// Saves settings and tells a running daemon (compact mode applies to the next
-    /// bridge; see [`settings::Settings::needs_daemon_restart`] for the rest).
-    pub async fn save_settings(&self, new: &settings::Settings) -> Result<settings::Settings> {
+    /// Saves settings and tells a running daemon. Compact mode applies to the next
+    /// bridge; a changed idle timeout or log level is read only when the daemon starts,
+    /// so a running daemon is stopped (whoever needs it next, a bridge or the app,
+    /// starts a new one; bridges re-attach). Returns what was saved and whether the
+    /// daemon was stopped.
+    pub async fn save_settings(
+        &self,
+        new: &settings::Settings,
+    ) -> Result<(settings::Settings, bool)> {
+        let before = settings::load(&self.paths)?;
         let saved = settings::save(&self.paths, new)?;
+        if before.needs_daemon_restart(&saved) {
+            return Ok((saved, self.stop_daemon().await?));
+        }
         self.notify_daemon(None).await;
-        Ok(saved)
+        Ok((saved, false))
     }
 
     /// Stops the running daemon and waits until it and its servers are gone; `false`
