@@ -1,6 +1,7 @@
 //! What the tray's menu items do, and keeping the tray in step with the daemon.
 
 use serde_json::Value;
+use switchboard_core::Coded;
 use switchboard_core::clients::Client;
 use switchboard_core::clients::process::SystemProcesses;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
@@ -109,7 +110,7 @@ fn install_desktop<R: Runtime>(app: &AppHandle<R>) {
         }
         Err(e) => {
             let mut body = e.to_string();
-            if let Some(hint) = e.hint() {
+            if let Some(hint) = e.hint_for(switchboard_core::Surface::Window) {
                 body.push('\n');
                 body.push_str(&hint);
             }

@@ -117,10 +117,12 @@ pub struct ClientView {
 }
 
 fn client(slug: &str) -> Result<Client> {
-    Client::from_slug(slug).ok_or_else(|| CommandError {
-        code: switchboard_core::error::ErrorCode::Unsupported.as_str(),
-        message: format!("`{slug}` is not a client Switchboard installs into"),
-        hint: Some("Use claude-desktop, claude-code or cursor.".into()),
+    Client::from_slug(slug).ok_or_else(|| {
+        CommandError::new(
+            switchboard_core::ErrorCode::Unsupported,
+            format!("`{slug}` is not a client Switchboard installs into"),
+            Some("use `claude-desktop`, `claude-code` or `cursor`".into()),
+        )
     })
 }
 

@@ -1,7 +1,7 @@
 //! The desktop services the app uses through tauri's plugins: start at login,
 //! notifications, and opening a web page. Failures become `desktop_integration`.
 
-use switchboard_core::error::ErrorCode;
+use switchboard_core::ErrorCode;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_notification::NotificationExt as _;
@@ -12,11 +12,7 @@ use crate::CommandError;
 pub const HIDDEN_ARG: &str = "--hidden";
 
 fn failed(what: &str, e: impl std::fmt::Display) -> CommandError {
-    CommandError {
-        code: ErrorCode::DesktopIntegration.as_str(),
-        message: format!("{what}: {e}"),
-        hint: None,
-    }
+    CommandError::new(ErrorCode::DesktopIntegration, format!("{what}: {e}"), None)
 }
 
 pub fn autostart_enabled<R: Runtime>(app: &AppHandle<R>) -> bool {

@@ -3,7 +3,7 @@
 //! Installing one is a later step; this reports what it found.
 
 use serde::Serialize;
-use switchboard_core::error::ErrorCode;
+use switchboard_core::ErrorCode;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_updater::UpdaterExt as _;
 
@@ -52,11 +52,7 @@ pub fn builtin_endpoint<R: Runtime>(app: &AppHandle<R>) -> Option<String> {
 }
 
 fn failed(message: String, hint: &str) -> CommandError {
-    CommandError {
-        code: ErrorCode::UpdateFailed.as_str(),
-        message,
-        hint: Some(hint.into()),
-    }
+    CommandError::new(ErrorCode::UpdateFailed, message, Some(hint.into()))
 }
 
 /// Checks `endpoint` (the configured one) or the built-in one.
@@ -70,24 +66,24 @@ pub async fn check<R: Runtime>(
         switchboard_core::settings::check_endpoint(&endpoint).map_err(|e| {
             failed(
                 e.to_string(),
-                "Fix it in Settings, or clear it to use the built-in one.",
+                "fix it in Settings, or clear it to use the built-in one",
             )
         })?;
         let url = url::Url::parse(&endpoint).map_err(|e| {
             failed(
                 format!("the update endpoint is not a URL ({e})"),
-                "Fix it in Settings, or clear it to use the built-in one.",
+                "fix it in Settings, or clear it to use the built-in one",
             )
         })?;
         // Plain http (allowed by Settings only to this machine) is refused by release
         // builds of the updater; debug builds accept it with a warning.
         builder = builder
             .endpoints(vec![url])
-            .map_err(|e| failed(e.to_string(), "Use an https:// endpoint in Settings."))?;
+            .map_err(|e| failed(e.to_string(), "use an https:// endpoint in Settings"))?;
     }
     let updater = builder
         .build()
-        .map_err(|e| failed(e.to_string(), "Check the update endpoint in Settings."))?;
+        .map_err(|e| failed(e.to_string(), "check the update endpoint in Settings"))?;
     let current = app.package_info().version.to_string();
     match updater.check().await {
         Ok(Some(update)) => Ok(UpdateCheck {
@@ -104,7 +100,7 @@ pub async fn check<R: Runtime>(
         }),
         Err(e) => Err(failed(
             format!("could not check for updates: {e}"),
-            "Check the network connection and the update endpoint in Settings, then try again.",
+            "check the network connection and the update endpoint in Settings, then try again",
         )),
     }
 }

@@ -8,6 +8,7 @@
 use std::io::Write;
 
 use serde::Serialize;
+use switchboard_core::ErrorCode;
 use switchboard_core::catalog::LocalLaunch;
 use switchboard_core::connection::ConnectReport;
 use switchboard_core::doctor::{CheckStatus, DoctorReport};
@@ -46,7 +47,7 @@ pub fn error_line(text: &str) {
 }
 
 /// An error: JSON on stdout with `--json`, else `error:` and `hint:` lines on stderr.
-pub fn error(code: &str, message: &str, hint: Option<&str>, as_json: bool) {
+pub fn error(code: ErrorCode, message: &str, hint: Option<&str>, as_json: bool) {
     if as_json {
         json(&serde_json::json!({ "error": { "code": code, "message": message, "hint": hint } }));
     } else {

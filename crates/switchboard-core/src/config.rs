@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::ErrorCode;
+use crate::code::{Coded, ErrorCode, Surface, left_untouched_hint};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -196,8 +196,8 @@ pub enum ConfigError {
     Invalid(String),
 }
 
-impl ConfigError {
-    pub fn code(&self) -> ErrorCode {
+impl Coded for ConfigError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Corrupt { .. } => ErrorCode::ConfigCorrupt,
             Self::Io { .. } => ErrorCode::Io,
@@ -205,12 +205,9 @@ impl ConfigError {
         }
     }
 
-    pub fn hint(&self) -> Option<String> {
+    fn hint_for(&self, _: Surface) -> Option<String> {
         match self {
-            Self::Corrupt { path, .. } => Some(format!(
-                "Switchboard left the file untouched. Fix it, or move it away to go back to the defaults: `{}`",
-                path.display()
-            )),
+            Self::Corrupt { path, .. } => Some(left_untouched_hint(path)),
             _ => None,
         }
     }

@@ -17,47 +17,58 @@ use tokio::sync::{Notify, mpsc};
 use tokio_util::codec::{FramedRead, LinesCodec};
 
 use crate::catalog::{Catalog, Vendor};
+use crate::code::{Coded, ErrorCode, Surface};
 use crate::config::Config;
-use crate::error::ErrorCode;
-use crate::ipc::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Welcome};
+use crate::ipc::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Refusal, Welcome};
 use crate::paths::Paths;
 use crate::platform::{self, IpcStream};
 use crate::supervisor::launch::ProgramFinder;
 use crate::supervisor::vendor::Cmd;
 use crate::supervisor::{Deps, Hub, Scope};
-use crate::vault::{Namespace, SecretStore, Vault};
+use crate::vault::{Namespace, SecretStore, Vault, VaultError};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum DaemonError {
     #[error("a Switchboard daemon is already running for this user")]
     AlreadyRunning,
-    #[error("cannot set up the daemon: {0}")]
-    Setup(String),
+    /// The runtime folder, the lock or the socket.
+    #[error("cannot set up the daemon: {what}: {source}")]
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Catalog(#[from] crate::catalog::CatalogError),
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Vault(#[from] crate::vault::VaultError),
 }
 
-impl DaemonError {
-    pub fn code(&self) -> ErrorCode {
+impl Coded for DaemonError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::AlreadyRunning => ErrorCode::DaemonUnavailable,
-            Self::Setup(_) => ErrorCode::Io,
+            Self::Io { .. } => ErrorCode::Io,
+            Self::Catalog(e) => e.code(),
             Self::Config(e) => e.code(),
             Self::Vault(e) => e.code(),
         }
     }
 
-    pub fn hint(&self) -> Option<String> {
+    fn hint_for(&self, surface: Surface) -> Option<String> {
         match self {
-            Self::AlreadyRunning => {
-                Some("`switchboard status` shows it; `switchboard daemon stop` stops it".into())
-            }
-            Self::Config(e) => e.hint(),
-            Self::Vault(e) => e.hint(),
-            Self::Setup(_) => None,
+            Self::AlreadyRunning => Some(match surface {
+                Surface::Cli => {
+                    "`switchboard status` shows it; `switchboard daemon stop` stops it".into()
+                }
+                Surface::Window => "the Servers page shows it".into(),
+            }),
+            Self::Catalog(e) => e.hint_for(surface),
+            Self::Config(e) => e.hint_for(surface),
+            Self::Vault(e) => e.hint_for(surface),
+            Self::Io { .. } => None,
         }
     }
 }
@@ -74,8 +85,7 @@ struct Daemon {
 /// Loads the configuration, the catalog with custom servers, and the connected vendors.
 fn load(paths: &Paths, vault: &Vault) -> Result<(Config, Vec<Vendor>), DaemonError> {
     let config = Config::load(&paths.config_file())?;
-    let (catalog, problems) =
-        Catalog::load_all(paths, Some(&config)).map_err(|e| DaemonError::Setup(e.to_string()))?;
+    let (catalog, problems) = Catalog::load_all(paths, Some(&config))?;
     for problem in problems {
         tracing::warn!("{problem}");
     }
@@ -96,15 +106,20 @@ pub async fn run(
     store: Arc<dyn SecretStore>,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), DaemonError> {
-    platform::private_dir(&paths.runtime)
-        .map_err(|e| DaemonError::Setup(format!("`{}`: {e}", paths.runtime.display())))?;
+    platform::private_dir(&paths.runtime).map_err(|source| DaemonError::Io {
+        what: format!("`{}`", paths.runtime.display()),
+        source,
+    })?;
     let lock_path = paths.runtime.join("daemon.lock");
     let lock = std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&lock_path)
-        .map_err(|e| DaemonError::Setup(format!("`{}`: {e}", lock_path.display())))?;
+        .map_err(|source| DaemonError::Io {
+            what: format!("`{}`", lock_path.display()),
+            source,
+        })?;
     match lock.try_lock() {
         Ok(()) => {
             // Who holds the lock, for `wait_for_exit` (the lock is on the file, not
@@ -116,11 +131,11 @@ pub async fn run(
                 .and_then(|()| f.write_all(std::process::id().to_string().as_bytes()));
         }
         Err(std::fs::TryLockError::WouldBlock) => return Err(DaemonError::AlreadyRunning),
-        Err(std::fs::TryLockError::Error(e)) => {
-            return Err(DaemonError::Setup(format!(
-                "cannot lock `{}`: {e}",
-                lock_path.display()
-            )));
+        Err(std::fs::TryLockError::Error(source)) => {
+            return Err(DaemonError::Io {
+                what: format!("cannot lock `{}`", lock_path.display()),
+                source,
+            });
         }
     }
 
@@ -133,11 +148,12 @@ pub async fn run(
         config: std::sync::RwLock::new(config),
         finder: ProgramFinder::from_env(),
     });
-    let mut listener = platform::ipc_listen(&paths.runtime).map_err(|e| {
-        DaemonError::Setup(format!(
-            "cannot listen at `{}`: {e}",
+    let mut listener = platform::ipc_listen(&paths.runtime).map_err(|source| DaemonError::Io {
+        what: format!(
+            "cannot listen at `{}`",
             platform::ipc_endpoint(&paths.runtime).display()
-        ))
+        ),
+        source,
     })?;
     tracing::info!(pid = std::process::id(), endpoint = %platform::ipc_endpoint(&paths.runtime).display(), vendors = connected.len(), "daemon started");
     let hub = Hub::start(deps.clone(), connected);
@@ -266,9 +282,10 @@ impl Daemon {
         });
         while let Some(Ok(line)) = lines.next().await {
             let Ok(req) = serde_json::from_str::<ControlRequest>(&line) else {
-                let _ = out_tx.send(
-                    json!({ "id": 0, "ok": false, "error": "not a control request" }).to_string(),
-                );
+                let refusal = Refusal::new(ErrorCode::Internal, "not a control request");
+                let resp = ControlResponse::refused(0, refusal);
+                let _ = out_tx
+                    .send(serde_json::to_string(&resp).expect("invariant: responses serialize"));
                 continue;
             };
             let (result, stop) = match req.op {
@@ -297,36 +314,20 @@ impl Daemon {
                     });
                     (Ok(json!({})), false)
                 }
-                ControlOp::Restart { slug } => {
-                    if self.hub.send(&slug, Cmd::Restart) {
-                        (Ok(json!({})), false)
-                    } else {
-                        (Err(format!("`{slug}` is not connected")), false)
-                    }
-                }
-                ControlOp::StopVendor { slug } => {
-                    if self.hub.send(&slug, Cmd::Stop) {
-                        (Ok(json!({})), false)
-                    } else {
-                        (Err(format!("`{slug}` is not connected")), false)
-                    }
-                }
-                ControlOp::Reload { slug } => (self.reload(slug).await.map(|()| json!({})), false),
+                ControlOp::Restart { slug } => (self.to_vendor(slug, Cmd::Restart), false),
+                ControlOp::StopVendor { slug } => (self.to_vendor(slug, Cmd::Stop), false),
+                ControlOp::Reload { slug } => (
+                    self.reload(slug)
+                        .await
+                        .map(|()| json!({}))
+                        .map_err(|e| Refusal::from_error(&e)),
+                    false,
+                ),
                 ControlOp::Stop => (Ok(json!({})), true),
             };
             let resp = match result {
-                Ok(result) => ControlResponse {
-                    id: req.id,
-                    ok: true,
-                    result,
-                    error: None,
-                },
-                Err(e) => ControlResponse {
-                    id: req.id,
-                    ok: false,
-                    result: serde_json::Value::Null,
-                    error: Some(e),
-                },
+                Ok(result) => ControlResponse::ok(req.id, result),
+                Err(refusal) => ControlResponse::refused(req.id, refusal),
             };
             let _ =
                 out_tx.send(serde_json::to_string(&resp).expect("invariant: responses serialize"));
@@ -361,9 +362,18 @@ impl Daemon {
         })
     }
 
+    /// Hands `cmd` to a supervised vendor's actor.
+    fn to_vendor(&self, slug: String, cmd: Cmd) -> Result<serde_json::Value, Refusal> {
+        if self.hub.send(&slug, cmd) {
+            Ok(json!({}))
+        } else {
+            Err(Refusal::from_error(&VaultError::NotConnected { slug }))
+        }
+    }
+
     /// Brings the hub in line with the connections and configuration on disk.
-    async fn reload(&self, changed: Option<String>) -> Result<(), String> {
-        let (config, connected) = load(&self.paths, &self.vault).map_err(|e| e.to_string())?;
+    async fn reload(&self, changed: Option<String>) -> Result<(), DaemonError> {
+        let (config, connected) = load(&self.paths, &self.vault)?;
         *self.deps.config.write().expect("config lock") = config;
         let now: BTreeSet<String> = connected.iter().map(|v| v.slug.clone()).collect();
         let running: BTreeSet<String> = self.hub.slugs().into_iter().collect();

@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::Switchboard;
 use crate::catalog::{Catalog, validate};
 use crate::clients::{self, Client};
+use crate::code::Coded;
 use crate::ipc::client::{Control, IpcError};
 use crate::supervisor::launch::{self, ProgramFinder};
 use crate::vault::Vault;

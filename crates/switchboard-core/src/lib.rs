@@ -9,6 +9,7 @@ pub mod bridge;
 pub mod bundle;
 pub mod catalog;
 pub mod clients;
+pub mod code;
 pub mod config;
 pub mod connection;
 pub mod daemon;
@@ -31,7 +32,8 @@ pub mod view;
 
 use std::sync::Arc;
 
-pub use error::{Error, ErrorCode, Result};
+pub use code::{Coded, ErrorCode, Surface};
+pub use error::{Error, Result};
 pub use integrations::{BuildRequest, BuiltFile};
 
 use catalog::Catalog;
@@ -81,7 +83,7 @@ impl Switchboard {
             tracing::warn!("{p}");
         }
         let vault = Vault::new(store, Namespace::detect(&paths), &paths);
-        let prober = Prober::from_env().map_err(|e| ConnectError::Setup(e.to_string()))?;
+        let prober = Prober::from_env().map_err(ConnectError::from)?;
         let mut sb = Self::new(paths, catalog, vault, prober);
         sb.config = Arc::new(config.map_err(|e| e.to_string()));
         Ok(sb)

@@ -9,7 +9,7 @@ use switchboard_core::secret::Secret;
 use switchboard_core::vault::KeyringStore;
 use switchboard_core::{BuildRequest, Error, Switchboard};
 
-use super::{CmdResult, Failure, connect};
+use super::{CmdResult, Failure, connect, this_program};
 use crate::cli::{BundleBuildArgs, BundleImportArgs, ConnectArgs};
 use crate::{exit, output, prompt};
 
@@ -48,12 +48,7 @@ pub fn build(sb: &Switchboard, args: BundleBuildArgs, json: bool) -> CmdResult {
         }
         _ => None,
     };
-    let binary = std::env::current_exe().map_err(|e| Failure {
-        code: "io",
-        message: format!("cannot find the running switchboard binary: {e}"),
-        hint: None,
-        exit: exit::FAILURE,
-    })?;
+    let binary = this_program()?;
     let request = BuildRequest {
         vendors: args.vendors,
         out_dir: args.out,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use switchboard_core::connection::{self, FieldInput, Stage};
 use switchboard_core::probe::ProbeOutcome;
 use switchboard_core::secret::Secret;
-use switchboard_core::{Error, Switchboard};
+use switchboard_core::{Error, ErrorCode, Switchboard};
 
 use super::{CmdResult, Failure};
 use crate::cli::ConnectArgs;
@@ -38,7 +38,7 @@ pub async fn connect(sb: &Switchboard, args: ConnectArgs, json: bool) -> CmdResu
     };
     let report = sb.connect(&args.slug, input, !args.no_test, progress).await.map_err(|e| {
         let mut f = Failure::from(e);
-        if f.code == "invalid_field" && !args.stdin && !prompt::interactive() {
+        if f.code == ErrorCode::InvalidField && !args.stdin && !prompt::interactive() {
             f.hint = Some(format!(
                 "not in a terminal, so nothing was asked; pass plain values with `--field key=value` and secrets as JSON with `--stdin` (`switchboard vendors show {}` lists the fields)",
                 args.slug

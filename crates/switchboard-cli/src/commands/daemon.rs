@@ -10,18 +10,9 @@ use switchboard_core::paths::Paths;
 use switchboard_core::vault::KeyringStore;
 use switchboard_core::{Error, Switchboard, bridge, daemon, logs};
 
-use super::{CmdResult, Failure};
+use super::{CmdResult, this_program};
 use crate::cli::{BridgeArgs, LogsArgs};
 use crate::{exit, output};
-
-fn program() -> Result<std::path::PathBuf, Failure> {
-    std::env::current_exe().map_err(|e| Failure {
-        code: "io",
-        message: format!("cannot tell where the switchboard binary is: {e}"),
-        hint: None,
-        exit: exit::FAILURE,
-    })
-}
 
 pub async fn foreground(paths: Paths) -> CmdResult {
     let _guard = crate::init_daemon_logging(&paths.logs);
@@ -45,7 +36,7 @@ pub async fn background(sb: &Switchboard, json: bool) -> CmdResult {
     let conn = client::connect_or_start(
         &paths.runtime,
         &hello,
-        &program()?,
+        &this_program()?,
         paths.home_override.as_deref(),
         Duration::from_secs(10),
     )
@@ -80,7 +71,7 @@ pub async fn bridge(paths: Paths, args: BridgeArgs) -> CmdResult {
         vendors: (!args.vendors.is_empty())
             .then(|| args.vendors.iter().cloned().collect::<BTreeSet<_>>()),
         compact: args.compact,
-        program: program()?,
+        program: this_program()?,
         start_within: Duration::from_secs(15),
     };
     let (input, output) = bridge::process_stdio();

@@ -3,7 +3,7 @@
 use switchboard_core::Switchboard;
 use switchboard_core::clients::{Client, SystemProcesses};
 
-use super::{CmdResult, Failure};
+use super::{CmdResult, Failure, this_program};
 use crate::cli::{ClientArg, InstallArgs, InstallMode, UninstallArgs};
 use crate::{exit, output};
 
@@ -13,15 +13,6 @@ fn client(arg: ClientArg) -> Client {
         ClientArg::ClaudeCode => Client::ClaudeCode,
         ClientArg::Cursor => Client::Cursor,
     }
-}
-
-fn binary() -> Result<std::path::PathBuf, Failure> {
-    std::env::current_exe().map_err(|e| Failure {
-        code: "io",
-        message: format!("cannot find the running switchboard binary: {e}"),
-        hint: None,
-        exit: exit::FAILURE,
-    })
 }
 
 pub fn install(sb: &Switchboard, args: InstallArgs, json: bool) -> CmdResult {
@@ -42,7 +33,7 @@ pub fn install(sb: &Switchboard, args: InstallArgs, json: bool) -> CmdResult {
                 None,
             ));
         }
-        let built = sb.install_mcpb(&args.vendors, &binary()?)?;
+        let built = sb.install_mcpb(&args.vendors, &this_program()?)?;
         if json {
             output::json(&built);
         } else {
@@ -58,7 +49,7 @@ pub fn install(sb: &Switchboard, args: InstallArgs, json: bool) -> CmdResult {
     let outcome = sb.install(
         client,
         &args.vendors,
-        &binary()?,
+        &this_program()?,
         args.dry_run,
         &SystemProcesses,
     )?;

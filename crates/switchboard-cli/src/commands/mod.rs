@@ -11,16 +11,16 @@ mod vendors;
 
 use std::sync::Arc;
 
-use switchboard_core::Switchboard;
 use switchboard_core::paths::Paths;
 use switchboard_core::vault::KeyringStore;
+use switchboard_core::{Coded, ErrorCode, Switchboard};
 
 use crate::cli::{BundleCommand, Cli, Command, DaemonAction, ServersCommand, VendorsCommand};
 use crate::{exit, output};
 
 /// What a command failed with, ready to print.
 pub struct Failure {
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub hint: Option<String>,
     pub exit: i32,
@@ -30,9 +30,9 @@ impl From<switchboard_core::Error> for Failure {
     fn from(e: switchboard_core::Error) -> Self {
         let code = e.code();
         Self {
-            code: code.as_str(),
+            code,
             message: e.to_string(),
-            hint: e.hint(),
+            hint: e.hint_for(switchboard_core::Surface::Cli),
             exit: exit::for_code(code),
         }
     }
@@ -41,12 +41,27 @@ impl From<switchboard_core::Error> for Failure {
 impl Failure {
     pub fn usage(message: impl Into<String>, hint: Option<String>) -> Self {
         Self {
-            code: "invalid_field",
+            code: ErrorCode::InvalidField,
             message: message.into(),
             hint,
             exit: exit::USAGE,
         }
     }
+
+    pub fn io(message: impl Into<String>) -> Self {
+        Self {
+            code: ErrorCode::Io,
+            message: message.into(),
+            hint: None,
+            exit: exit::for_code(ErrorCode::Io),
+        }
+    }
+}
+
+/// The running `switchboard` program: what the daemon runs as and clients start.
+pub fn this_program() -> Result<std::path::PathBuf, Failure> {
+    std::env::current_exe()
+        .map_err(|e| Failure::io(format!("cannot find the running switchboard binary: {e}")))
 }
 
 pub type CmdResult = Result<i32, Failure>;
@@ -63,12 +78,7 @@ pub async fn run(cli: Cli) -> i32 {
 }
 
 async fn dispatch(cli: Cli) -> CmdResult {
-    let paths = Paths::from_env().map_err(|e| Failure {
-        code: "io",
-        message: e.to_string(),
-        hint: None,
-        exit: exit::FAILURE,
-    })?;
+    let paths = Paths::from_env().map_err(|e| Failure::io(e.to_string()))?;
     // The bridge and the daemon need only the paths: keep their start-up lean (no
     // catalog parsing, no TLS set-up) since Claude starts a bridge per conversation.
     let json = cli.json;

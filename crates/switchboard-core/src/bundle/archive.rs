@@ -19,6 +19,8 @@ use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
+use crate::code::{Coded, ErrorCode};
+
 /// One file to put in a bundle.
 #[derive(Debug, Clone)]
 pub struct NewEntry<'a> {
@@ -123,6 +125,16 @@ pub enum ArchiveError {
     Unsupported { path: String, method: String },
     #[error(transparent)]
     Io(#[from] std::io::Error),
+}
+
+impl Coded for ArchiveError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Unsafe(_) => ErrorCode::BundleUnsafe,
+            Self::Io(_) => ErrorCode::Io,
+            _ => ErrorCode::BundleInvalid,
+        }
+    }
 }
 
 impl From<zip::result::ZipError> for ArchiveError {

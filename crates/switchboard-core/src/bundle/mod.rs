@@ -17,7 +17,7 @@ pub mod manifest;
 pub mod sign;
 pub mod vars;
 
-use crate::error::ErrorCode;
+use crate::code::{Coded, ErrorCode, Surface};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -56,8 +56,8 @@ impl From<archive::ArchiveError> for BundleError {
     }
 }
 
-impl BundleError {
-    pub fn code(&self) -> ErrorCode {
+impl Coded for BundleError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Invalid { .. } | Self::Unsupported(_) => ErrorCode::BundleInvalid,
             Self::Unsafe { .. } => ErrorCode::BundleUnsafe,
@@ -67,11 +67,12 @@ impl BundleError {
         }
     }
 
-    pub fn hint(&self) -> Option<String> {
+    fn hint_for(&self, surface: Surface) -> Option<String> {
         match self {
-            Self::Invalid { .. } => Some(
-                "`switchboard bundle inspect <file>` lists every problem; ask the vendor for a fixed bundle".into(),
-            ),
+            Self::Invalid { .. } => Some(match surface {
+                Surface::Cli => "`switchboard bundle inspect <file>` lists every problem; ask the vendor for a fixed bundle".into(),
+                Surface::Window => "ask the vendor for a fixed bundle; in a terminal, `switchboard bundle inspect <file>` lists every problem".into(),
+            }),
             Self::Unsafe { .. } => Some(
                 "do not install this file; get the bundle again from the vendor's releases page".into(),
             ),

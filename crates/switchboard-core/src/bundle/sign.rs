@@ -35,6 +35,7 @@ use x509_cert::attr::{Attribute, AttributeValue};
 use x509_cert::spki::AlgorithmIdentifierOwned;
 use zeroize::Zeroizing;
 
+use crate::code::{Coded, ErrorCode};
 use crate::secret::Secret;
 
 pub const HEADER: &[u8] = b"MCPB_SIG_V1";
@@ -67,6 +68,12 @@ pub enum SignError {
     KeyMismatch,
     #[error("signing failed: {0}")]
     Failed(String),
+}
+
+impl Coded for SignError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::SigningFailed
+    }
 }
 
 /// Where a signature sits in the file.

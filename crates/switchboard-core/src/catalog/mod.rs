@@ -18,7 +18,7 @@ pub use model::{
     ProbeStep, Vendor,
 };
 
-use crate::error::ErrorCode;
+use crate::code::{Coded, ErrorCode, Surface};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/builtin_vendors.rs"));
@@ -36,29 +36,34 @@ pub enum CatalogError {
     BuiltinInvalid { slug: String, problems: String },
 }
 
-impl CatalogError {
-    pub fn code(&self) -> ErrorCode {
+impl Coded for CatalogError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::UnknownVendor { .. } => ErrorCode::UnknownVendor,
             Self::BuiltinInvalid { .. } => ErrorCode::CatalogInvalid,
         }
     }
 
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            Self::UnknownVendor { suggestions, .. } if !suggestions.is_empty() => Some(format!(
-                "did you mean {}? `switchboard vendors list` shows every vendor",
+    fn hint_for(&self, surface: Surface) -> Option<String> {
+        let Self::UnknownVendor { suggestions, .. } = self else {
+            return None;
+        };
+        let every = match surface {
+            Surface::Cli => "`switchboard vendors list` shows every vendor",
+            Surface::Window => "the Vendors page shows every vendor",
+        };
+        Some(if suggestions.is_empty() {
+            every.to_owned()
+        } else {
+            format!(
+                "did you mean {}? {every}",
                 suggestions
                     .iter()
                     .map(|s| format!("`{s}`"))
                     .collect::<Vec<_>>()
                     .join(" or ")
-            )),
-            Self::UnknownVendor { .. } => {
-                Some("`switchboard vendors list` shows every vendor".to_owned())
-            }
-            Self::BuiltinInvalid { .. } => None,
-        }
+            )
+        })
     }
 }
 

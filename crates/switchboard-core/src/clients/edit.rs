@@ -10,6 +10,8 @@ use jsonc_parser::ParseOptions;
 use jsonc_parser::cst::{CstInputValue, CstRootNode};
 use serde_json::{Map, Value};
 
+use crate::code::{Coded, ErrorCode};
+
 pub const SERVERS_KEY: &str = "mcpServers";
 const BOM: &str = "\u{feff}";
 
@@ -35,6 +37,12 @@ pub enum EditError {
     ServersNotObject,
     #[error("it cannot be edited safely: {0}")]
     Unsafe(String),
+}
+
+impl Coded for EditError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::ClientConfigInvalid
+    }
 }
 
 impl Document {

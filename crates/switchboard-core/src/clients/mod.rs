@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::error::ErrorCode;
+use crate::code::{Coded, ErrorCode, Surface};
 use crate::platform;
 
 pub use edit::{Document, EditError};
@@ -144,8 +144,8 @@ pub enum ClientError {
     Unsupported(String),
 }
 
-impl ClientError {
-    pub fn code(&self) -> ErrorCode {
+impl Coded for ClientError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Invalid { .. } => ErrorCode::ClientConfigInvalid,
             Self::Io { .. } | Self::Busy { .. } => ErrorCode::Io,
@@ -153,14 +153,21 @@ impl ClientError {
         }
     }
 
-    pub fn hint(&self) -> Option<String> {
+    fn hint_for(&self, surface: Surface) -> Option<String> {
         match self {
             Self::Invalid { path, .. } => Some(format!(
-                "fix the file by hand (or move it away to start fresh), then run the command again; your backups are in Switchboard's data folder. The file: {}",
+                "fix the file by hand (or move it away to start fresh), then {} again; your backups are in Switchboard's data folder. The file: {}",
+                match surface {
+                    Surface::Cli => "run the command",
+                    Surface::Window => "try",
+                },
                 path.display()
             )),
             Self::Busy { .. } => Some("quit the client, then try again".into()),
-            Self::Unsupported(_) => Some("use `--mode config` instead".into()),
+            Self::Unsupported(_) => Some(match surface {
+                Surface::Cli => "use `--mode config` instead".into(),
+                Surface::Window => "install with Install on the Clients page instead".into(),
+            }),
             Self::Io { .. } => None,
         }
     }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::{Field, FieldKind, Vendor};
-use crate::error::ErrorCode;
+use crate::code::{Coded, ErrorCode, Surface};
 use crate::probe::{ProbeOutcome, ProbeResult};
 use crate::secret::Secret;
 use crate::vault::Credentials;
@@ -112,11 +112,11 @@ pub enum ConnectError {
     #[error("the credential check for `{slug}` failed: {}", outcome.message)]
     ProbeFailed { slug: String, outcome: ProbeOutcome },
     #[error("cannot start: {0}")]
-    Setup(String),
+    Setup(#[from] crate::probe::ProberSetupError),
 }
 
-impl ConnectError {
-    pub fn code(&self) -> ErrorCode {
+impl Coded for ConnectError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::InvalidFields { .. } => ErrorCode::InvalidField,
             Self::ProbeFailed { .. } => ErrorCode::ProbeFailed,
@@ -124,16 +124,22 @@ impl ConnectError {
         }
     }
 
-    pub fn hint(&self) -> Option<String> {
+    fn hint_for(&self, surface: Surface) -> Option<String> {
+        let cli = surface == Surface::Cli;
         match self {
-            Self::InvalidFields { slug, .. } => {
-                Some(format!("`switchboard vendors show {slug}` lists the fields and their allowed values"))
-            }
+            Self::InvalidFields { slug, .. } => Some(if cli {
+                format!("`switchboard vendors show {slug}` lists the fields and their allowed values")
+            } else {
+                "each field's help says what it takes".to_owned()
+            }),
             Self::ProbeFailed { slug, outcome } => Some(match outcome.result {
                 ProbeResult::InvalidCredentials => "nothing was stored; re-enter the values, taking care to copy them whole".to_owned(),
-                ProbeResult::WrongRegionOrUrl => format!("nothing was stored; `switchboard vendors show {slug}` lists the regions and URL formats"),
-                ProbeResult::VendorUnreachable => "nothing was stored; check your connection or proxy, or use `--no-test` to store the values unchecked".to_owned(),
-                _ => "nothing was stored; use `--no-test` to store the values unchecked".to_owned(),
+                ProbeResult::WrongRegionOrUrl if cli => format!("nothing was stored; `switchboard vendors show {slug}` lists the regions and URL formats"),
+                ProbeResult::WrongRegionOrUrl => "nothing was stored; check the region and the URL against the vendor's documentation".to_owned(),
+                ProbeResult::VendorUnreachable if cli => "nothing was stored; check your connection or proxy, or use `--no-test` to store the values unchecked".to_owned(),
+                ProbeResult::VendorUnreachable => "nothing was stored; check your connection or proxy, then try again".to_owned(),
+                _ if cli => "nothing was stored; use `--no-test` to store the values unchecked".to_owned(),
+                _ => "nothing was stored; try again later, or ask the vendor whether their API is having trouble".to_owned(),
             }),
             Self::Setup(_) => None,
         }

@@ -8,8 +8,8 @@ use serde_json::Value;
 use tokio::io::{AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio_util::codec::{FramedRead, LinesCodec};
 
-use super::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Welcome};
-use crate::error::ErrorCode;
+use super::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Refusal, Welcome};
+use crate::code::{Coded, ErrorCode, Surface};
 use crate::platform::{self, IpcStream};
 
 #[derive(Debug, thiserror::Error)]
@@ -21,23 +21,33 @@ pub enum IpcError {
     StartFailed(String),
     #[error("the daemon connection failed: {0}")]
     Broken(String),
-    #[error("the daemon refused: {0}")]
-    Refused(String),
+    #[error("the daemon refused: {}", .0.message)]
+    Refused(Refusal),
 }
 
-impl IpcError {
-    pub fn code(&self) -> ErrorCode {
-        ErrorCode::DaemonUnavailable
+impl Coded for IpcError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Refused(r) => r.code,
+            _ => ErrorCode::DaemonUnavailable,
+        }
     }
 
-    pub fn hint(&self) -> Option<String> {
-        match self {
-            Self::NotRunning => Some(
+    fn hint_for(&self, surface: Surface) -> Option<String> {
+        match (self, surface) {
+            (Self::NotRunning, Surface::Cli) => Some(
                 "start it with `switchboard daemon`, or let `switchboard bridge` start it".into(),
             ),
-            Self::StartFailed(_) => Some(
+            (Self::NotRunning, Surface::Window) => Some(
+                "the app starts it again within a few seconds; if it does not, quit Switchboard and open it again".into(),
+            ),
+            (Self::StartFailed(_), Surface::Cli) => Some(
                 "run `switchboard daemon --foreground` to see why, and check the daemon log".into(),
             ),
+            (Self::StartFailed(_), Surface::Window) => {
+                Some("the daemon's log in Switchboard's log folder says why".into())
+            }
+            (Self::Refused(r), surface) => r.hint_for(surface),
             _ => None,
         }
     }
@@ -99,9 +109,10 @@ pub async fn connect(
     let welcome: Welcome = serde_json::from_str(&reply)
         .map_err(|e| IpcError::Broken(format!("unexpected greeting: {e}")))?;
     if !welcome.ok {
-        return Err(IpcError::Refused(
+        return Err(IpcError::Refused(Refusal::new(
+            ErrorCode::DaemonUnavailable,
             welcome.error.unwrap_or_else(|| "no reason given".into()),
-        ));
+        )));
     }
     conn.welcome = welcome;
     Ok(conn)
@@ -210,10 +221,9 @@ impl Control {
                 continue;
             };
             if resp.id == id {
-                return if resp.ok {
-                    Ok(resp.result)
-                } else {
-                    Err(IpcError::Refused(resp.error.unwrap_or_default()))
+                return match resp.refusal() {
+                    None => Ok(resp.result),
+                    Some(refusal) => Err(IpcError::Refused(refusal)),
                 };
             }
         }

@@ -13,6 +13,8 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::code::{Coded, ErrorCode, Surface};
+
 /// Bumped when the hello or control protocol changes incompatibly.
 pub const PROTOCOL: u32 = 1;
 
@@ -75,15 +77,97 @@ pub struct ControlResponse {
     pub ok: bool,
     #[serde(default)]
     pub result: Value,
+    /// The message of a refusal.
     #[serde(default)]
     pub error: Option<String>,
+    /// Its code, so that it survives the socket (absent from older daemons).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient_code"
+    )]
+    pub code: Option<ErrorCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_hint: Option<String>,
 }
 
-/// What `status` reports about the daemon itself.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct DaemonInfo {
-    pub running: bool,
-    pub pid: Option<u32>,
-    pub version: Option<String>,
-    pub endpoint: String,
+impl ControlResponse {
+    pub fn ok(id: u64, result: Value) -> Self {
+        Self {
+            id,
+            ok: true,
+            result,
+            error: None,
+            code: None,
+            hint: None,
+            window_hint: None,
+        }
+    }
+
+    pub fn refused(id: u64, refusal: Refusal) -> Self {
+        Self {
+            id,
+            ok: false,
+            result: Value::Null,
+            error: Some(refusal.message),
+            code: Some(refusal.code),
+            hint: refusal.hint,
+            window_hint: refusal.window_hint,
+        }
+    }
+
+    /// The refusal this response carries, if it is one.
+    pub fn refusal(&self) -> Option<Refusal> {
+        (!self.ok).then(|| Refusal {
+            code: self.code.unwrap_or(ErrorCode::DaemonUnavailable),
+            message: self.error.clone().unwrap_or_default(),
+            hint: self.hint.clone(),
+            window_hint: self.window_hint.clone(),
+        })
+    }
+}
+
+/// A code a newer daemon may know and this build does not: read as absent.
+fn lenient_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<ErrorCode>, D::Error> {
+    let raw = Option::<Value>::deserialize(d)?;
+    Ok(raw.and_then(|v| serde_json::from_value(v).ok()))
+}
+
+/// Why the daemon refused a control request, with the code and hints of the error
+/// behind it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: ErrorCode,
+    pub message: String,
+    pub hint: Option<String>,
+    pub window_hint: Option<String>,
+}
+
+impl Refusal {
+    pub fn from_error(e: &dyn Coded) -> Self {
+        Self {
+            code: e.code(),
+            message: e.to_string(),
+            hint: e.hint_for(Surface::Cli),
+            window_hint: e.hint_for(Surface::Window),
+        }
+    }
+
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            hint: None,
+            window_hint: None,
+        }
+    }
+
+    pub fn hint_for(&self, surface: Surface) -> Option<String> {
+        match surface {
+            Surface::Cli => self.hint.clone(),
+            Surface::Window => self.window_hint.clone(),
+        }
+    }
 }

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{HttpMethod, ProbeStep, Vendor};
+use crate::code::{Coded, ErrorCode};
 use crate::env;
 use crate::secret::{Redactor, Secret};
 use crate::vault::Credentials;
@@ -82,14 +83,20 @@ impl ProbeOutcome {
 pub struct Prober {
     /// Built on first use: setting up TLS loads the platform's root certificates,
     /// which commands that never probe should not pay for.
-    client: Arc<OnceLock<Result<reqwest::Client, String>>>,
+    client: Arc<OnceLock<Result<reqwest::Client, ProberSetupError>>>,
     timeout: Duration,
     base_overrides: BTreeMap<String, String>,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 #[error("cannot set up the HTTP client: {0}")]
 pub struct ProberSetupError(String);
+
+impl Coded for ProberSetupError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Internal
+    }
+}
 
 impl Prober {
     pub fn new(timeout: Duration) -> Result<Self, ProberSetupError> {
@@ -108,10 +115,10 @@ impl Prober {
                     .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
                     .connect_timeout(self.timeout)
                     .build()
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| ProberSetupError(e.to_string()))
             })
             .as_ref()
-            .map_err(|e| ProberSetupError(e.clone()))
+            .map_err(Clone::clone)
     }
 
     /// Timeout from `SWITCHBOARD_PROBE_TIMEOUT_MS` (default 10 s). Base overrides are

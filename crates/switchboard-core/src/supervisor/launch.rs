@@ -13,8 +13,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{LocalLaunch, Vendor};
+use crate::code::{Coded, ErrorCode, Surface};
 use crate::config::{Config, LaunchOverride};
-use crate::error::ErrorCode;
 use crate::platform;
 
 /// Where a vendor's launch spec came from (status `source`).
@@ -99,15 +99,21 @@ pub enum LaunchError {
     BadUrl { vendor: String, url: String },
 }
 
-impl LaunchError {
-    pub fn code(&self) -> ErrorCode {
+impl Coded for LaunchError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::RuntimeMissing { .. } => ErrorCode::RuntimeMissing,
             _ => ErrorCode::LaunchFailed,
         }
     }
 
-    pub fn hint(&self) -> Option<String> {
+    fn hint_for(&self, surface: Surface) -> Option<String> {
+        // The window has no bundle import or launch override yet: it names the
+        // terminal command, as a terminal command.
+        let terminal = |cmd: String| match surface {
+            Surface::Cli => cmd,
+            Surface::Window => format!("in a terminal, {cmd}"),
+        };
         Some(match self {
             Self::RuntimeMissing {
                 runtime, searched, ..
@@ -127,15 +133,15 @@ impl LaunchError {
                 slug,
                 url: Some(url),
                 ..
-            } => format!(
+            } => terminal(format!(
                 "download {url} and run `switchboard bundle import <file>`; or run it another way: `switchboard vendors launch {slug} -- <command>` or `--http <url>`"
-            ),
-            Self::BundleNotInstalled { slug, .. } => {
-                format!("import it again with `switchboard bundle import <file> --vendor {slug}`")
-            }
-            Self::BundleBroken { slug, .. } => format!(
+            )),
+            Self::BundleNotInstalled { slug, .. } => terminal(format!(
+                "import it again with `switchboard bundle import <file> --vendor {slug}`"
+            )),
+            Self::BundleBroken { slug, .. } => terminal(format!(
                 "import it again with `switchboard bundle import <file> --vendor {slug}`, or `switchboard vendors launch {slug} -- <command>`"
-            ),
+            )),
             Self::BadUrl { .. } => "give a URL like http://127.0.0.1:8080/mcp".to_owned(),
         })
     }

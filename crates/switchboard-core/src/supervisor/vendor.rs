@@ -24,6 +24,7 @@ use super::cache::{self, Offer};
 use super::launch::{self, Launch, Plan, ProgramFinder};
 use super::upstream::{Event, Upstream, http, stdio};
 use crate::catalog::Vendor;
+use crate::code::Coded;
 use crate::config::SupervisorSettings;
 use crate::jsonrpc::{Kind, Message, code};
 use crate::paths::Paths;

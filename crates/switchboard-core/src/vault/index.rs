@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::code::{Coded, ErrorCode, Surface, left_untouched_hint};
 use crate::probe::ProbeResult;
 
 pub const INDEX_VERSION: u32 = 1;
@@ -55,6 +56,22 @@ pub enum IndexError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl Coded for IndexError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Corrupt { .. } => ErrorCode::ConfigCorrupt,
+            Self::Io { .. } => ErrorCode::Io,
+        }
+    }
+
+    fn hint_for(&self, _: Surface) -> Option<String> {
+        match self {
+            Self::Corrupt { path, .. } => Some(left_untouched_hint(path)),
+            Self::Io { .. } => None,
+        }
+    }
 }
 
 pub fn read(path: &Path) -> Result<Index, IndexError> {

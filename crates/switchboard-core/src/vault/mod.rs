@@ -28,8 +28,8 @@ pub use memory::MemoryStore;
 pub use store::{SecretStore, StoreError};
 
 use crate::catalog::Vendor;
+use crate::code::{Coded, ErrorCode, Surface};
 use crate::env;
-use crate::error::ErrorCode;
 use crate::paths::Paths;
 use crate::secret::Secret;
 
@@ -141,20 +141,23 @@ pub enum VaultError {
     Internal(String),
 }
 
-impl VaultError {
-    pub fn code(&self) -> ErrorCode {
+impl Coded for VaultError {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::KeychainUnavailable { .. } => ErrorCode::KeychainUnavailable,
             Self::SecretTooLarge { .. } => ErrorCode::SecretTooLarge,
             Self::NotConnected { .. } | Self::SecretMissing { .. } => ErrorCode::NotConnected,
             Self::Keychain { .. } => ErrorCode::KeychainUnavailable,
-            Self::Index(index::IndexError::Corrupt { .. }) => ErrorCode::ConfigCorrupt,
-            Self::Index(index::IndexError::Io { .. }) => ErrorCode::Io,
+            Self::Index(e) => e.code(),
             Self::Internal(_) => ErrorCode::Internal,
         }
     }
 
-    pub fn hint(&self) -> Option<String> {
+    fn hint_for(&self, surface: Surface) -> Option<String> {
+        let connect = |slug: &str| match surface {
+            Surface::Cli => format!("`switchboard connect {slug}`"),
+            Surface::Window => "Connect… on the Vendors page".to_owned(),
+        };
         match self {
             Self::KeychainUnavailable { .. } | Self::Keychain { .. } => {
                 Some(keyring::UNAVAILABLE_HINT.to_owned())
@@ -162,18 +165,18 @@ impl VaultError {
             Self::SecretTooLarge { .. } => Some(
                 "Windows Credential Manager holds at most 2560 bytes per item; check that the value was pasted whole and alone".to_owned(),
             ),
-            Self::NotConnected { slug } => Some(format!("connect it first: `switchboard connect {slug}`")),
+            Self::NotConnected { slug } => Some(format!("connect it first: {}", connect(slug))),
             Self::SecretMissing { slug, .. } => Some(format!(
-                "the item was removed from the keychain outside Switchboard; connect again: `switchboard connect {slug}`"
+                "the item was removed from the keychain outside Switchboard; connect again: {}",
+                connect(slug)
             )),
-            Self::Index(index::IndexError::Corrupt { path, .. }) => Some(format!(
-                "Switchboard left the file untouched. Fix it, or move it away to start over: `{}`",
-                path.display()
-            )),
-            _ => None,
+            Self::Index(e) => e.hint_for(surface),
+            Self::Internal(_) => None,
         }
     }
+}
 
+impl VaultError {
     fn from_store(store: &str, field: &str, e: StoreError) -> Self {
         match e {
             StoreError::Unavailable(detail) => Self::KeychainUnavailable {

@@ -4,6 +4,7 @@
 //! Calls are blocking, as the platform APIs are. `Vault` runs them off the async
 //! runtime and one at a time.
 
+use crate::code::{Coded, ErrorCode};
 use crate::secret::Secret;
 
 /// Failures a store reports. Detail strings never contain secret values.
@@ -17,6 +18,15 @@ pub enum StoreError {
     TooLarge { limit: usize },
     #[error("the keychain failed: {0}")]
     Other(String),
+}
+
+impl Coded for StoreError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::TooLarge { .. } => ErrorCode::SecretTooLarge,
+            Self::Unavailable(_) | Self::Other(_) => ErrorCode::KeychainUnavailable,
+        }
+    }
 }
 
 /// Items are addressed by `service` (one per vendor and namespace) and `account`
