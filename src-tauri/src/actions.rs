@@ -3,11 +3,11 @@
 use serde_json::Value;
 use switchboard_core::Coded;
 use switchboard_core::clients::Client;
-use switchboard_core::clients::process::SystemProcesses;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
+use crate::desktop;
+use crate::state::AppState;
 use crate::tray::{self, VendorAction};
-use crate::{AppState, desktop};
 
 /// The event that carries a fresh status report to the window.
 pub const STATUS_EVENT: &str = "status-changed";
@@ -15,7 +15,7 @@ pub const STATUS_EVENT: &str = "status-changed";
 pub fn menu_event<R: Runtime>(app: &AppHandle<R>, id: &str) {
     match id {
         tray::QUIT => app.exit(0),
-        tray::OPEN => crate::open_page(app, "vendors", None),
+        tray::OPEN => crate::window::open_page(app, "vendors", None),
         tray::INSTALL_DESKTOP => install_desktop(app),
         tray::AUTOSTART => {
             let on = !desktop::autostart_enabled(app);
@@ -51,7 +51,7 @@ fn vendor_action<R: Runtime>(app: &AppHandle<R>, slug: String, action: VendorAct
     match action {
         // Forms and confirmations live in the window.
         VendorAction::Connect | VendorAction::Disconnect => {
-            crate::open_page(app, "vendors", Some(&slug));
+            crate::window::open_page(app, "vendors", Some(&slug));
         }
         VendorAction::Test | VendorAction::Restart => {
             let app = app.clone();
@@ -88,17 +88,13 @@ fn install_desktop<R: Runtime>(app: &AppHandle<R>) {
     let state = app.state::<AppState>();
     if desktop_installed(&state) {
         // Already there: show where, with Uninstall next to it.
-        crate::open_page(app, "clients", None);
+        crate::window::open_page(app, "clients", None);
         refresh_tray(app);
         return;
     }
-    let result = state.core.install(
-        Client::ClaudeDesktop,
-        &[],
-        &state.cli,
-        false,
-        &SystemProcesses,
-    );
+    let result = state
+        .core
+        .install(Client::ClaudeDesktop, &[], &state.cli, false);
     match result {
         Ok(outcome) => {
             let mut body = format!("Added to {}.", outcome.path.display());

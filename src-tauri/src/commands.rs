@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use switchboard_core::clients::Client;
-use switchboard_core::clients::process::SystemProcesses;
 use switchboard_core::config::LogLevel;
 use switchboard_core::connection::{ConnectError, FieldInput};
 use switchboard_core::probe::ProbeOutcome;
@@ -14,7 +13,8 @@ use switchboard_core::secret::Secret;
 use switchboard_core::view::VendorView;
 use tauri::{AppHandle, Runtime, State};
 
-use crate::{AppState, CommandError};
+use crate::error::CommandError;
+use crate::state::AppState;
 
 type Result<T> = std::result::Result<T, CommandError>;
 
@@ -155,11 +155,9 @@ pub fn client_preview(
 ) -> Result<switchboard_core::clients::Outcome> {
     let c = self::client(&client)?;
     Ok(if uninstall {
-        state.core.uninstall(c, true, &SystemProcesses)?
+        state.core.uninstall(c, true)?
     } else {
-        state
-            .core
-            .install(c, &[], &state.cli, true, &SystemProcesses)?
+        state.core.install(c, &[], &state.cli, true)?
     })
 }
 
@@ -169,13 +167,9 @@ pub fn client_install<R: Runtime>(
     state: State<'_, AppState>,
     client: String,
 ) -> Result<switchboard_core::clients::Outcome> {
-    let outcome = state.core.install(
-        self::client(&client)?,
-        &[],
-        &state.cli,
-        false,
-        &SystemProcesses,
-    )?;
+    let outcome = state
+        .core
+        .install(self::client(&client)?, &[], &state.cli, false)?;
     crate::actions::refresh_tray(&app);
     Ok(outcome)
 }
@@ -186,9 +180,7 @@ pub fn client_uninstall<R: Runtime>(
     state: State<'_, AppState>,
     client: String,
 ) -> Result<switchboard_core::clients::Outcome> {
-    let outcome = state
-        .core
-        .uninstall(self::client(&client)?, false, &SystemProcesses)?;
+    let outcome = state.core.uninstall(self::client(&client)?, false)?;
     crate::actions::refresh_tray(&app);
     Ok(outcome)
 }

@@ -6,7 +6,7 @@ use tauri::{AppHandle, Runtime};
 use tauri_plugin_autostart::ManagerExt as _;
 use tauri_plugin_notification::NotificationExt as _;
 
-use crate::CommandError;
+use crate::error::CommandError;
 
 /// Launched at login with this argument, the app starts in the tray with no window.
 pub const HIDDEN_ARG: &str = "--hidden";

@@ -12,16 +12,13 @@ mod state;
 mod tray;
 mod updates;
 mod watch;
+mod window;
 
-use tauri::{Emitter, Manager, RunEvent, WebviewWindowBuilder};
+use tauri::{Manager, RunEvent};
 
 pub use error::CommandError;
 pub use state::{AppState, CLI_ENV, locate_cli};
-
-/// The settings window's label (matches `tauri.conf.json` and the capability file).
-pub const MAIN_WINDOW: &str = "main";
-/// Tells the window which page to show: `{page, slug?}`.
-pub const NAVIGATE_EVENT: &str = "navigate";
+pub use window::{MAIN_WINDOW, NAVIGATE_EVENT, open_page, show_window};
 
 /// Builds the app with every command registered; shared by `run` and the tests.
 pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
@@ -73,7 +70,12 @@ pub fn run() {
             *state.status.lock().expect("status lock") = Some(status);
         }
         app.manage(state);
-        tray::install(app.handle())?;
+        tray::install(
+            app.handle(),
+            &actions::current_model(app.handle()),
+            actions::menu_event,
+            |app| open_page(app, "vendors", None),
+        )?;
         watch::start(app.handle().clone());
         if !hidden {
             show_window(app.handle())?;
@@ -91,42 +93,6 @@ pub fn run() {
             api.prevent_exit();
         }
     });
-}
-
-/// Shows the settings window, creating it again if it was closed.
-pub fn show_window<R: tauri::Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<()> {
-    if let Some(window) = app.get_webview_window(MAIN_WINDOW) {
-        window.show()?;
-        window.unminimize()?;
-        return window.set_focus();
-    }
-    let config = app
-        .config()
-        .app
-        .windows
-        .iter()
-        .find(|w| w.label == MAIN_WINDOW)
-        .cloned()
-        .unwrap_or_default();
-    WebviewWindowBuilder::from_config(app, &config)?
-        .build()?
-        .set_focus()
-}
-
-/// Shows the window on `page` (and a vendor's form, with `slug`).
-pub fn open_page<R: tauri::Runtime>(app: &tauri::AppHandle<R>, page: &str, slug: Option<&str>) {
-    let fresh = app.get_webview_window(MAIN_WINDOW).is_none();
-    if let Err(e) = show_window(app) {
-        tracing::warn!(error = %e, "cannot open the window");
-        return;
-    }
-    let payload = serde_json::json!({ "page": page, "slug": slug });
-    if fresh {
-        // A new page has no listener yet; it reads the request when it loads.
-        app.state::<AppState>().pending_page(payload);
-    } else {
-        let _ = app.emit_to(MAIN_WINDOW, NAVIGATE_EVENT, payload);
-    }
 }
 
 fn init_logging() {

@@ -21,7 +21,6 @@ pub struct AppState {
     pub status: Mutex<Option<Value>>,
     /// Why the daemon could not be reached or started, when it could not.
     pub daemon_error: Mutex<Option<String>>,
-    pub tray_model: Mutex<Option<crate::tray::Model>>,
     /// Wakes the daemon watcher (after a change, or to retry at once).
     pub poke: tokio::sync::Notify,
     /// The page a new window should open on (`{page, slug?}`), from the tray.
@@ -37,7 +36,6 @@ impl AppState {
             cli,
             status: Mutex::new(None),
             daemon_error: Mutex::new(None),
-            tray_model: Mutex::new(None),
             poke: tokio::sync::Notify::new(),
             pending: Mutex::new(None),
             attached_once: std::sync::atomic::AtomicBool::new(false),

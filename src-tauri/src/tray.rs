@@ -287,39 +287,47 @@ fn menu<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<Menu<R>>
     Menu::with_items(app, &refs)
 }
 
-/// Creates the tray with a first menu (nothing known about the daemon yet).
-pub fn install<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<TrayIcon<R>> {
-    let first = crate::actions::current_model(app);
-    *app.state::<crate::AppState>()
-        .tray_model
-        .lock()
-        .expect("tray lock") = Some(first.clone());
+/// What the tray shows now, so that a redraw with the same model does nothing.
+#[derive(Default)]
+struct Drawn(std::sync::Mutex<Option<Model>>);
+
+/// Creates the tray showing `first`. Menu clicks go to `on_menu` with the item's id;
+/// a left click on the icon (where the platform reports one) goes to `on_click`.
+pub fn install<R: Runtime>(
+    app: &AppHandle<R>,
+    first: &Model,
+    on_menu: impl Fn(&AppHandle<R>, &str) + Send + Sync + 'static,
+    on_click: impl Fn(&AppHandle<R>) + Send + Sync + 'static,
+) -> tauri::Result<TrayIcon<R>> {
+    app.manage(Drawn(std::sync::Mutex::new(Some(first.clone()))));
     TrayIconBuilder::with_id(TRAY_ID)
         .icon(icon(first.health)?)
         .tooltip(&first.tooltip)
         .title("Switchboard")
-        .menu(&menu(app, &first)?)
+        .menu(&menu(app, first)?)
         // Left click opens the window where the platform reports clicks (Windows,
         // macOS); on Linux the menu opens instead.
         .show_menu_on_left_click(false)
-        .on_tray_icon_event(|tray, event| {
+        .on_tray_icon_event(move |tray, event| {
             if let TrayIconEvent::Click {
                 button: MouseButton::Left,
                 button_state: MouseButtonState::Up,
                 ..
             } = event
             {
-                crate::open_page(tray.app_handle(), "vendors", None);
+                on_click(tray.app_handle());
             }
         })
-        .on_menu_event(|app, event| crate::actions::menu_event(app, event.id().as_ref()))
+        .on_menu_event(move |app, event| on_menu(app, event.id().as_ref()))
         .build(app)
 }
 
 /// Redraws the tray from `model`, if it changed.
 pub fn apply<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<()> {
-    let state = app.state::<crate::AppState>();
-    let mut last = state.tray_model.lock().expect("tray lock");
+    let Some(drawn) = app.try_state::<Drawn>() else {
+        return Ok(()); // no tray yet
+    };
+    let mut last = drawn.0.lock().expect("tray lock");
     if last.as_ref() == Some(model) {
         return Ok(());
     }

@@ -7,7 +7,7 @@ use switchboard_core::ErrorCode;
 use tauri::{AppHandle, Runtime};
 use tauri_plugin_updater::UpdaterExt as _;
 
-use crate::CommandError;
+use crate::error::CommandError;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]

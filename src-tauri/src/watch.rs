@@ -11,7 +11,8 @@ use switchboard_core::ipc::ControlOp;
 use switchboard_core::ipc::client::Control;
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::{AppState, actions, desktop};
+use crate::state::AppState;
+use crate::{actions, desktop};
 
 const START_WITHIN: Duration = Duration::from_secs(10);
 const MAX_RETRY: Duration = Duration::from_secs(30);

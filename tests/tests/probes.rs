@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use switchboard_core::catalog::Catalog;
+use switchboard_core::credentials::Credentials;
 use switchboard_core::probe::{ProbeOutcome, ProbeResult, Prober};
-use switchboard_core::vault::Credentials;
 use switchboard_tests::fake_vendor::{Mode, TOKEN};
 use switchboard_tests::{FakeVendor, Recorded};
 

@@ -16,7 +16,7 @@ use tokio::io::AsyncWriteExt;
 use tokio::sync::{Notify, mpsc};
 use tokio_util::codec::{FramedRead, LinesCodec};
 
-use crate::catalog::{Catalog, Vendor};
+use crate::catalog::Vendor;
 use crate::code::{Coded, ErrorCode, Surface};
 use crate::config::Config;
 use crate::ipc::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Refusal, Welcome};
@@ -85,7 +85,7 @@ struct Daemon {
 /// Loads the configuration, the catalog with custom servers, and the connected vendors.
 fn load(paths: &Paths, vault: &Vault) -> Result<(Config, Vec<Vendor>), DaemonError> {
     let config = Config::load(&paths.config_file())?;
-    let (catalog, problems) = Catalog::load_all(paths, Some(&config))?;
+    let (catalog, problems) = crate::sources::load_catalog(paths, Some(&config))?;
     for problem in problems {
         tracing::warn!("{problem}");
     }
@@ -346,7 +346,7 @@ impl Daemon {
     fn status(&self) -> serde_json::Value {
         let mut vendors = self.hub.status();
         let pids: Vec<u32> = vendors.iter().filter_map(|v| v.pid).collect();
-        let memory = crate::clients::process::resident_memory(&pids);
+        let memory = crate::process::resident_memory(&pids);
         for v in &mut vendors {
             v.memory_bytes = v.pid.and_then(|pid| memory.get(&pid).copied());
         }

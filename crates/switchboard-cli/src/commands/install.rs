@@ -1,7 +1,7 @@
 //! `switchboard install|uninstall <client>`.
 
 use switchboard_core::Switchboard;
-use switchboard_core::clients::{Client, SystemProcesses};
+use switchboard_core::clients::Client;
 
 use super::{CmdResult, Failure, this_program};
 use crate::cli::{ClientArg, InstallArgs, InstallMode, UninstallArgs};
@@ -46,13 +46,7 @@ pub fn install(sb: &Switchboard, args: InstallArgs, json: bool) -> CmdResult {
         }
         return Ok(exit::OK);
     }
-    let outcome = sb.install(
-        client,
-        &args.vendors,
-        &this_program()?,
-        args.dry_run,
-        &SystemProcesses,
-    )?;
+    let outcome = sb.install(client, &args.vendors, &this_program()?, args.dry_run)?;
     if json {
         output::json(&outcome);
     } else {
@@ -62,7 +56,7 @@ pub fn install(sb: &Switchboard, args: InstallArgs, json: bool) -> CmdResult {
 }
 
 pub fn uninstall(sb: &Switchboard, args: UninstallArgs, json: bool) -> CmdResult {
-    let outcome = sb.uninstall(client(args.client), args.dry_run, &SystemProcesses)?;
+    let outcome = sb.uninstall(client(args.client), args.dry_run)?;
     if json {
         output::json(&outcome);
     } else {

@@ -153,7 +153,7 @@ pub struct EntryInfo {
     pub size: u64,
     pub compressed_size: u64,
     pub executable: bool,
-    #[serde(serialize_with = "crate::bundle::hex_bytes")]
+    #[serde(serialize_with = "hex_bytes")]
     pub sha256: [u8; 32],
 }
 
@@ -301,6 +301,10 @@ pub fn check_name(path: &str) -> Result<(), Unsafe> {
         }
     }
     Ok(())
+}
+
+fn hex_bytes<S: serde::Serializer>(bytes: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&hex::encode(bytes))
 }
 
 #[cfg(test)]

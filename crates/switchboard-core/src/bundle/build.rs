@@ -11,12 +11,12 @@ use sha2::{Digest, Sha256};
 
 use crate::catalog::Vendor;
 
+use super::BundleError;
 use super::archive::{NewEntry, write_zip};
 use super::manifest::{
-    Author, BUILD_VERSION, Compatibility, Manifest, McpConfig, Platform, PlatformOverride, Server,
-    ServerType,
+    Author, BUILD_VERSION, Compatibility, Manifest, McpConfig, NoFiles, Platform, PlatformOverride,
+    Server, ServerType,
 };
-use super::{BundleError, NoFiles};
 
 /// The app icon, shown by Claude Desktop for every bundle we build.
 pub const ICON: &[u8] = include_bytes!("../../../../icons/icon.png");

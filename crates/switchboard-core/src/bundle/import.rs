@@ -24,8 +24,8 @@ use crate::catalog::{Catalog, Field, FieldKind, FieldOption, Launch, LocalLaunch
 use super::BundleError;
 use super::archive::Limits;
 use super::inspect::{Finding, Severity, inspect_with};
-use super::manifest::{Manifest, ServerType, UserConfigType};
-use super::vars::{BundleLaunch, map_inputs, system_vars};
+use super::manifest::{Manifest, NoFiles, ServerType, UserConfigType};
+use super::vars::{BundleLaunch, field_key, map_inputs, system_vars};
 
 pub const RECORD_FILE: &str = "import.json";
 pub const CONTENT_DIR: &str = "bundle";
@@ -102,7 +102,7 @@ fn load(root: &Path, record_path: &Path) -> Result<Installed, String> {
     let dir = root.join(CONTENT_DIR);
     let bytes = std::fs::read(dir.join("manifest.json"))
         .map_err(|e| format!("`{}`: {e}", dir.join("manifest.json").display()))?;
-    let manifest = Manifest::parse(&bytes, &super::NoFiles)
+    let manifest = Manifest::parse(&bytes, &NoFiles)
         .map(|(m, _)| m)
         .or_else(|p| {
             // Icon checks need the files; everything else must hold.
@@ -132,19 +132,6 @@ pub fn list(bundles: &Path) -> Vec<Result<Installed, String>> {
     roots
         .iter()
         .map(|root| load(root, &root.join(RECORD_FILE)))
-        .collect()
-}
-
-/// A user_config key as a field key: lower-case, `_` for anything else.
-pub fn field_key(key: &str) -> String {
-    key.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
         .collect()
 }
 
@@ -444,7 +431,7 @@ pub fn import(
             version: manifest.version.clone(),
             sha256: inspection.sha256.clone(),
             source: request.source.to_owned(),
-            imported_at: crate::vault::now_rfc3339(),
+            imported_at: crate::time::now_rfc3339(),
             signature: match &inspection.signature {
                 super::sign::Verdict::Valid { signer, .. } => {
                     format!("signed by {}", signer.subject)

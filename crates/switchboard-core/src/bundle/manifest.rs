@@ -554,6 +554,16 @@ fn is_size(s: &str) -> bool {
         && h.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// For manifests checked without their bundle (our own, before it is zipped; an
+/// unpacked import, whose icon checks are done).
+pub struct NoFiles;
+
+impl BundleFiles for NoFiles {
+    fn head(&self, _path: &str, _n: usize) -> Option<Vec<u8>> {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

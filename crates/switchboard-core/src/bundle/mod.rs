@@ -86,16 +86,3 @@ impl Coded for BundleError {
         }
     }
 }
-
-/// For manifests checked without their bundle (our own, before it is zipped).
-pub(crate) struct NoFiles;
-
-impl manifest::BundleFiles for NoFiles {
-    fn head(&self, _path: &str, _n: usize) -> Option<Vec<u8>> {
-        None
-    }
-}
-
-pub(crate) fn hex_bytes<S: serde::Serializer>(bytes: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&hex::encode(bytes))
-}

@@ -52,6 +52,19 @@ pub fn system_vars(dir: &Path) -> BTreeMap<String, String> {
     vars
 }
 
+/// A user_config key as a field key: lower-case, `_` for anything else.
+pub fn field_key(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 /// Ties each `user_config` key of `manifest` to `vendor`'s fields.
 pub fn map_inputs(
     manifest: &Manifest,
@@ -71,7 +84,7 @@ pub fn map_inputs(
         let field = vendor
             .fields
             .iter()
-            .find(|f| f.key == super::import::field_key(key))
+            .find(|f| f.key == field_key(key))
             .or_else(|| vendor.fields.iter().find(|f| fed_env.contains(&&f.env)))
             .or_else(|| {
                 vendor

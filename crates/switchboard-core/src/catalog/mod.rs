@@ -190,103 +190,19 @@ impl Catalog {
         Ok(())
     }
 
-    /// Built-in entries, the user's files, custom servers and imported bundles: the
-    /// catalog as every part of Switchboard sees it. Problems with the optional parts
-    /// are returned, not fatal.
-    pub fn load_all(
-        paths: &crate::paths::Paths,
-        config: Option<&crate::config::Config>,
-    ) -> Result<(Self, Vec<String>), CatalogError> {
-        let mut catalog = Self::load(&paths.user_catalog_dir())?;
-        let mut problems = Vec::new();
-        if let Some(config) = config {
-            problems.extend(catalog.add_custom_servers(config));
+    /// Adds an entry from another source (a custom server, an imported bundle), or
+    /// replaces one from the same source. A slug another source holds is left alone:
+    /// the error is that source.
+    pub fn insert(&mut self, vendor: Vendor, source: Source) -> Result<(), &Source> {
+        let taken = self
+            .vendors
+            .get(&vendor.slug)
+            .is_some_and(|(_, held)| *held != source);
+        if taken {
+            return Err(&self.vendors[&vendor.slug].1);
         }
-        problems.extend(catalog.add_imported_bundles(&paths.bundles_dir()));
-        Ok((catalog, problems))
-    }
-
-    /// Adds the vendors made from imported bundles (those not tied to a catalog
-    /// vendor). A broken import is skipped and reported.
-    pub fn add_imported_bundles(&mut self, bundles: &Path) -> Vec<String> {
-        let mut problems = Vec::new();
-        for installed in crate::bundle::import::list(bundles) {
-            match installed {
-                Err(e) => problems.push(format!("imported bundle: {e}")),
-                Ok(b) if b.record.binding == crate::bundle::import::Binding::Custom => {
-                    let slug = b.record.slug.clone();
-                    if matches!(self.vendors.get(&slug), Some((_, src)) if *src != Source::Bundle) {
-                        problems.push(format!(
-                            "imported bundle `{slug}` has the name of another vendor; skipped"
-                        ));
-                        continue;
-                    }
-                    let vendor = crate::bundle::import::custom_vendor(&slug, &b.manifest);
-                    self.vendors.insert(slug, (vendor, Source::Bundle));
-                }
-                Ok(_) => {}
-            }
-        }
-        problems
-    }
-
-    /// Adds the custom servers of `config` as entries whose fields are their secret
-    /// environment variables. A name that is already a vendor is skipped and reported.
-    pub fn add_custom_servers(&mut self, config: &crate::config::Config) -> Vec<String> {
-        let mut problems = Vec::new();
-        for (name, server) in &config.servers {
-            if !validate::is_slug(name) {
-                problems.push(format!(
-                    "custom server name `{name}` must be lower-case words joined by `-`"
-                ));
-                continue;
-            }
-            if matches!(self.vendors.get(name), Some((_, src)) if *src != Source::Custom) {
-                problems.push(format!(
-                    "custom server `{name}` has the name of a catalog vendor"
-                ));
-                continue;
-            }
-            let fields = server
-                .secret_env
-                .iter()
-                .map(|env| Field {
-                    key: env.to_ascii_lowercase(),
-                    label: env.clone(),
-                    help: String::new(),
-                    env: env.clone(),
-                    header: None,
-                    secret: true,
-                    required: true,
-                    default: None,
-                    options: Vec::new(),
-                    kind: FieldKind::Text,
-                    placeholder: None,
-                })
-                .collect();
-            let vendor = Vendor {
-                slug: name.clone(),
-                name: name.clone(),
-                category: "other".to_owned(),
-                description: format!("Custom server: {}", server.command),
-                docs_url: String::new(),
-                companion_plugin: String::new(),
-                fields,
-                launch: Launch {
-                    runtime: None,
-                    local: LocalLaunch::Command {
-                        command: server.command.clone(),
-                        args: server.args.clone(),
-                    },
-                    env: server.env.clone(),
-                    docker_image: String::new(),
-                    note: None,
-                },
-                probe: None,
-            };
-            self.vendors.insert(name.clone(), (vendor, Source::Custom));
-        }
-        problems
+        self.vendors.insert(vendor.slug.clone(), (vendor, source));
+        Ok(())
     }
 
     pub fn get(&self, slug: &str) -> Result<&Vendor, CatalogError> {

@@ -12,7 +12,6 @@
 //! - nothing changes when nothing needs to (re-install is a no-op).
 
 pub mod edit;
-pub mod process;
 
 use std::path::{Path, PathBuf};
 
@@ -23,7 +22,8 @@ use crate::code::{Coded, ErrorCode, Surface};
 use crate::platform;
 
 pub use edit::{Document, EditError};
-pub use process::{ProcessList, SystemProcesses};
+
+use crate::process::ProcessList;
 
 /// Our entry's name in `mcpServers`.
 pub const ENTRY_NAME: &str = "switchboard";
@@ -79,27 +79,6 @@ impl Client {
             v["type"] = json!("stdio");
         }
         v.as_object().expect("an object literal").clone()
-    }
-}
-
-/// Where Claude Desktop on Windows reads its config. The MSIX install (the default
-/// since early 2026) reads a virtualised
-/// `%LOCALAPPDATA%\Packages\Claude_<id>\LocalCache\Roaming\Claude`, and writing the
-/// plain `%APPDATA%\Claude` has no effect there. Prefers a package folder that already
-/// has a config, then any package folder, then `<appdata>\Claude`.
-pub fn choose_desktop_config(packages: &[PathBuf], appdata: &Path) -> PathBuf {
-    const FILE: &str = "claude_desktop_config.json";
-    let mut dirs: Vec<PathBuf> = packages
-        .iter()
-        .map(|p| p.join("LocalCache").join("Roaming").join("Claude"))
-        .collect();
-    dirs.sort();
-    if let Some(with_config) = dirs.iter().find(|d| d.join(FILE).is_file()) {
-        return with_config.join(FILE);
-    }
-    match dirs.first() {
-        Some(first) => first.join(FILE),
-        None => appdata.join("Claude").join(FILE),
     }
 }
 
@@ -559,29 +538,6 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), broken);
         assert!(uninstall(&ctx, Client::ClaudeDesktop, &path, false).is_err());
         assert_eq!(std::fs::read(&path).unwrap(), broken);
-    }
-
-    #[test]
-    fn windows_msix_installs_win_over_the_classic_path() {
-        let dir = tempfile::tempdir().unwrap();
-        let appdata = dir.path().join("Roaming");
-        let classic = appdata.join("Claude/claude_desktop_config.json");
-        assert_eq!(choose_desktop_config(&[], &appdata), classic);
-        let a = dir.path().join("Packages/Claude_aaa");
-        let b = dir.path().join("Packages/Claude_pzs8sxrjxfjjc");
-        let in_b = b.join("LocalCache/Roaming/Claude/claude_desktop_config.json");
-        assert_eq!(
-            choose_desktop_config(&[b.clone(), a.clone()], &appdata),
-            a.join("LocalCache/Roaming/Claude/claude_desktop_config.json"),
-            "no config yet: the first package"
-        );
-        std::fs::create_dir_all(in_b.parent().unwrap()).unwrap();
-        std::fs::write(&in_b, "{}").unwrap();
-        assert_eq!(
-            choose_desktop_config(&[a, b], &appdata),
-            in_b,
-            "the one with a config"
-        );
     }
 
     #[test]

@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use crate::catalog::{Field, FieldKind, Vendor};
 use crate::code::{Coded, ErrorCode, Surface};
+use crate::credentials::Credentials;
 use crate::probe::{ProbeOutcome, ProbeResult};
 use crate::secret::Secret;
-use crate::vault::Credentials;
 
 /// Field values as the user gave them.
 #[derive(Debug, Default, Clone)]

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use directories::BaseDirs;
 
+pub use crate::platform::unix::runtime_search_dirs;
+
 /// `$XDG_DATA_HOME/<id>/logs`, like Tauri's `app_log_dir`.
 pub fn log_dir(base: &BaseDirs, id: &str) -> PathBuf {
     base.data_local_dir().join(id).join("logs")
@@ -16,13 +18,6 @@ pub fn runtime_dir(base: &BaseDirs, id: &str) -> PathBuf {
         None => base.cache_dir().join(id).join("run"),
     }
 }
-
-pub use super::unix::{
-    IpcStream, detach, ipc_cleanup, ipc_connect, ipc_endpoint, ipc_listen, private_dir,
-    process_stdio, shutdown_signal,
-};
-pub use super::unix::{make_executable, shareable_permissions};
-pub use super::unix::{runtime_search_dirs, terminate, wrap_child};
 
 /// Claude Desktop has no official Linux build; the community builds read
 /// `~/.config/Claude` (`$XDG_CONFIG_HOME` honoured).

@@ -16,18 +16,10 @@ pub fn runtime_dir(base: &BaseDirs, id: &str) -> PathBuf {
 
 /// Where Node.js version managers, Homebrew and installers put `node`/`npx`.
 pub fn runtime_search_dirs(base: &BaseDirs) -> Vec<PathBuf> {
-    let mut dirs = super::unix::runtime_search_dirs(base);
+    let mut dirs = crate::platform::unix::runtime_search_dirs(base);
     dirs.extend(["/opt/homebrew/bin", "/usr/local/bin"].map(PathBuf::from));
     dirs
 }
-
-pub use super::unix::{make_executable, shareable_permissions};
-
-pub use super::unix::{
-    IpcStream, detach, ipc_cleanup, ipc_connect, ipc_endpoint, ipc_listen, private_dir,
-    process_stdio, shutdown_signal,
-};
-pub use super::unix::{terminate, wrap_child};
 
 /// `~/Library/Application Support/Claude/claude_desktop_config.json`.
 pub fn claude_desktop_config(config: &std::path::Path, _local_data: &std::path::Path) -> PathBuf {

@@ -1,6 +1,12 @@
-//! The few OS-specific facts no crate gives us. One file per OS, same free functions
-//! (`unix.rs` is shared by the Unix-like ones). This folder and `vault/keyring.rs` are
-//! the only places with `cfg(target_os)`.
+//! The few OS-specific facts no crate gives us. One file per OS, same free functions;
+//! what the Unix-likes share is in `unix.rs` and re-exported here once. This folder
+//! and `vault/keyring.rs` are the only places with `cfg(target_os)`.
+//!
+//! Decisions that depend on OS facts but not on the OS itself (which Claude Desktop
+//! config wins on Windows) are plain functions here, so every platform's tests run
+//! them.
+
+use std::path::{Path, PathBuf};
 
 #[cfg_attr(target_os = "linux", path = "linux.rs")]
 #[cfg_attr(target_os = "macos", path = "macos.rs")]
@@ -15,3 +21,59 @@ mod imp;
 mod unix;
 
 pub use imp::*;
+#[cfg(unix)]
+pub use unix::{
+    IpcStream, detach, ipc_cleanup, ipc_connect, ipc_endpoint, ipc_listen, make_executable,
+    private_dir, process_stdio, shareable_permissions, shutdown_signal, terminate, wrap_child,
+};
+
+/// Where Claude Desktop on Windows reads its config. The MSIX install (the default
+/// since early 2026) reads a virtualised
+/// `%LOCALAPPDATA%\Packages\Claude_<id>\LocalCache\Roaming\Claude`, and writing the
+/// plain `%APPDATA%\Claude` has no effect there. Prefers a package folder that already
+/// has a config, then any package folder, then `<appdata>\Claude`.
+// Called on Windows only; compiled and tested everywhere.
+#[cfg_attr(not(target_os = "windows"), allow(dead_code))]
+pub fn choose_desktop_config(packages: &[PathBuf], appdata: &Path) -> PathBuf {
+    const FILE: &str = "claude_desktop_config.json";
+    let mut dirs: Vec<PathBuf> = packages
+        .iter()
+        .map(|p| p.join("LocalCache").join("Roaming").join("Claude"))
+        .collect();
+    dirs.sort();
+    if let Some(with_config) = dirs.iter().find(|d| d.join(FILE).is_file()) {
+        return with_config.join(FILE);
+    }
+    match dirs.first() {
+        Some(first) => first.join(FILE),
+        None => appdata.join("Claude").join(FILE),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_msix_installs_win_over_the_classic_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let appdata = dir.path().join("Roaming");
+        let classic = appdata.join("Claude/claude_desktop_config.json");
+        assert_eq!(choose_desktop_config(&[], &appdata), classic);
+        let a = dir.path().join("Packages/Claude_aaa");
+        let b = dir.path().join("Packages/Claude_pzs8sxrjxfjjc");
+        let in_b = b.join("LocalCache/Roaming/Claude/claude_desktop_config.json");
+        assert_eq!(
+            choose_desktop_config(&[b.clone(), a.clone()], &appdata),
+            a.join("LocalCache/Roaming/Claude/claude_desktop_config.json"),
+            "no config yet: the first package"
+        );
+        std::fs::create_dir_all(in_b.parent().unwrap()).unwrap();
+        std::fs::write(&in_b, "{}").unwrap();
+        assert_eq!(
+            choose_desktop_config(&[a, b], &appdata),
+            in_b,
+            "the one with a config"
+        );
+    }
+}

@@ -1,35 +1,7 @@
-//! Other Unix-likes: the Linux layout without a runtime dir.
+//! Other Unix-likes (the BSDs, say): the same XDG layout and the same community
+//! Claude Desktop builds as Linux, so Linux's facts are used as they are.
 
-use std::path::PathBuf;
+#[path = "linux.rs"]
+mod linux;
 
-use directories::BaseDirs;
-
-/// `%LOCALAPPDATA%\<id>\logs`, like Tauri's `app_log_dir`.
-pub fn log_dir(base: &BaseDirs, id: &str) -> PathBuf {
-    base.data_local_dir().join(id).join("logs")
-}
-
-/// Lock files; the daemon's endpoint is a named pipe, not a path.
-pub fn runtime_dir(base: &BaseDirs, id: &str) -> PathBuf {
-    base.data_local_dir().join(id).join("run")
-}
-
-pub use super::unix::{
-    IpcStream, detach, ipc_cleanup, ipc_connect, ipc_endpoint, ipc_listen, private_dir,
-    process_stdio, shutdown_signal,
-};
-pub use super::unix::{make_executable, shareable_permissions};
-pub use super::unix::{runtime_search_dirs, terminate, wrap_child};
-
-/// Claude Desktop has no official Linux build; the community builds read
-/// `~/.config/Claude` (`$XDG_CONFIG_HOME` honoured).
-pub fn claude_desktop_config(config: &std::path::Path, _local_data: &std::path::Path) -> PathBuf {
-    config.join("Claude").join("claude_desktop_config.json")
-}
-
-/// Process names of Claude Desktop (community builds).
-pub const CLAUDE_DESKTOP_PROCESSES: &[&str] = &["claude-desktop", "Claude"];
-
-/// Whether the OS hands a `.mcpb` to Claude Desktop when opened: no Linux build
-/// registers the type.
-pub const OPENS_MCPB: bool = false;
+pub use linux::*;

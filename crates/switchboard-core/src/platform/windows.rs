@@ -182,7 +182,7 @@ pub fn process_stdio() -> (
 }
 
 /// Claude Desktop's config: the MSIX package's virtualised folder when Claude was
-/// installed that way, else `%APPDATA%\Claude` (see `clients::choose_desktop_config`).
+/// installed that way, else `%APPDATA%\Claude` (see `platform::choose_desktop_config`).
 pub fn claude_desktop_config(config: &std::path::Path, local_data: &std::path::Path) -> PathBuf {
     let packages: Vec<PathBuf> = std::fs::read_dir(local_data.join("Packages"))
         .into_iter()
@@ -191,7 +191,7 @@ pub fn claude_desktop_config(config: &std::path::Path, local_data: &std::path::P
         .filter(|e| e.file_name().to_string_lossy().starts_with("Claude_"))
         .map(|e| e.path())
         .collect();
-    crate::clients::choose_desktop_config(&packages, config)
+    crate::platform::choose_desktop_config(&packages, config)
 }
 
 /// Process names of Claude Desktop.

@@ -22,9 +22,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::{HttpMethod, ProbeStep, Vendor};
 use crate::code::{Coded, ErrorCode};
+use crate::credentials::Credentials;
 use crate::env;
 use crate::secret::{Redactor, Secret};
-use crate::vault::Credentials;
 
 use render::Vars;
 

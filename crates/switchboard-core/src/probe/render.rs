@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use super::{Prepared, PreparedAuth};
 use crate::catalog::template::{self, Segment};
 use crate::catalog::{ProbeAuth, ProbeStep, Vendor};
+use crate::credentials::Credentials;
 use crate::secret::Secret;
-use crate::vault::Credentials;
 
 pub(super) struct Vars<'a> {
     pub vendor: &'a Vendor,

@@ -534,7 +534,7 @@ mod tests {
             },
         );
         let mut catalog = Catalog::builtin().unwrap();
-        assert!(catalog.add_custom_servers(&config).is_empty());
+        assert!(crate::sources::add_custom_servers(&mut catalog, &config).is_empty());
         let mine = catalog.get("mine").unwrap().clone();
         assert_eq!(mine.fields[0].env, "TOKEN");
         assert!(mine.fields[0].secret);

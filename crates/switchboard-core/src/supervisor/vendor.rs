@@ -26,10 +26,11 @@ use super::upstream::{Event, Upstream, http, stdio};
 use crate::catalog::Vendor;
 use crate::code::Coded;
 use crate::config::SupervisorSettings;
+use crate::credentials::Credentials;
 use crate::jsonrpc::{Kind, Message, code};
 use crate::paths::Paths;
 use crate::secret::{Redactor, Secret};
-use crate::vault::{Credentials, Vault};
+use crate::vault::Vault;
 
 /// The protocol version Switchboard asks vendor servers for.
 pub const UPSTREAM_PROTOCOL: &str = "2025-06-18";
@@ -1195,7 +1196,7 @@ impl Actor {
             return;
         };
         let mut offer = listing.offer;
-        offer.fetched_at = crate::vault::now_rfc3339();
+        offer.fetched_at = crate::time::now_rfc3339();
         let changed = self.offer.as_ref().is_none_or(|old| {
             !old.same_offer(&offer) || old.server_version != offer.server_version
         });

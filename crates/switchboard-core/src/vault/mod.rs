@@ -29,6 +29,7 @@ pub use store::{SecretStore, StoreError};
 
 use crate::catalog::Vendor;
 use crate::code::{Coded, ErrorCode, Surface};
+use crate::credentials::Credentials;
 use crate::env;
 use crate::paths::Paths;
 use crate::secret::Secret;
@@ -87,38 +88,6 @@ impl Namespace {
     /// The keychain service holding one vendor's secrets.
     pub fn service(&self, slug: &str) -> String {
         format!("{}:{slug}", self.0)
-    }
-}
-
-/// A vendor's field values: plain ones, and secrets that only ever live in a `Secret`.
-#[derive(Debug, Clone, Default)]
-pub struct Credentials {
-    pub plain: BTreeMap<String, String>,
-    pub secrets: BTreeMap<String, Secret<String>>,
-}
-
-impl Credentials {
-    /// Builds credentials from (key, value) pairs; handy in tests and examples.
-    pub fn from_pairs(plain: &[(&str, &str)], secrets: &[(&str, &str)]) -> Self {
-        Self {
-            plain: plain
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            secrets: secrets
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), Secret::from(*v)))
-                .collect(),
-        }
-    }
-
-    /// The value of a field, plain or secret, if set and non-empty.
-    pub fn value(&self, key: &str) -> Option<&str> {
-        self.plain
-            .get(key)
-            .map(String::as_str)
-            .or_else(|| self.secrets.get(key).map(|s| s.expose().as_str()))
-            .filter(|v| !v.is_empty())
     }
 }
 
@@ -340,7 +309,7 @@ impl Vault {
             idx.vendors.insert(
                 slug.clone(),
                 ConnectionRecord {
-                    connected_at: now_rfc3339(),
+                    connected_at: crate::time::now_rfc3339(),
                     fields: creds.plain.clone(),
                     secret_fields: creds.secrets.keys().cloned().collect(),
                     keychain_service: service.clone(),
@@ -475,10 +444,6 @@ impl Vault {
         })
         .await
     }
-}
-
-pub fn now_rfc3339() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
 }
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
-//! Which programs are running: the seam for "Claude Desktop is running" warnings.
+//! Which programs run, and how much memory they hold: the seam behind the "Claude
+//! Desktop is running" warnings (real: the OS process table via sysinfo; fake: any
+//! `ProcessList` a test writes) and the daemon's per-server memory figure.
 
 use sysinfo::{ProcessRefreshKind, ProcessesToUpdate, System};
 
-pub trait ProcessList {
+pub trait ProcessList: Send + Sync {
     /// The names in `names` that some running process has (exact match).
     fn running(&self, names: &[&str]) -> Vec<String>;
 }
