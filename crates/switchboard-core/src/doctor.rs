@@ -6,10 +6,10 @@
 
 use serde::Serialize;
 
-use crate::Switchboard;
 use crate::catalog::{Catalog, validate};
 use crate::clients::{self, Client};
 use crate::code::Coded;
+use crate::facade::Switchboard;
 use crate::ipc::client::{Control, IpcError};
 use crate::supervisor::launch::{self, ProgramFinder};
 use crate::vault::Vault;
@@ -64,7 +64,14 @@ impl Check {
     }
 }
 
-pub async fn run(sb: &Switchboard) -> DoctorReport {
+impl Switchboard {
+    /// Every check, in order; see the module docs.
+    pub async fn doctor(&self) -> DoctorReport {
+        run(self).await
+    }
+}
+
+async fn run(sb: &Switchboard) -> DoctorReport {
     let catalog = sb.catalog();
     let vault = sb.vault();
     let mut checks = vec![keychain(vault).await, catalog_check(catalog)];

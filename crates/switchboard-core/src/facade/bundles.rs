@@ -13,7 +13,10 @@ use crate::bundle::import::{self, Imported, Request};
 use crate::bundle::inspect::{self, Inspection};
 use crate::bundle::manifest::Platform;
 use crate::bundle::sign::Signer;
-use crate::{Result, Switchboard, platform};
+use crate::error::Result;
+use crate::platform;
+
+use super::Switchboard;
 
 /// A bundle written to disk.
 #[derive(Debug, Clone, Serialize)]

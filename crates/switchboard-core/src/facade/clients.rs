@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use crate::bundle::BundleError;
 use crate::clients::{self, Client, ClientError, Context, Homes, Outcome};
-use crate::{Result, Switchboard, platform};
+use crate::error::Result;
+use crate::platform;
+
+use super::Switchboard;
 
 use super::bundles::{BuildRequest, BuiltFile};
 

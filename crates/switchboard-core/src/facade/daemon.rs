@@ -3,9 +3,12 @@
 
 use serde_json::{Value, json};
 
+use crate::error::Result;
 use crate::ipc::ControlOp;
 use crate::ipc::client::{Control, IpcError};
-use crate::{Result, Switchboard, daemon, ipc, settings, supervisor};
+use crate::{daemon, ipc, settings, supervisor};
+
+use super::Switchboard;
 
 impl Switchboard {
     /// Tells a running daemon that `slug`'s connection or launch changed. Nothing

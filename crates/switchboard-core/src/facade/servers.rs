@@ -3,7 +3,10 @@
 
 use crate::catalog;
 use crate::config::{Config, ConfigError, CustomServer};
-use crate::{Result, Switchboard, credentials, secret, servers, sources, supervisor};
+use crate::error::Result;
+use crate::{credentials, secret, servers, sources, supervisor};
+
+use super::Switchboard;
 
 impl Switchboard {
     /// Sets or resets a vendor's launch override, then tells the daemon.
