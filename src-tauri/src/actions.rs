@@ -1,8 +1,8 @@
 //! What the tray's menu items do, and keeping the tray in step with the daemon.
 
-use serde_json::Value;
 use switchboard_core::Coded;
 use switchboard_core::clients::Client;
+use switchboard_core::status::StatusReport;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::desktop;
@@ -152,7 +152,7 @@ pub fn refresh_tray<R: Runtime>(app: &AppHandle<R>) {
 }
 
 /// Takes a new status report: keeps it, tells the window, redraws the tray.
-pub fn set_status<R: Runtime>(app: &AppHandle<R>, status: Value) {
+pub fn set_status<R: Runtime>(app: &AppHandle<R>, status: StatusReport) {
     let state = app.state::<AppState>();
     *state.status.lock().expect("status lock") = Some(status.clone());
     let _ = app.emit(STATUS_EVENT, status);

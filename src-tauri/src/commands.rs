@@ -10,6 +10,7 @@ use switchboard_core::config::LogLevel;
 use switchboard_core::connection::{ConnectError, FieldInput};
 use switchboard_core::probe::ProbeOutcome;
 use switchboard_core::secret::Secret;
+use switchboard_core::status::StatusReport;
 use switchboard_core::view::VendorView;
 use tauri::{AppHandle, Runtime, State};
 
@@ -78,7 +79,7 @@ pub async fn vendor_disconnect(state: State<'_, AppState>, slug: String) -> Resu
 
 /// Every vendor's server state, from the daemon when it runs.
 #[tauri::command]
-pub async fn servers_status(state: State<'_, AppState>) -> Result<Value> {
+pub async fn servers_status(state: State<'_, AppState>) -> Result<StatusReport> {
     Ok(state.core.status().await?)
 }
 

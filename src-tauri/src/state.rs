@@ -8,6 +8,7 @@ use std::sync::Mutex;
 use serde_json::Value;
 use switchboard_core::Switchboard;
 use switchboard_core::paths::Paths;
+use switchboard_core::status::StatusReport;
 
 /// Overrides where the app finds the `switchboard` program (tests, unusual installs).
 pub const CLI_ENV: &str = "SWITCHBOARD_CLI";
@@ -18,7 +19,7 @@ pub struct AppState {
     /// `<cli> bridge`.
     pub cli: PathBuf,
     /// The daemon's last status report, as the tray and the Servers page show it.
-    pub status: Mutex<Option<Value>>,
+    pub status: Mutex<Option<StatusReport>>,
     /// Why the daemon could not be reached or started, when it could not.
     pub daemon_error: Mutex<Option<String>>,
     /// Wakes the daemon watcher (after a change, or to retry at once).

@@ -5,7 +5,7 @@
 //! the menu; [`apply`] turns that into tauri menu items. The split keeps the rules
 //! testable without a display.
 
-use serde_json::Value;
+use switchboard_core::status::{State, StatusReport};
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
@@ -90,7 +90,7 @@ pub struct Model {
 /// What the app knows when it draws the tray.
 pub struct Inputs<'a> {
     /// The daemon's status report (`Switchboard::status`), or `None` if unknown yet.
-    pub status: Option<&'a Value>,
+    pub status: Option<&'a StatusReport>,
     pub daemon_error: Option<&'a str>,
     pub desktop_installed: bool,
     pub autostart: bool,
@@ -98,56 +98,30 @@ pub struct Inputs<'a> {
     pub attaching: bool,
 }
 
-fn state_words(state: &str) -> &'static str {
-    match state {
-        "not_connected" => "not connected",
-        "idle" => "connected, idle",
-        "starting" => "starting",
-        "running" => "running",
-        "backing_off" => "restarting after a crash",
-        "failed" => "failed",
-        _ => "unknown",
-    }
-}
-
 pub fn model(inputs: &Inputs<'_>) -> Model {
-    let daemon_up = inputs
-        .status
-        .and_then(|s| s.pointer("/daemon/running"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let vendors: Vec<&Value> = inputs
-        .status
-        .and_then(|s| s.get("vendors"))
-        .and_then(Value::as_array)
-        .map(|v| v.iter().collect())
-        .unwrap_or_default();
-    let str_of = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_owned();
+    let daemon_up = inputs.status.is_some_and(|s| s.daemon.running);
+    let vendors = inputs.status.map_or(&[][..], |s| &s.vendors[..]);
     let mut entries = Vec::new();
     let (mut failed, mut backing_off, mut connected) = (Vec::new(), Vec::new(), 0);
-    for v in &vendors {
-        let slug = str_of(v, "slug");
-        let name = str_of(v, "name");
-        let state = str_of(v, "state");
-        let actions = match state.as_str() {
-            "not_connected" => vec![VendorAction::Connect],
-            _ => {
-                connected += 1;
-                vec![
-                    VendorAction::Test,
-                    VendorAction::Restart,
-                    VendorAction::Disconnect,
-                ]
-            }
+    for v in vendors {
+        let actions = if v.state.is_connected() {
+            connected += 1;
+            vec![
+                VendorAction::Test,
+                VendorAction::Restart,
+                VendorAction::Disconnect,
+            ]
+        } else {
+            vec![VendorAction::Connect]
         };
-        match state.as_str() {
-            "failed" => failed.push(name.clone()),
-            "backing_off" => backing_off.push(name.clone()),
+        match v.state {
+            State::Failed => failed.push(v.name.clone()),
+            State::BackingOff => backing_off.push(v.name.clone()),
             _ => {}
         }
         entries.push(VendorEntry {
-            label: format!("{name} — {}", state_words(&state)),
-            slug,
+            label: format!("{} — {}", v.name, v.state.words()),
+            slug: v.slug.clone(),
             actions,
         });
     }
@@ -345,18 +319,34 @@ pub fn apply<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use switchboard_core::status::{DaemonInfo, VendorStatus};
 
-    fn report(daemon: bool, vendors: &[(&str, &str)]) -> Value {
-        json!({
-            "daemon": {"running": daemon},
-            "vendors": vendors.iter().map(|(slug, state)| json!({
-                "slug": slug, "name": slug.to_uppercase(), "state": state
-            })).collect::<Vec<_>>()
-        })
+    fn report(daemon: bool, vendors: &[(&str, State)]) -> StatusReport {
+        StatusReport {
+            daemon: DaemonInfo {
+                running: daemon,
+                ..DaemonInfo::not_running(String::new())
+            },
+            vendors: vendors
+                .iter()
+                .map(|(slug, state)| VendorStatus {
+                    slug: (*slug).to_owned(),
+                    name: slug.to_uppercase(),
+                    state: *state,
+                    source: None,
+                    pid: None,
+                    uptime_s: None,
+                    restarts: 0,
+                    tools: 0,
+                    last_error: None,
+                    stderr_tail: Vec::new(),
+                    memory_bytes: None,
+                })
+                .collect(),
+        }
     }
 
-    fn m(status: &Value) -> Model {
+    fn m(status: &StatusReport) -> Model {
         model(&Inputs {
             status: Some(status),
             daemon_error: None,
@@ -371,20 +361,26 @@ mod tests {
         let good = report(
             true,
             &[
-                ("hudu", "running"),
-                ("itglue", "idle"),
-                ("x", "not_connected"),
+                ("hudu", State::Running),
+                ("itglue", State::Idle),
+                ("x", State::NotConnected),
             ],
         );
         assert_eq!(m(&good).health, Health::Good);
         assert_eq!(m(&good).tooltip, "Switchboard: 2 vendors, all good");
-        let degraded = report(true, &[("hudu", "backing_off"), ("itglue", "idle")]);
+        let degraded = report(
+            true,
+            &[("hudu", State::BackingOff), ("itglue", State::Idle)],
+        );
         assert_eq!(m(&degraded).health, Health::Degraded);
         assert_eq!(m(&degraded).headline.as_deref(), Some("Restarting: HUDU"));
-        let failed = report(true, &[("hudu", "backing_off"), ("itglue", "failed")]);
+        let failed = report(
+            true,
+            &[("hudu", State::BackingOff), ("itglue", State::Failed)],
+        );
         assert_eq!(m(&failed).health, Health::Error);
         assert_eq!(m(&failed).headline.as_deref(), Some("⚠ Failed: ITGLUE"));
-        let down = report(false, &[("hudu", "idle")]);
+        let down = report(false, &[("hudu", State::Idle)]);
         assert_eq!(m(&down).health, Health::Error);
         let unreachable = model(&Inputs {
             status: None,
@@ -414,9 +410,9 @@ mod tests {
         let r = report(
             true,
             &[
-                ("zed", "not_connected"),
-                ("hudu", "failed"),
-                ("abc", "idle"),
+                ("zed", State::NotConnected),
+                ("hudu", State::Failed),
+                ("abc", State::Idle),
             ],
         );
         let model = m(&r);

@@ -6,9 +6,8 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use serde_json::Value;
-use switchboard_core::ipc::ControlOp;
 use switchboard_core::ipc::client::Control;
+use switchboard_core::status::{ControlEvent, State};
 use tauri::{AppHandle, Manager, Runtime};
 
 use crate::state::AppState;
@@ -37,7 +36,7 @@ async fn refresh<R: Runtime>(app: &AppHandle<R>) {
 async fn run<R: Runtime>(app: AppHandle<R>) {
     let mut retry = Duration::from_secs(1);
     // Last known state per vendor, to notify on the change to `failed` only.
-    let mut states: HashMap<String, String> = HashMap::new();
+    let mut states: HashMap<String, State> = HashMap::new();
     loop {
         let state = app.state::<AppState>();
         let paths = state.core.paths();
@@ -49,7 +48,7 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
         )
         .await;
         match attached {
-            Ok(mut control) => match control.request(ControlOp::Subscribe).await {
+            Ok(mut control) => match control.subscribe().await {
                 Ok(_) => {
                     retry = Duration::from_secs(1);
                     *state.daemon_error.lock().expect("error lock") = None;
@@ -116,20 +115,19 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
 /// A vendor that just turned `failed` gets a notification with its last error.
 fn breaker_notice<R: Runtime>(
     app: &AppHandle<R>,
-    states: &mut HashMap<String, String>,
-    event: &Value,
+    states: &mut HashMap<String, State>,
+    event: &ControlEvent,
 ) {
-    if event.get("event").and_then(Value::as_str) != Some("vendor_state") {
-        return;
-    }
-    let (Some(slug), Some(new)) = (
-        event.get("slug").and_then(Value::as_str),
-        event.get("state").and_then(Value::as_str),
-    ) else {
+    let ControlEvent::VendorState {
+        slug,
+        state,
+        last_error,
+    } = event
+    else {
         return;
     };
-    let old = states.insert(slug.to_owned(), new.to_owned());
-    if new != "failed" || old.as_deref() == Some("failed") {
+    let old = states.insert(slug.clone(), *state);
+    if *state != State::Failed || old == Some(State::Failed) {
         return;
     }
     let name = app
@@ -137,11 +135,11 @@ fn breaker_notice<R: Runtime>(
         .core
         .catalog()
         .get(slug)
-        .map_or_else(|_| slug.to_owned(), |v| v.name.clone());
+        .map_or_else(|_| slug.clone(), |v| v.name.clone());
     let mut body = format!(
         "{name}'s server kept crashing, so Switchboard stopped restarting it. Restart it from the tray or the Servers page."
     );
-    if let Some(err) = event.get("last_error").and_then(Value::as_str) {
+    if let Some(err) = last_error {
         body.push('\n');
         body.push_str(err);
     }

@@ -38,6 +38,16 @@ impl Run {
         })
     }
 
+    /// Stdout as the typed value it must be (`status --json` as a `StatusReport`).
+    pub fn parsed<T: serde::de::DeserializeOwned>(&self) -> T {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| {
+            panic!(
+                "stdout is not the expected JSON ({e}):\n{}\nstderr:\n{}",
+                self.stdout, self.stderr
+            )
+        })
+    }
+
     /// Everything the process printed, for leak checks.
     pub fn all_output(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
@@ -150,6 +160,13 @@ impl TempHome {
     }
 
     /// Writes `<config>/config.toml`.
+    /// `switchboard status --json`, typed: the CLI's report must parse as the contract.
+    pub fn status(&self) -> switchboard_core::status::StatusReport {
+        let run = self.run(["status", "--json"], "");
+        assert_eq!(run.code, 0, "status failed: {}", run.stderr);
+        run.parsed()
+    }
+
     pub fn write_config(&self, toml: &str) {
         let path = self.path().join("config/config.toml");
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();

@@ -3,9 +3,8 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
-use switchboard_core::ipc::ControlOp;
 use switchboard_core::ipc::client::Control;
+use switchboard_core::status::{ControlEvent, State, VendorStatus};
 
 pub struct Watch {
     control: Control,
@@ -17,15 +16,16 @@ impl Watch {
         let mut control = Control::connect(runtime)
             .await
             .expect("the daemon is running");
-        control
-            .request(ControlOp::Subscribe)
-            .await
-            .expect("subscribed");
+        control.subscribe().await.expect("subscribed");
         Self { control }
     }
 
     /// Waits for an event matching `pred`; returns it.
-    pub async fn until(&mut self, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+    pub async fn until(
+        &mut self,
+        what: &str,
+        pred: impl Fn(&ControlEvent) -> bool,
+    ) -> ControlEvent {
         let wait = Duration::from_secs(30);
         tokio::time::timeout(wait, async {
             loop {
@@ -41,25 +41,22 @@ impl Watch {
     }
 
     /// Waits until `slug` reaches `state`.
-    pub async fn state(&mut self, slug: &str, state: &str) -> Value {
-        self.until(&format!("{slug} {state}"), |e| {
-            e["event"] == "vendor_state" && e["slug"] == slug && e["state"] == state
+    pub async fn state(&mut self, slug: &str, state: State) -> ControlEvent {
+        self.until(&format!("{slug} {}", state.as_str()), |e| {
+            matches!(e, ControlEvent::VendorState { slug: s, state: got, .. } if s == slug && *got == state)
         })
         .await
     }
 }
 
-/// The daemon's status report for one vendor.
-pub async fn status_of(runtime: &std::path::Path, slug: &str) -> Value {
+/// The daemon's status report for one vendor (which it must supervise).
+pub async fn status_of(runtime: &std::path::Path, slug: &str) -> VendorStatus {
     let mut control = Control::connect(runtime)
         .await
         .expect("the daemon is running");
-    let report = control.request(ControlOp::Status).await.expect("status");
-    report["vendors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["slug"] == slug)
+    let report = control.status().await.expect("status");
+    report
+        .vendor(slug)
         .cloned()
-        .unwrap_or(Value::Null)
+        .unwrap_or_else(|| panic!("the daemon does not supervise `{slug}`: {report:?}"))
 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::{Value, json};
+use switchboard_core::status::LaunchSource;
 use switchboard_tests::mcpb::{self, python_zip};
 use switchboard_tests::{McpClient, TempHome, TestKeyring, text_of, tools};
 
@@ -549,15 +550,9 @@ async fn an_imported_bundle_runs_with_keychain_credentials_and_no_placeholders()
         home.user_home().display().to_string()
     );
     client.close().await;
-    let status = home.run(["status", "--json"], "").json();
-    let acme = status["vendors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["slug"] == "acme-rmm")
-        .unwrap()
-        .clone();
-    assert_eq!(acme["source"], "bundle", "{acme}");
+    let status = home.status();
+    let acme = status.vendor("acme-rmm").unwrap();
+    assert_eq!(acme.source, Some(LaunchSource::Bundle), "{acme:?}");
     home.stop_daemon();
 
     // The secret is in the keychain and nowhere under the home.

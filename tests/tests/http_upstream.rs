@@ -5,6 +5,7 @@ use std::io::BufRead;
 use std::process::{Command, Stdio};
 
 use serde_json::{Value, json};
+use switchboard_core::status::{LaunchSource, State};
 use switchboard_tests::{FakeVendor, McpClient, TempHome, TestKeyring, text_of};
 
 /// Starts the fixture in HTTP mode; returns the process (killed on drop) and its URL.
@@ -92,18 +93,12 @@ async fn a_self_hosted_server_gets_the_credentials_as_headers() {
         "{headers}"
     );
 
-    let status = home.run(["status", "--json"], "").json();
-    let huntress = status["vendors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["slug"] == "huntress")
-        .unwrap()
-        .clone();
+    let status = home.status();
+    let huntress = status.vendor("huntress").unwrap();
     assert_eq!(
-        (huntress["state"].as_str(), huntress["source"].as_str()),
-        (Some("running"), Some("http")),
-        "{huntress}"
+        (huntress.state, huntress.source),
+        (State::Running, Some(LaunchSource::Http)),
+        "{huntress:?}"
     );
 }
 

@@ -5,6 +5,7 @@
 use std::process::Command;
 
 use serde_json::{Value, json};
+use switchboard_core::status::{LaunchSource, State};
 use switchboard_tests::{FakeVendor, McpClient, TempHome, TestKeyring, text_of, tools};
 
 const FIXTURE: &str = env!("CARGO_BIN_EXE_fixture-server");
@@ -143,18 +144,12 @@ async fn server_everything_runs_as_a_vendor_and_gets_the_keychain_credentials_in
         "{log}"
     );
 
-    let status = home.run(["status", "--json"], "").json();
-    let huntress = status["vendors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["slug"] == "huntress")
-        .unwrap()
-        .clone();
+    let status = home.status();
+    let huntress = status.vendor("huntress").unwrap();
     assert_eq!(
-        (huntress["state"].as_str(), huntress["source"].as_str()),
-        (Some("running"), Some("override")),
-        "{huntress}"
+        (huntress.state, huntress.source),
+        (State::Running, Some(LaunchSource::Override)),
+        "{huntress:?}"
     );
 }
 

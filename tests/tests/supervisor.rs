@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use switchboard_core::status::{LaunchSource, State};
 use switchboard_tests::watch::status_of;
 use switchboard_tests::{McpClient, TempHome, Watch, text_of};
 
@@ -113,8 +114,8 @@ async fn tools_list_comes_from_the_cache_without_starting_the_server() {
     // First run: no cache, so the daemon starts the server to learn its tools.
     let mut c = bridge(&home, &[]).await;
     let mut watch = Watch::new(&home.runtime()).await;
-    if status_of(&home.runtime(), "fx").await["state"] != "running" {
-        watch.state("fx", "running").await;
+    if status_of(&home.runtime(), "fx").await.state != State::Running {
+        watch.state("fx", State::Running).await;
     }
     assert!(c.tool_names().await.contains(&"fx__echo".to_owned()));
     drop(c);
@@ -130,15 +131,15 @@ async fn tools_list_comes_from_the_cache_without_starting_the_server() {
     let names = c.tool_names().await;
     assert!(names.contains(&"fx__echo".to_owned()), "{names:?}");
     let status = status_of(&home.runtime(), "fx").await;
-    assert_eq!(status["state"], "idle", "{status}");
-    assert_eq!(status["pid"], Value::Null);
+    assert_eq!(status.state, State::Idle, "{status:?}");
+    assert_eq!(status.pid, None);
     assert!(started.elapsed() < Duration::from_secs(5));
     // The first call starts it.
     assert_eq!(
         text_of(&c.call("fx__echo", json!({"text": "woke"})).await),
         "woke"
     );
-    assert_eq!(status_of(&home.runtime(), "fx").await["state"], "running");
+    assert_eq!(status_of(&home.runtime(), "fx").await.state, State::Running);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -150,8 +151,8 @@ async fn an_idle_server_is_stopped_and_restarted_on_the_next_call() {
         text_of(&c.call("fx__echo", json!({"text": "a"})).await),
         "a"
     );
-    watch.state("fx", "idle").await;
-    assert_eq!(status_of(&home.runtime(), "fx").await["pid"], Value::Null);
+    watch.state("fx", State::Idle).await;
+    assert_eq!(status_of(&home.runtime(), "fx").await.pid, None);
     assert_eq!(
         text_of(&c.call("fx__echo", json!({"text": "b"})).await),
         "b"
@@ -168,12 +169,10 @@ async fn stop_ends_a_running_server_and_the_next_call_starts_it_again() {
         "a"
     );
     let running = status_of(&home.runtime(), "fx").await;
-    assert_eq!(running["state"], "running");
+    assert_eq!(running.state, State::Running);
     // The daemon reports the server's resident memory.
-    let memory = running["memory_bytes"]
-        .as_u64()
-        .expect("memory of a running server");
-    assert!(memory > 100_000, "{running}");
+    let memory = running.memory_bytes.expect("memory of a running server");
+    assert!(memory > 100_000, "{running:?}");
 
     let out = home.run(["stop", "fx"], "");
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -182,10 +181,10 @@ async fn stop_ends_a_running_server_and_the_next_call_starts_it_again() {
         "{}",
         out.stdout
     );
-    watch.state("fx", "idle").await;
+    watch.state("fx", State::Idle).await;
     let stopped = status_of(&home.runtime(), "fx").await;
-    assert_eq!(stopped["pid"], Value::Null);
-    assert_eq!(stopped["memory_bytes"], Value::Null);
+    assert_eq!(stopped.pid, None);
+    assert_eq!(stopped.memory_bytes, None);
     assert_eq!(
         text_of(&c.call("fx__echo", json!({"text": "b"})).await),
         "b"
@@ -227,7 +226,7 @@ async fn saving_settings_restarts_the_daemon_only_when_a_change_needs_it() {
     };
     let (_, restarted) = core.save_settings(&compact).await.unwrap();
     assert!(!restarted);
-    assert_eq!(pid().await["state"], "running");
+    assert_eq!(pid().await.state, State::Running);
     assert_eq!(daemon().await, Some(first));
 
     // The idle timeout is read at start: the daemon is stopped, and the bridge
@@ -289,7 +288,7 @@ async fn a_crash_mid_call_fails_the_call_within_a_second_naming_the_vendor() {
         "three"
     );
     let status = status_of(&home.runtime(), "fx").await;
-    assert_eq!(status["restarts"], 1, "{status}");
+    assert_eq!(status.restarts, 1, "{status:?}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -306,20 +305,19 @@ async fn repeated_crashes_back_off_then_open_the_circuit_breaker() {
             error_message(&r).contains("fx's server stopped unexpectedly"),
             "{r}"
         );
-        watch.state("fx", "backing_off").await;
+        watch.state("fx", State::BackingOff).await;
     }
     let r = c.call("fx__crash", json!({})).await;
     assert!(error_message(&r).contains("stopped unexpectedly"), "{r}");
-    watch.state("fx", "failed").await;
+    watch.state("fx", State::Failed).await;
     let status = status_of(&home.runtime(), "fx").await;
-    assert_eq!(status["state"], "failed");
+    assert_eq!(status.state, State::Failed);
     assert!(
-        status["stderr_tail"]
-            .as_array()
-            .unwrap()
+        status
+            .stderr_tail
             .iter()
-            .any(|l| l.as_str().unwrap().contains("crash tool called")),
-        "{status}"
+            .any(|l| l.contains("crash tool called")),
+        "{status:?}"
     );
     // A failed vendor answers at once, and says how to recover.
     let r = c.call("fx__echo", json!({"text": "x"})).await;
@@ -338,7 +336,7 @@ async fn repeated_crashes_back_off_then_open_the_circuit_breaker() {
     );
     // `switchboard restart` closes the breaker.
     assert_eq!(home.run(["restart", "fx"], "").code, 0);
-    watch.state("fx", "running").await;
+    watch.state("fx", State::Running).await;
     assert_eq!(
         text_of(&c.call("fx__echo", json!({"text": "back"})).await),
         "back"
@@ -364,9 +362,9 @@ async fn a_stable_run_resets_the_crash_count() {
     }
     let status = status_of(&home.runtime(), "fx").await;
     assert_eq!(
-        (status["state"].as_str(), status["restarts"].as_u64()),
-        (Some("running"), Some(4)),
-        "{status}"
+        (status.state, status.restarts),
+        (State::Running, 4),
+        "{status:?}"
     );
 }
 
@@ -397,7 +395,7 @@ async fn garbage_on_stdout_restarts_only_that_server() {
         text_of(&c.call("fy__echo", json!({"text": "y"})).await),
         "y"
     );
-    let fy_pid = status_of(&home.runtime(), "fy").await["pid"].clone();
+    let fy_pid = status_of(&home.runtime(), "fy").await.pid;
     let r = c.call("fx__garbage", json!({})).await;
     assert!(
         error_message(&r).contains("wrote something that is not MCP to stdout"),
@@ -407,13 +405,9 @@ async fn garbage_on_stdout_restarts_only_that_server() {
         text_of(&c.call("fx__echo", json!({"text": "x"})).await),
         "x"
     );
-    assert_eq!(status_of(&home.runtime(), "fx").await["restarts"], 1);
+    assert_eq!(status_of(&home.runtime(), "fx").await.restarts, 1);
     let fy = status_of(&home.runtime(), "fy").await;
-    assert_eq!(
-        (fy["pid"].clone(), fy["restarts"].as_u64()),
-        (fy_pid, Some(0)),
-        "fy was not touched"
-    );
+    assert_eq!((fy.pid, fy.restarts), (fy_pid, 0), "fy was not touched");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -479,9 +473,7 @@ async fn stopping_the_daemon_stops_its_servers_gracefully() {
         text_of(&c.call("fx__echo", json!({"text": "x"})).await),
         "x"
     );
-    let pid = status_of(&home.runtime(), "fx").await["pid"]
-        .as_u64()
-        .expect("running");
+    let pid = status_of(&home.runtime(), "fx").await.pid.expect("running");
     drop(c);
     let run = home.run(["daemon", "stop"], "");
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -489,7 +481,7 @@ async fn stopping_the_daemon_stops_its_servers_gracefully() {
         !std::path::Path::new(&format!("/proc/{pid}")).exists(),
         "the server process {pid} is gone"
     );
-    assert!(home.run(["status", "--json"], "").json()["daemon"]["running"] == false);
+    assert!(!home.status().daemon.running);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -529,8 +521,7 @@ async fn a_daemon_that_dies_abruptly_still_gets_every_in_flight_call_an_error() 
         "before"
     );
     let pending = start_busy_call(&mut c).await;
-    let status = home.run(["status", "--json"], "").json();
-    let daemon_pid = status["daemon"]["pid"].as_u64().unwrap();
+    let daemon_pid = home.status().daemon.pid.unwrap();
     let killed = std::process::Command::new("kill")
         .args(["-9", &daemon_pid.to_string()])
         .status()
@@ -745,20 +736,19 @@ async fn status_json_has_every_field_for_every_vendor() {
             assert!(v.get(key).is_some(), "{key} missing in {v}");
         }
     }
-    let fx = vendors.iter().find(|v| v["slug"] == "fx").unwrap();
+    let typed = home.status();
+    let fx = typed.vendor("fx").unwrap();
     assert_eq!(
-        (fx["state"].as_str(), fx["source"].as_str()),
-        (Some("running"), Some("custom")),
-        "{fx}"
+        (fx.state, fx.source),
+        (State::Running, Some(LaunchSource::Custom)),
+        "{fx:?}"
     );
     assert!(
-        fx["pid"].as_u64().is_some()
-            && fx["uptime_s"].as_u64().is_some()
-            && fx["tools"].as_u64() >= Some(12),
-        "{fx}"
+        fx.pid.is_some() && fx.uptime_s.is_some() && fx.tools >= 12,
+        "{fx:?}"
     );
-    let datto = vendors.iter().find(|v| v["slug"] == "datto-rmm").unwrap();
-    assert_eq!(datto["state"], "not_connected");
+    let datto = typed.vendor("datto-rmm").unwrap();
+    assert_eq!(datto.state, State::NotConnected);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -856,6 +846,5 @@ print("refused" if not data else "answer:" + data.decode())
     assert_eq!(text.trim(), "refused", "another user got an answer: {text}");
 
     // Our own user still gets one.
-    let ours = home.run(["status", "--json"], "").json();
-    assert_eq!(ours["daemon"]["running"], true);
+    assert!(home.status().daemon.running);
 }

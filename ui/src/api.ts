@@ -4,6 +4,7 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { ErrorCode, StatusReport } from "./bindings";
 
 export interface FieldView {
   key: string;
@@ -49,8 +50,10 @@ export interface VendorView {
 }
 
 export interface CommandError {
-  code: string;
+  /** An `ErrorCode` from the app; typed as a string because a newer app may send codes this page does not know. */
+  code: ErrorCode | (string & {});
   message: string;
+  /** Worded for the window. */
   hint: string | null;
 }
 
@@ -71,27 +74,10 @@ export interface ConnectResult {
   probe: ProbeOutcome | null;
 }
 
-export type ServerState = "not_connected" | "idle" | "starting" | "running" | "backing_off" | "failed";
-
-export interface ServerStatus {
-  slug: string;
-  name: string;
-  state: ServerState;
-  source: string | null;
-  pid: number | null;
-  uptime_s: number | null;
-  restarts: number;
-  tools: number;
-  /** Resident memory of the server process, bytes; null when not running. */
-  memory_bytes: number | null;
-  last_error: string | null;
-  stderr_tail: string[];
-}
-
-export interface StatusReport {
-  daemon: { running: boolean; pid?: number | null; version?: string | null; endpoint?: string };
-  vendors: ServerStatus[];
-}
+// The status contract is generated from the Rust types (./bindings.ts); these names
+// are the ones the pages use.
+export type { ControlEvent, DaemonInfo, ErrorCode, LaunchSource, StatusReport } from "./bindings";
+export type { State as ServerState, VendorStatus as ServerStatus } from "./bindings";
 
 export type ClientId = "claude-desktop" | "claude-code" | "cursor";
 

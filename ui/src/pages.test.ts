@@ -5,7 +5,7 @@ import indexHtml from "../index.html?raw";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
-import type { StatusReport } from "./api";
+import type { ServerState, StatusReport } from "./api";
 import { vendor } from "./fixtures";
 
 type Main = typeof import("./main");
@@ -239,9 +239,9 @@ describe("vendors page, connected", () => {
 });
 
 describe("servers page", () => {
-  const report = (state: string): StatusReport => ({
-    daemon: { running: true, pid: 1, version: "0.1.0" },
-    vendors: [{ slug: "itglue", name: "IT Glue", state: state as never, source: "catalog", pid: 9, uptime_s: 5, restarts: 0, tools: 3, memory_bytes: 1048576, last_error: null, stderr_tail: [] }],
+  const report = (state: ServerState): StatusReport => ({
+    daemon: { running: true, pid: 1, version: "0.1.0", endpoint: "/run/sb/daemon.sock" },
+    vendors: [{ slug: "itglue", name: "IT Glue", state, source: "catalog", pid: 9, uptime_s: 5, restarts: 0, tools: 3, memory_bytes: 1048576, last_error: null, stderr_tail: [] }],
   });
 
   it("renders the status and re-renders on a status-changed event, keeping an open log", async () => {
@@ -257,7 +257,7 @@ describe("servers page", () => {
     expect(document.querySelector("pre.log")!.textContent).toBe("log of itglue (200)");
     await emit("status-changed", report("backing_off"));
     await settle();
-    expect(document.querySelector(".pill")!.textContent).toBe("Backing off");
+    expect(document.querySelector(".pill")!.textContent).toBe("Restarting after a crash");
     expect(document.querySelector("pre.log")).not.toBeNull();
   });
 
@@ -269,13 +269,14 @@ describe("servers page", () => {
     document.querySelector<HTMLButtonElement>("#stop-itglue")!.focus();
     await emit("status-changed", report("idle"));
     await settle();
-    expect(document.querySelector(".pill")!.textContent).toBe("Idle");
+    expect(document.querySelector(".pill")!.textContent).toBe("Connected, idle");
     expect(document.activeElement?.id).toBe("stop-itglue");
     expect(commands().filter((c) => c === "servers_status")).toHaveLength(1);
   });
 
   it("shows memory, a friendly empty state and a stopped supervisor", async () => {
-    answers.servers_status = () => ({ daemon: { running: false }, vendors: [{ ...report("running").vendors[0], state: "not_connected" }] });
+    answers.servers_status = () =>
+      ({ daemon: { running: false, endpoint: "/run/sb/daemon.sock" }, vendors: [{ ...report("running").vendors[0], state: "not_connected" }] }) satisfies StatusReport;
     main.wire();
     await main.go("servers");
     expect(document.querySelector("main")!.textContent).toContain("Supervisor not running");
@@ -489,7 +490,7 @@ describe("settings page", () => {
 
 describe("keyboard", () => {
   it("focuses the search with / and Ctrl+F, from any page, and filters", async () => {
-    answers.servers_status = () => ({ daemon: { running: true, pid: 1, version: "0.1.0" }, vendors: [] });
+    answers.servers_status = () => ({ daemon: { running: true, pid: 1, version: "0.1.0", endpoint: "/run/sb/daemon.sock" }, vendors: [] }) satisfies StatusReport;
     main.wire();
     await main.go("servers");
     document.dispatchEvent(new KeyboardEvent("keydown", { key: "f", ctrlKey: true }));
@@ -519,7 +520,7 @@ describe("keyboard", () => {
 
 describe("navigation", () => {
   it("switches pages with Ctrl+number and follows the tray's navigate event", async () => {
-    answers.servers_status = () => ({ daemon: { running: false }, vendors: [] });
+    answers.servers_status = () => ({ daemon: { running: false, endpoint: "/run/sb/daemon.sock" }, vendors: [] }) satisfies StatusReport;
     await main.start();
     document.dispatchEvent(new KeyboardEvent("keydown", { key: "2", ctrlKey: true }));
     await settle();

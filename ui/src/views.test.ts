@@ -88,7 +88,7 @@ describe("vendors", () => {
 
 describe("servers", () => {
   const report: StatusReport = {
-    daemon: { running: true, pid: 42, version: "0.1.0" },
+    daemon: { running: true, pid: 42, version: "0.1.0", endpoint: "/run/sb/daemon.sock" },
     vendors: [
       { slug: "hudu", name: "Hudu", state: "running", source: "catalog", pid: 7, uptime_s: 3725, restarts: 2, tools: 31, memory_bytes: 12.3 * 1024 * 1024, last_error: null, stderr_tail: [] },
       { slug: "itglue", name: "IT Glue", state: "failed", source: "catalog", pid: null, uptime_s: null, restarts: 5, tools: 0, memory_bytes: null, last_error: "boom <b>", stderr_tail: [] },
@@ -123,15 +123,15 @@ describe("servers", () => {
     });
     expect(words).toEqual([
       ["pill running", "Running"],
-      ["pill idle", "Idle"],
+      ["pill idle", "Connected, idle"],
       ["pill starting", "Starting"],
-      ["pill backing_off", "Backing off"],
+      ["pill backing_off", "Restarting after a crash"],
       ["pill failed", "Failed"],
     ]);
   });
 
   it("has a friendly empty state and a down daemon", () => {
-    document.body.innerHTML = v.renderServers({ daemon: { running: false }, vendors: [report.vendors[2]] }, new Set(), {});
+    document.body.innerHTML = v.renderServers({ daemon: { running: false, endpoint: "/run/sb/daemon.sock" }, vendors: [report.vendors[2]] }, new Set(), {});
     expect(document.body.textContent).toContain("No vendor connected yet");
     expect(document.querySelector("[role=alert]")!.textContent).toContain("Supervisor not running");
   });

@@ -17,6 +17,7 @@ import type {
   UpdateCheck,
   VendorView,
 } from "./api";
+import { STATE_WORDS } from "./bindings";
 
 /** Sets each select to its data-value (the `selected` attribute alone is not honoured everywhere). */
 export function applySelectValues(root: ParentNode): void {
@@ -220,17 +221,14 @@ export function missingRequired(fields: FieldView[], values: Record<string, stri
 
 // ---- Servers -------------------------------------------------------------------
 
-const STATE_WORDS: Record<ServerState, string> = {
-  not_connected: "Not connected",
-  idle: "Idle",
-  starting: "Starting",
-  running: "Running",
-  backing_off: "Backing off",
-  failed: "Failed",
-};
+/** A state as a label: the words the tray uses too (generated from Rust), capitalised. */
+export function stateLabel(state: ServerState): string {
+  const words = STATE_WORDS[state];
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : state;
+}
 
 export function statePill(state: ServerState): string {
-  return `<span class="pill ${state}">${STATE_WORDS[state] ?? escape(state)}</span>`;
+  return `<span class="pill ${escape(state)}">${escape(stateLabel(state))}</span>`;
 }
 
 export function humanBytes(bytes: number | null): string {

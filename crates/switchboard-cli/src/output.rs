@@ -13,6 +13,7 @@ use switchboard_core::catalog::LocalLaunch;
 use switchboard_core::connection::ConnectReport;
 use switchboard_core::doctor::{CheckStatus, DoctorReport};
 use switchboard_core::probe::{ProbeOutcome, ProbeResult};
+use switchboard_core::status::StatusReport;
 use switchboard_core::vault::Removed;
 use switchboard_core::view::VendorView;
 
@@ -256,36 +257,32 @@ pub fn doctor(report: &DoctorReport) {
 }
 
 /// `switchboard status` as a table.
-pub fn status(report: &serde_json::Value) {
-    let daemon = &report["daemon"];
-    let mut t = if daemon["running"] == true {
+pub fn status(report: &StatusReport) {
+    let daemon = &report.daemon;
+    let mut t = if daemon.running {
         format!(
             "Daemon: running (pid {}, up {})\n\n",
-            daemon["pid"],
-            duration(daemon["uptime_s"].as_u64().unwrap_or(0))
+            daemon.pid.map_or("?".into(), |p| p.to_string()),
+            duration(daemon.uptime_s.unwrap_or(0))
         )
     } else {
         "Daemon: not running (it starts with the first `switchboard bridge`)\n\n".to_owned()
     };
-    let rows: Vec<[String; 7]> = report["vendors"]
-        .as_array()
-        .map(|vs| {
-            vs.iter()
-                .map(|v| {
-                    let s = |k: &str| v[k].as_str().unwrap_or("-").to_owned();
-                    [
-                        s("slug"),
-                        s("state"),
-                        s("source"),
-                        v["pid"].as_u64().map_or("-".into(), |p| p.to_string()),
-                        v["uptime_s"].as_u64().map_or("-".into(), duration),
-                        v["restarts"].as_u64().unwrap_or(0).to_string(),
-                        v["tools"].as_u64().unwrap_or(0).to_string(),
-                    ]
-                })
-                .collect()
+    let rows: Vec<[String; 7]> = report
+        .vendors
+        .iter()
+        .map(|v| {
+            [
+                v.slug.clone(),
+                v.state.as_str().to_owned(),
+                v.source.map_or("-", |s| s.as_str()).to_owned(),
+                v.pid.map_or("-".into(), |p| p.to_string()),
+                v.uptime_s.map_or("-".into(), duration),
+                v.restarts.to_string(),
+                v.tools.to_string(),
+            ]
         })
-        .unwrap_or_default();
+        .collect();
     let head = [
         "VENDOR", "STATE", "SOURCE", "PID", "UPTIME", "RESTARTS", "TOOLS",
     ];
@@ -309,20 +306,12 @@ pub fn status(report: &serde_json::Value) {
     for r in &rows {
         t.push_str(&fmt_row([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]]));
     }
-    for v in report["vendors"].as_array().into_iter().flatten() {
-        if let Some(e) = v["last_error"].as_str() {
-            t.push_str(&format!("\n{}: {e}\n", v["slug"].as_str().unwrap_or("?")));
-            for line in v["stderr_tail"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .rev()
-                .take(5)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-            {
-                t.push_str(&format!("  | {}\n", line.as_str().unwrap_or("")));
+    for v in &report.vendors {
+        if let Some(e) = &v.last_error {
+            t.push_str(&format!("\n{}: {e}\n", v.slug));
+            let from = v.stderr_tail.len().saturating_sub(5);
+            for line in &v.stderr_tail[from..] {
+                t.push_str(&format!("  | {line}\n"));
             }
         }
     }

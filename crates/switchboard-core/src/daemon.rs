@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::ipc::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Refusal, Welcome};
 use crate::paths::Paths;
 use crate::platform::{self, IpcStream};
+use crate::status::{DaemonInfo, StatusReport};
 use crate::supervisor::launch::ProgramFinder;
 use crate::supervisor::vendor::Cmd;
 use crate::supervisor::{Deps, Hub, Scope};
@@ -289,7 +290,10 @@ impl Daemon {
                 continue;
             };
             let (result, stop) = match req.op {
-                ControlOp::Status => (Ok(self.status()), false),
+                ControlOp::Status => (
+                    Ok(serde_json::to_value(self.status()).expect("invariant: reports serialize")),
+                    false,
+                ),
                 ControlOp::Subscribe => {
                     let mut events = self.hub.subscribe();
                     let tx = out_tx.clone();
@@ -343,23 +347,25 @@ impl Daemon {
         let _ = writer_task.await;
     }
 
-    fn status(&self) -> serde_json::Value {
+    fn status(&self) -> StatusReport {
         let mut vendors = self.hub.status();
         let pids: Vec<u32> = vendors.iter().filter_map(|v| v.pid).collect();
         let memory = crate::process::resident_memory(&pids);
         for v in &mut vendors {
             v.memory_bytes = v.pid.and_then(|pid| memory.get(&pid).copied());
         }
-        json!({
-            "daemon": {
-                "running": true,
-                "pid": std::process::id(),
-                "version": env!("CARGO_PKG_VERSION"),
-                "uptime_s": self.started.elapsed().as_secs(),
-                "endpoint": platform::ipc_endpoint(&self.paths.runtime).display().to_string(),
+        StatusReport {
+            daemon: DaemonInfo {
+                running: true,
+                pid: Some(std::process::id()),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+                uptime_s: Some(self.started.elapsed().as_secs()),
+                endpoint: platform::ipc_endpoint(&self.paths.runtime)
+                    .display()
+                    .to_string(),
             },
-            "vendors": vendors,
-        })
+            vendors,
+        }
     }
 
     /// Hands `cmd` to a supervised vendor's actor.

@@ -32,6 +32,7 @@ pub mod secret;
 pub mod servers;
 pub mod settings;
 pub mod sources;
+pub mod status;
 pub mod supervisor;
 pub mod time;
 pub mod vault;

@@ -1,11 +1,10 @@
 //! The facade's daemon operations: status, restart and stop a vendor's server, stop
 //! the daemon, tell it about a change, and the settings that need it restarted.
 
-use serde_json::{Value, json};
-
 use crate::error::Result;
 use crate::ipc::ControlOp;
 use crate::ipc::client::{Control, IpcError};
+use crate::status::{DaemonInfo, State, StatusReport, VendorStatus};
 use crate::{daemon, ipc, settings, supervisor};
 
 use super::Switchboard;
@@ -26,39 +25,24 @@ impl Switchboard {
 
     /// Status of every vendor: from the daemon when it runs, else from disk (each
     /// connected vendor `idle`, with its cached tool count).
-    pub async fn status(&self) -> Result<Value> {
+    pub async fn status(&self) -> Result<StatusReport> {
         let index = self.vault.index()?;
         let endpoint = ipc::client::endpoint(&self.paths.runtime)
             .display()
             .to_string();
-        let (daemon, mut running): (Value, Vec<Value>) =
-            match Control::connect(&self.paths.runtime).await {
-                Ok(mut control) => {
-                    let report = control.request(ControlOp::Status).await?;
-                    let vendors = report
-                        .get("vendors")
-                        .and_then(Value::as_array)
-                        .cloned()
-                        .unwrap_or_default();
-                    (
-                        report.get("daemon").cloned().unwrap_or(Value::Null),
-                        vendors,
-                    )
-                }
-                Err(IpcError::NotRunning) => (
-                    json!({ "running": false, "endpoint": endpoint }),
-                    Vec::new(),
-                ),
-                Err(e) => return Err(e.into()),
-            };
+        let (daemon, mut running) = match Control::connect(&self.paths.runtime).await {
+            Ok(mut control) => {
+                let report = control.status().await?;
+                (report.daemon, report.vendors)
+            }
+            Err(IpcError::NotRunning) => (DaemonInfo::not_running(endpoint), Vec::new()),
+            Err(e) => return Err(e.into()),
+        };
         let config = self.config().cloned().unwrap_or_default();
         let finder = supervisor::launch::ProgramFinder::from_env();
         let mut vendors = Vec::new();
         for vendor in self.catalog.vendors() {
-            if let Some(pos) = running
-                .iter()
-                .position(|v| v.get("slug").and_then(Value::as_str) == Some(&vendor.slug))
-            {
+            if let Some(pos) = running.iter().position(|v| v.slug == vendor.slug) {
                 vendors.push(running.remove(pos));
                 continue;
             }
@@ -70,44 +54,48 @@ impl Switchboard {
                 .ok()
                 .and_then(|l| supervisor::cache::load(&self.paths.cache, &vendor.slug, &l.key))
                 .map_or(0, |o| o.tools.len());
-            vendors.push(json!({
-                "slug": vendor.slug,
-                "name": vendor.name,
-                "state": if connected { "idle" } else { "not_connected" },
-                "source": launch.as_ref().ok().map(|l| l.source.as_str()),
-                "pid": null,
-                "uptime_s": null,
-                "restarts": 0,
-                "tools": tools,
-                "last_error": if connected { launch.as_ref().err().map(ToString::to_string) } else { None },
-                "stderr_tail": [],
-                "memory_bytes": null,
-            }));
+            vendors.push(VendorStatus {
+                slug: vendor.slug.clone(),
+                name: vendor.name.clone(),
+                state: if connected {
+                    State::Idle
+                } else {
+                    State::NotConnected
+                },
+                source: launch.as_ref().ok().map(|l| l.source),
+                pid: None,
+                uptime_s: None,
+                restarts: 0,
+                tools,
+                last_error: if connected {
+                    launch.as_ref().err().map(ToString::to_string)
+                } else {
+                    None
+                },
+                stderr_tail: Vec::new(),
+                memory_bytes: None,
+            });
         }
-        Ok(json!({ "daemon": daemon, "vendors": vendors }))
+        Ok(StatusReport { daemon, vendors })
     }
 
     /// Restarts a vendor's server in the running daemon (clears `failed`).
     pub async fn restart(&self, slug: &str) -> Result<()> {
-        self.catalog.get(slug)?;
-        let mut control = Control::connect(&self.paths.runtime).await?;
-        control
-            .request(ControlOp::Restart {
-                slug: slug.to_owned(),
-            })
-            .await?;
-        Ok(())
+        self.to_vendor(slug, |slug| ControlOp::Restart { slug })
+            .await
     }
 
     /// Stops a vendor's server in the running daemon; the next call starts it again.
     pub async fn stop_vendor(&self, slug: &str) -> Result<()> {
+        self.to_vendor(slug, |slug| ControlOp::StopVendor { slug })
+            .await
+    }
+
+    /// Sends a vendor's control op to the running daemon.
+    async fn to_vendor(&self, slug: &str, op: impl FnOnce(String) -> ControlOp) -> Result<()> {
         self.catalog.get(slug)?;
         let mut control = Control::connect(&self.paths.runtime).await?;
-        control
-            .request(ControlOp::StopVendor {
-                slug: slug.to_owned(),
-            })
-            .await?;
+        control.request(op(slug.to_owned())).await?;
         Ok(())
     }
 

@@ -11,6 +11,7 @@ use tokio_util::codec::{FramedRead, LinesCodec};
 use super::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Refusal, Welcome};
 use crate::code::{Coded, ErrorCode, Surface};
 use crate::platform::{self, IpcStream};
+use crate::status::{ControlEvent, StatusReport};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -230,13 +231,24 @@ impl Control {
         Err(IpcError::Broken("the daemon closed the connection".into()))
     }
 
-    /// After `subscribe`: the next event line.
-    pub async fn next_event(&mut self) -> Option<Value> {
+    /// The daemon's status report.
+    pub async fn status(&mut self) -> Result<StatusReport, IpcError> {
+        let value = self.request(ControlOp::Status).await?;
+        serde_json::from_value(value)
+            .map_err(|e| IpcError::Broken(format!("the status report did not parse: {e}")))
+    }
+
+    /// Starts the stream of events on this connection (read with `next_event`).
+    pub async fn subscribe(&mut self) -> Result<(), IpcError> {
+        self.request(ControlOp::Subscribe).await.map(drop)
+    }
+
+    /// After `subscribe`: the next event; `None` when the connection ends. Lines that
+    /// are not events (answers, or events this build does not know) are skipped.
+    pub async fn next_event(&mut self) -> Option<ControlEvent> {
         while let Some(Ok(line)) = self.conn.lines.next().await {
-            if let Ok(v) = serde_json::from_str::<Value>(&line)
-                && v.get("event").is_some()
-            {
-                return Some(v);
+            if let Ok(event) = serde_json::from_str::<ControlEvent>(&line) {
+                return Some(event);
             }
         }
         None

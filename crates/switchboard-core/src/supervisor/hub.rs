@@ -13,7 +13,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use futures::StreamExt;
-use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::sync::{broadcast, mpsc, oneshot};
@@ -21,9 +20,10 @@ use tokio_util::codec::LinesCodecError;
 
 use super::cache::Offer;
 use super::naming::NameTable;
-use super::vendor::{self, Cmd, Deps, Handle, Notice, Reply, SessionId, State, Status};
+use super::vendor::{self, Cmd, Deps, Handle, Notice, Reply, SessionId};
 use crate::catalog::Vendor;
 use crate::jsonrpc::{Kind, Message, code};
+use crate::status::{ControlEvent, State, VendorStatus};
 
 pub const SEARCH_TOOL: &str = "switchboard__search_tools";
 pub const CALL_TOOL: &str = "switchboard__call_tool";
@@ -46,21 +46,6 @@ impl Scope {
     fn sees(&self, slug: &str) -> bool {
         self.vendors.as_ref().is_none_or(|v| v.contains(slug))
     }
-}
-
-/// A control-API event.
-#[derive(Debug, Clone, Serialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum ControlEvent {
-    VendorState {
-        slug: String,
-        state: State,
-        last_error: Option<String>,
-    },
-    ToolsChanged {
-        slug: String,
-        tools: usize,
-    },
 }
 
 #[derive(Default)]
@@ -172,7 +157,7 @@ impl Hub {
             .collect()
     }
 
-    pub fn status(&self) -> Vec<Status> {
+    pub fn status(&self) -> Vec<VendorStatus> {
         self.vendors
             .read()
             .expect("vendors lock")
@@ -312,7 +297,7 @@ impl Hub {
             .expect("vendors lock")
             .iter()
             .filter(|(slug, _)| scope.sees(slug) && !offers.contains_key(*slug))
-            .any(|(_, h)| h.status.lock().is_ok_and(|s| s.state == State::Starting))
+            .any(|(_, h)| h.state() == State::Starting)
     }
 
     /// Waits (at most `FIRST_LISTING_WAIT`) while a vendor in scope has no listing yet

@@ -9,37 +9,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::{LocalLaunch, Vendor};
 use crate::code::{Coded, ErrorCode, Surface};
 use crate::config::{Config, LaunchOverride};
 use crate::platform;
-
-/// Where a vendor's launch spec came from (status `source`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum LaunchSource {
-    Catalog,
-    Override,
-    Http,
-    Custom,
-    /// An imported `.mcpb`.
-    Bundle,
-}
-
-impl LaunchSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Catalog => "catalog",
-            Self::Override => "override",
-            Self::Http => "http",
-            Self::Custom => "custom",
-            Self::Bundle => "bundle",
-        }
-    }
-}
+pub use crate::status::LaunchSource;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {

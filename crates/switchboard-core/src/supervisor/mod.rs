@@ -12,5 +12,5 @@ pub mod naming;
 pub mod upstream;
 pub mod vendor;
 
-pub use hub::{ControlEvent, Hub, Scope};
-pub use vendor::{Deps, State, Status};
+pub use hub::{Hub, Scope};
+pub use vendor::Deps;

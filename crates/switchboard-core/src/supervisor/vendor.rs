@@ -15,7 +15,6 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
 use tokio::time::Instant as TokioInstant;
@@ -30,6 +29,7 @@ use crate::credentials::Credentials;
 use crate::jsonrpc::{Kind, Message, code};
 use crate::paths::Paths;
 use crate::secret::{Redactor, Secret};
+use crate::status::{State, VendorStatus};
 use crate::vault::Vault;
 
 /// The protocol version Switchboard asks vendor servers for.
@@ -39,47 +39,11 @@ pub type SessionId = u64;
 /// Where a session's outgoing messages go.
 pub type Reply = mpsc::UnboundedSender<Message>;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum State {
-    NotConnected,
-    Idle,
-    Starting,
-    Running,
-    BackingOff,
-    Failed,
-}
-
-impl State {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NotConnected => "not_connected",
-            Self::Idle => "idle",
-            Self::Starting => "starting",
-            Self::Running => "running",
-            Self::BackingOff => "backing_off",
-            Self::Failed => "failed",
-        }
-    }
-}
-
-/// What `status` shows for a vendor.
-#[derive(Debug, Clone, Serialize)]
-pub struct Status {
-    pub slug: String,
-    pub name: String,
-    pub state: State,
-    /// `catalog`, `override`, `http` or `custom`; `None` when it cannot launch.
-    pub source: Option<&'static str>,
-    pub pid: Option<u32>,
-    pub uptime_s: Option<u64>,
-    pub restarts: u32,
-    pub tools: usize,
-    pub last_error: Option<String>,
-    pub stderr_tail: Vec<String>,
-    /// Resident memory of the server process, filled in by the daemon's `status`.
-    pub memory_bytes: Option<u64>,
-    #[serde(skip)]
+/// What the actor shares with the hub: the status `status` shows, and since when the
+/// server has been up (for its uptime).
+#[derive(Debug, Clone)]
+pub struct Live {
+    pub status: VendorStatus,
     pub started: Option<Instant>,
 }
 
@@ -153,14 +117,19 @@ impl Deps {
 pub struct Handle {
     pub slug: String,
     pub cmd: mpsc::UnboundedSender<Cmd>,
-    pub status: Arc<Mutex<Status>>,
+    pub status: Arc<Mutex<Live>>,
     pub stderr_tail: stdio::StderrTail,
 }
 
 impl Handle {
-    pub fn snapshot(&self) -> Status {
-        let mut s = self.status.lock().expect("status lock").clone();
-        s.uptime_s = s.started.map(|t| t.elapsed().as_secs());
+    pub fn state(&self) -> State {
+        self.status.lock().expect("status lock").status.state
+    }
+
+    pub fn snapshot(&self) -> VendorStatus {
+        let live = self.status.lock().expect("status lock").clone();
+        let mut s = live.status;
+        s.uptime_s = live.started.map(|t| t.elapsed().as_secs());
         s.stderr_tail = self
             .stderr_tail
             .lock()
@@ -181,18 +150,20 @@ pub fn spawn(
         .as_ref()
         .ok()
         .and_then(|l| cache::load(&deps.paths.cache, &vendor.slug, &l.key));
-    let status = Arc::new(Mutex::new(Status {
-        slug: vendor.slug.clone(),
-        name: vendor.name.clone(),
-        state: State::Idle,
-        source: launch.as_ref().ok().map(|l| l.source.as_str()),
-        pid: None,
-        uptime_s: None,
-        restarts: 0,
-        tools: offer.as_ref().map_or(0, |o| o.tools.len()),
-        last_error: launch.as_ref().err().map(ToString::to_string),
-        stderr_tail: Vec::new(),
-        memory_bytes: None,
+    let status = Arc::new(Mutex::new(Live {
+        status: VendorStatus {
+            slug: vendor.slug.clone(),
+            name: vendor.name.clone(),
+            state: State::Idle,
+            source: launch.as_ref().ok().map(|l| l.source),
+            pid: None,
+            uptime_s: None,
+            restarts: 0,
+            tools: offer.as_ref().map_or(0, |o| o.tools.len()),
+            last_error: launch.as_ref().err().map(ToString::to_string),
+            stderr_tail: Vec::new(),
+            memory_bytes: None,
+        },
         started: None,
     }));
     let tail: stdio::StderrTail = Arc::default();
@@ -287,7 +258,7 @@ struct Actor {
     vendor: Vendor,
     deps: Arc<Deps>,
     notices: mpsc::UnboundedSender<Notice>,
-    status: Arc<Mutex<Status>>,
+    status: Arc<Mutex<Live>>,
     tail: stdio::StderrTail,
     offer: Option<Offer>,
     state: State,
@@ -357,19 +328,20 @@ impl Actor {
     fn set_state(&mut self, state: State) {
         self.state = state;
         {
-            let mut s = self.status.lock().expect("status lock");
-            s.state = state;
-            s.pid = self.run.as_ref().and_then(|r| r.upstream.pid());
-            s.started = self
+            let mut live = self.status.lock().expect("status lock");
+            live.started = self
                 .run
                 .as_ref()
                 .filter(|r| matches!(r.phase, Phase::Ready))
                 .map(|r| r.started);
+            let s = &mut live.status;
+            s.state = state;
+            s.pid = self.run.as_ref().and_then(|r| r.upstream.pid());
             s.restarts = self.restarts;
             s.tools = self.offer.as_ref().map_or(0, |o| o.tools.len());
             s.last_error.clone_from(&self.last_error);
             if let Some(run) = &self.run {
-                s.source = Some(run.launch.source.as_str());
+                s.source = Some(run.launch.source);
             }
         }
         let _ = self.notices.send(Notice::State {

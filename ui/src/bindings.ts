@@ -1,0 +1,51 @@
+// Generated from crates/switchboard-core/src/status.rs and code.rs by
+// tests/tests/bindings.rs; do not edit. After changing those types, run
+// `SWITCHBOARD_BLESS=1 cargo test -p switchboard-tests --test bindings`.
+
+export type State = "not_connected" | "idle" | "starting" | "running" | "backing_off" | "failed";
+
+export type LaunchSource = "catalog" | "override" | "http" | "custom" | "bundle";
+
+export type VendorStatus = { slug: string, name: string, state: State, 
+/**
+ * How it runs; `None` when it cannot launch.
+ */
+source: LaunchSource | null, pid: number | null, 
+/**
+ * Seconds since it came up, while it runs.
+ */
+uptime_s: number | null, restarts: number, 
+/**
+ * How many tools it offers (from the cache when it is not running).
+ */
+tools: number, last_error: string | null, 
+/**
+ * Its last lines of stderr, secrets redacted.
+ */
+stderr_tail: Array<string>, 
+/**
+ * Resident memory of the server process, bytes; `None` when it is not running.
+ */
+memory_bytes: number | null, };
+
+export type DaemonInfo = { running: boolean, pid?: number, version?: string, uptime_s?: number, 
+/**
+ * Where it listens (or would).
+ */
+endpoint: string, };
+
+export type StatusReport = { daemon: DaemonInfo, vendors: Array<VendorStatus>, };
+
+export type ControlEvent = { "event": "vendor_state", slug: string, state: State, last_error: string | null, } | { "event": "tools_changed", slug: string, tools: number, };
+
+export type ErrorCode = "unknown_vendor" | "invalid_field" | "catalog_invalid" | "keychain_unavailable" | "secret_too_large" | "not_connected" | "probe_failed" | "config_corrupt" | "io" | "runtime_missing" | "launch_failed" | "daemon_unavailable" | "bundle_invalid" | "bundle_unsafe" | "signing_failed" | "client_config_invalid" | "unsupported" | "update_failed" | "desktop_integration" | "internal";
+
+/** Each state in words, as the tray and the window say it (`State::words`). */
+export const STATE_WORDS: Record<State, string> = {
+  not_connected: "not connected",
+  idle: "connected, idle",
+  starting: "starting",
+  running: "running",
+  backing_off: "restarting after a crash",
+  failed: "failed",
+};
