@@ -23,8 +23,9 @@ use crate::ipc::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Re
 use crate::paths::Paths;
 use crate::platform::{self, IpcStream};
 use crate::status::{DaemonInfo, StatusReport};
+use crate::supervisor::actor::Cmd;
 use crate::supervisor::launch::ProgramFinder;
-use crate::supervisor::vendor::Cmd;
+use crate::supervisor::spawn::Spawner;
 use crate::supervisor::{Deps, Hub, Scope};
 use crate::vault::{Namespace, SecretStore, Vault, VaultError};
 
@@ -142,12 +143,17 @@ pub async fn run(
 
     let vault = Vault::new(store, Namespace::detect(&paths), &paths);
     let (config, connected) = load(&paths, &vault)?;
-    let deps = Arc::new(Deps {
+    let spawner = Spawner {
         paths: paths.clone(),
         vault: vault.clone(),
+        max_message_bytes: config.supervisor.max_message_bytes,
+    };
+    let deps = Arc::new(Deps {
+        paths: paths.clone(),
         settings: config.supervisor.clone(),
         config: std::sync::RwLock::new(config),
         finder: ProgramFinder::from_env(),
+        connector: Arc::new(spawner),
     });
     let mut listener = platform::ipc_listen(&paths.runtime).map_err(|source| DaemonError::Io {
         what: format!(

@@ -25,7 +25,7 @@ use super::BundleError;
 use super::archive::Limits;
 use super::inspect::{Finding, Severity, inspect_with};
 use super::manifest::{Manifest, NoFiles, ServerType, UserConfigType};
-use super::vars::{BundleLaunch, field_key, map_inputs, system_vars};
+use super::vars::{BundleLaunch, RunProblem, field_key, map_inputs, system_vars};
 
 pub const RECORD_FILE: &str = "import.json";
 pub const CONTENT_DIR: &str = "bundle";
@@ -67,13 +67,13 @@ pub struct Installed {
 
 impl Installed {
     /// The command to run for `vendor`, or why it cannot run.
-    pub fn launch(&self, vendor: &Vendor) -> Result<BundleLaunch, String> {
+    pub fn launch(&self, vendor: &Vendor) -> Result<BundleLaunch, RunProblem> {
         let config = self
             .manifest
             .server
             .mcp_config
             .as_ref()
-            .ok_or("the bundle has no mcp_config")?
+            .ok_or(RunProblem::NoConfig)?
             .for_platform(host_platform());
         let inputs = map_inputs(&self.manifest, &config, vendor, &system_vars(&self.dir));
         BundleLaunch::new(&self.dir, &config, inputs)
@@ -84,8 +84,16 @@ fn host_platform() -> &'static str {
     super::manifest::Platform::host().map_or("linux", |p| p.as_str())
 }
 
+/// An imported bundle on disk that cannot be read back.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{}`: {detail}", path.display())]
+pub struct Unreadable {
+    pub path: PathBuf,
+    pub detail: String,
+}
+
 /// The bundle imported for `slug`, if any.
-pub fn installed(bundles: &Path, slug: &str) -> Option<Result<Installed, String>> {
+pub fn installed(bundles: &Path, slug: &str) -> Option<Result<Installed, Unreadable>> {
     let root = bundles.join(slug);
     let record_path = root.join(RECORD_FILE);
     if !record_path.exists() {
@@ -94,14 +102,20 @@ pub fn installed(bundles: &Path, slug: &str) -> Option<Result<Installed, String>
     Some(load(&root, &record_path))
 }
 
-fn load(root: &Path, record_path: &Path) -> Result<Installed, String> {
+fn load(root: &Path, record_path: &Path) -> Result<Installed, Unreadable> {
+    let unreadable = |path: &Path| {
+        let path = path.to_owned();
+        move |detail: String| Unreadable { path, detail }
+    };
     let record: Record = std::fs::read(record_path)
         .map_err(|e| e.to_string())
         .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
-        .map_err(|e| format!("`{}`: {e}", record_path.display()))?;
+        .map_err(unreadable(record_path))?;
     let dir = root.join(CONTENT_DIR);
-    let bytes = std::fs::read(dir.join("manifest.json"))
-        .map_err(|e| format!("`{}`: {e}", dir.join("manifest.json").display()))?;
+    let manifest_path = dir.join("manifest.json");
+    let bytes = std::fs::read(&manifest_path)
+        .map_err(|e| e.to_string())
+        .map_err(unreadable(&manifest_path))?;
     let manifest = Manifest::parse(&bytes, &NoFiles)
         .map(|(m, _)| m)
         .or_else(|p| {
@@ -111,7 +125,8 @@ fn load(root: &Path, record_path: &Path) -> Result<Installed, String> {
             } else {
                 Err(p.to_string())
             }
-        })?;
+        })
+        .map_err(unreadable(&manifest_path))?;
     Ok(Installed {
         record,
         dir,
@@ -120,7 +135,7 @@ fn load(root: &Path, record_path: &Path) -> Result<Installed, String> {
 }
 
 /// Every imported bundle (broken ones as their error).
-pub fn list(bundles: &Path) -> Vec<Result<Installed, String>> {
+pub fn list(bundles: &Path) -> Vec<Result<Installed, Unreadable>> {
     let Ok(dir) = std::fs::read_dir(bundles) else {
         return Vec::new();
     };
@@ -444,9 +459,9 @@ pub fn import(
     };
     let launch = installed
         .launch(&vendor)
-        .map_err(|problems| BundleError::Invalid {
+        .map_err(|problem| BundleError::Invalid {
             what: what.clone(),
-            problems,
+            problems: problem.to_string(),
         })?;
 
     let mut warnings: Vec<String> = inspection

@@ -144,6 +144,20 @@ pub fn substitute(text: &str, lookup: &dyn Fn(&str) -> Option<String>) -> Result
     Ok(out)
 }
 
+/// Why an imported bundle cannot be run as Switchboard runs bundles.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunProblem {
+    #[error("the bundle has no mcp_config")]
+    NoConfig,
+    #[error("the bundle's command depends on a user setting")]
+    CommandNeedsSetting,
+    #[error(
+        "the bundle passes the secret `{0}` on the command line, where other programs can read it; Switchboard only passes secrets in the environment"
+    )]
+    SecretOnArgv(String),
+}
+
 /// A bundle's command, ready but for the connection's values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BundleLaunch {
@@ -170,7 +184,7 @@ impl BundleLaunch {
         dir: &Path,
         config: &McpConfig,
         inputs: BTreeMap<String, Input>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, RunProblem> {
         let system = system_vars(dir);
         let sys = |name: &str| system.get(name).cloned();
         let keep = |s: &str| -> String {
@@ -186,14 +200,12 @@ impl BundleLaunch {
         };
         let command = keep(&config.command);
         if command.contains("${user_config.") {
-            return Err("the bundle's command depends on a user setting".into());
+            return Err(RunProblem::CommandNeedsSetting);
         }
         for arg in &config.args {
             for (key, input) in &inputs {
                 if input.secret && arg.contains(&format!("${{user_config.{key}}}")) {
-                    return Err(format!(
-                        "the bundle passes the secret `{key}` on the command line, where other programs can read it; Switchboard only passes secrets in the environment"
-                    ));
+                    return Err(RunProblem::SecretOnArgv(key.clone()));
                 }
             }
         }
@@ -384,6 +396,6 @@ mod tests {
             },
         )]);
         let err = BundleLaunch::new(Path::new("/b"), &config, inputs).unwrap_err();
-        assert!(err.contains("command line"), "{err}");
+        assert!(err.to_string().contains("command line"), "{err}");
     }
 }

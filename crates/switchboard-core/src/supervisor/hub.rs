@@ -18,9 +18,9 @@ use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_util::codec::LinesCodecError;
 
+use super::actor::{self, Cmd, Deps, Handle, Notice, Reply, SessionId};
 use super::cache::Offer;
 use super::naming::NameTable;
-use super::vendor::{self, Cmd, Deps, Handle, Notice, Reply, SessionId};
 use crate::catalog::Vendor;
 use crate::jsonrpc::{Kind, Message, code};
 use crate::status::{ControlEvent, State, VendorStatus};
@@ -113,7 +113,7 @@ impl Hub {
     /// Supervises a (newly) connected vendor.
     pub fn add_vendor(&self, vendor: Vendor) {
         let slug = vendor.slug.clone();
-        let (handle, offer) = vendor::spawn(vendor, self.deps.clone(), self.notices.clone());
+        let (handle, offer) = actor::spawn(vendor, self.deps.clone(), self.notices.clone());
         if let Some(offer) = offer {
             self.offers
                 .write()

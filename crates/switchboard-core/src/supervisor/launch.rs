@@ -207,7 +207,7 @@ fn program(vendor: &Vendor, finder: &ProgramFinder, name: &str) -> Result<PathBu
 /// The plan for a bundle imported for `vendor`.
 fn bundle_plan(
     vendor: &Vendor,
-    installed: Result<crate::bundle::import::Installed, String>,
+    installed: Result<crate::bundle::import::Installed, crate::bundle::import::Unreadable>,
     finder: &ProgramFinder,
 ) -> Result<Plan, LaunchError> {
     let broken = |why: String| LaunchError::BundleBroken {
@@ -215,8 +215,10 @@ fn bundle_plan(
         slug: vendor.slug.clone(),
         why,
     };
-    let installed = installed.map_err(broken)?;
-    let launch = installed.launch(vendor).map_err(broken)?;
+    let installed = installed.map_err(|e| broken(e.to_string()))?;
+    let launch = installed
+        .launch(vendor)
+        .map_err(|e| broken(e.to_string()))?;
     let command = Path::new(&launch.command);
     let program = if command.is_absolute() {
         if !command.is_file() {

@@ -7,19 +7,33 @@
 //! caller never waits in silence. Secrets travel only in the configured headers.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use futures::StreamExt;
+use futures::future::BoxFuture;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
-use super::Event;
+use super::{Event, Upstream};
 use crate::jsonrpc::{Kind, Message, code};
 use crate::secret::{Redactor, Secret};
 
 pub struct HttpServer {
-    pub tx: mpsc::UnboundedSender<Message>,
+    tx: mpsc::UnboundedSender<Message>,
     task: tokio::task::JoinHandle<()>,
+}
+
+/// Why the connection to a server could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HttpError {
+    #[error("`{0}` is not a valid header name")]
+    HeaderName(String),
+    #[error("the value for `{0}` cannot be sent as a header")]
+    HeaderValue(String),
+    #[error("cannot set up the HTTP client: {0}")]
+    Client(#[source] reqwest::Error),
 }
 
 pub struct Connect {
@@ -32,7 +46,7 @@ pub struct Connect {
 }
 
 impl HttpServer {
-    pub fn start(spec: Connect, events: mpsc::UnboundedSender<Event>) -> Result<Self, String> {
+    pub fn start(spec: Connect, events: mpsc::UnboundedSender<Event>) -> Result<Self, HttpError> {
         let mut headers = HeaderMap::new();
         headers.insert(
             ACCEPT,
@@ -41,9 +55,9 @@ impl HttpServer {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         for (name, value) in &spec.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
-                .map_err(|_| format!("`{name}` is not a valid header name"))?;
+                .map_err(|_| HttpError::HeaderName(name.clone()))?;
             let mut value = HeaderValue::from_str(value.expose())
-                .map_err(|_| format!("the value for `{name}` cannot be sent as a header"))?;
+                .map_err(|_| HttpError::HeaderValue(name.to_string()))?;
             value.set_sensitive(true);
             headers.insert(name, value);
         }
@@ -52,7 +66,7 @@ impl HttpServer {
             .default_headers(headers)
             .user_agent(concat!("Switchboard/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| format!("cannot set up the HTTP client: {e}"))?;
+            .map_err(HttpError::Client)?;
         let (tx, mut rx) = mpsc::unbounded_channel::<Message>();
         let shared = Arc::new(Shared {
             spec,
@@ -74,9 +88,16 @@ impl HttpServer {
         });
         Ok(Self { tx, task })
     }
+}
 
-    pub fn shutdown(self) {
+impl Upstream for HttpServer {
+    fn send(&self, msg: Message) {
+        let _ = self.tx.send(msg);
+    }
+
+    fn shutdown(self: Box<Self>, _grace: Duration) -> BoxFuture<'static, ()> {
         self.task.abort();
+        Box::pin(std::future::ready(()))
     }
 }
 

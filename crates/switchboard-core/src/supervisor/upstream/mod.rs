@@ -1,16 +1,17 @@
 //! The connection to one vendor's MCP server, whatever carries it.
 //!
-//! An upstream is a pair of channels: messages to the server, and events from it
-//! (messages, protocol violations, the end of the connection). Two kinds exist: a
-//! stdio child process and a streamable HTTP endpoint. The hosted gateway will be a
-//! third variant of [`Upstream`]; nothing above this module knows which one it talks to.
+//! An upstream takes messages for the server ([`Upstream`]) and reports events from it
+//! on a channel (messages, protocol violations, the end of the connection). Two kinds
+//! exist: a stdio child process and a streamable HTTP endpoint. The hosted gateway
+//! will be a third implementation; nothing above this module knows which one it talks
+//! to.
 
 pub mod http;
 pub mod stdio;
 
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use futures::future::BoxFuture;
 
 use crate::jsonrpc::Message;
 
@@ -24,31 +25,19 @@ pub enum Event {
     Closed(String),
 }
 
-pub enum Upstream {
-    Stdio(stdio::StdioChild),
-    Http(http::HttpServer),
-}
+/// A connection to one server, whatever carries it: what the actor needs of it.
+/// `spawn::Connector` makes them; a third kind (the hosted gateway) is one more
+/// implementation, and the actor does not change.
+pub trait Upstream: Send {
+    /// Queues a message for the server (dropped once the connection is gone; the
+    /// `Closed` event says so).
+    fn send(&self, msg: Message);
 
-impl Upstream {
-    pub fn sender(&self) -> &mpsc::UnboundedSender<Message> {
-        match self {
-            Self::Stdio(c) => &c.tx,
-            Self::Http(h) => &h.tx,
-        }
-    }
-
-    pub fn pid(&self) -> Option<u32> {
-        match self {
-            Self::Stdio(c) => c.pid,
-            Self::Http(_) => None,
-        }
+    /// The server's process, when it is one of ours.
+    fn pid(&self) -> Option<u32> {
+        None
     }
 
     /// Stops the server: closes its input, waits up to `grace`, then terminates it.
-    pub async fn shutdown(self, grace: Duration) {
-        match self {
-            Self::Stdio(c) => c.shutdown(grace).await,
-            Self::Http(h) => h.shutdown(),
-        }
-    }
+    fn shutdown(self: Box<Self>, grace: Duration) -> BoxFuture<'static, ()>;
 }

@@ -15,12 +15,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::StreamExt;
+use futures::future::BoxFuture;
 use process_wrap::tokio::{CommandWrap, KillOnDrop};
 use tokio::io::{AsyncWriteExt, BufWriter};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::codec::{FramedRead, LinesCodec, LinesCodecError};
 
-use super::Event;
+use super::{Event, Upstream};
 use crate::jsonrpc::Message;
 use crate::platform;
 use crate::secret::Redactor;
@@ -49,8 +50,8 @@ pub struct Spawn {
 }
 
 pub struct StdioChild {
-    pub tx: mpsc::UnboundedSender<Message>,
-    pub pid: Option<u32>,
+    tx: mpsc::UnboundedSender<Message>,
+    pid: Option<u32>,
     stop: Option<oneshot::Sender<Duration>>,
     done: Option<oneshot::Receiver<()>>,
 }
@@ -231,7 +232,7 @@ impl StdioChild {
         })
     }
 
-    pub async fn shutdown(mut self, grace: Duration) {
+    async fn stop(mut self, grace: Duration) {
         // Dropping the sender closes stdin once the writer has flushed.
         let (dead_tx, _) = mpsc::unbounded_channel();
         drop(std::mem::replace(&mut self.tx, dead_tx));
@@ -241,6 +242,20 @@ impl StdioChild {
         if let Some(done) = self.done.take() {
             let _ = done.await;
         }
+    }
+}
+
+impl Upstream for StdioChild {
+    fn send(&self, msg: Message) {
+        let _ = self.tx.send(msg);
+    }
+
+    fn pid(&self) -> Option<u32> {
+        self.pid
+    }
+
+    fn shutdown(self: Box<Self>, grace: Duration) -> BoxFuture<'static, ()> {
+        Box::pin(self.stop(grace))
     }
 }
 

@@ -8,34 +8,37 @@
 //! before the next start; a run longer than `stable_after` resets the count, and
 //! `crash_limit` crashes in a row mark the vendor `failed` until restarted by hand.
 //!
-//! Ids are rewritten on the way up (each session's ids may clash), and so are progress
-//! tokens; responses, progress and cancellation are mapped back to the right session.
+//! The parts with rules of their own live beside it: the request table (`inflight`:
+//! ids and progress tokens rewritten on the way up, answers, progress and
+//! cancellation mapped back), the crash policy (`breaker`), and starting a server
+//! (`spawn`, behind the `Connector` seam). The actor keeps the lifecycle, the
+//! initialize and listing handshake, and the timers, all on tokio's clock, so its
+//! unit tests run in paused time against a fake connector.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::Instant as TokioInstant;
+use tokio::time::Instant;
 
+use super::breaker::{Breaker, Verdict};
 use super::cache::{self, Offer};
-use super::launch::{self, Launch, Plan, ProgramFinder};
-use super::upstream::{Event, Upstream, http, stdio};
+pub use super::inflight::SessionId;
+use super::inflight::{Answered, RequestTable};
+use super::launch::{self, Launch, ProgramFinder};
+use super::spawn::{Connector, StartError, Wiring};
+use super::upstream::{Event, Upstream, stdio};
 use crate::catalog::Vendor;
-use crate::code::Coded;
 use crate::config::SupervisorSettings;
-use crate::credentials::Credentials;
 use crate::jsonrpc::{Kind, Message, code};
 use crate::paths::Paths;
-use crate::secret::{Redactor, Secret};
 use crate::status::{State, VendorStatus};
-use crate::vault::Vault;
 
 /// The protocol version Switchboard asks vendor servers for.
 pub const UPSTREAM_PROTOCOL: &str = "2025-06-18";
 
-pub type SessionId = u64;
 /// Where a session's outgoing messages go.
 pub type Reply = mpsc::UnboundedSender<Message>;
 
@@ -96,11 +99,12 @@ pub enum Cmd {
 /// What every actor needs from the daemon.
 pub struct Deps {
     pub paths: Paths,
-    pub vault: Vault,
     pub settings: SupervisorSettings,
     /// Launch overrides and custom servers; replaced on reload.
     pub config: std::sync::RwLock<crate::config::Config>,
     pub finder: ProgramFinder,
+    /// Starts servers (`spawn::Spawner`; a fake in tests).
+    pub connector: Arc<dyn Connector>,
 }
 
 impl Deps {
@@ -183,12 +187,9 @@ pub fn spawn(
         offer: offer.clone(),
         state: State::Idle,
         run: None,
-        next_id: 1,
-        pending: HashMap::new(),
+        pending: RequestTable::default(),
         queue: VecDeque::new(),
-        crashes_in_a_row: 0,
-        restarts: 0,
-        backoff_until: None,
+        breaker: Breaker::default(),
         last_activity: Instant::now(),
         last_error: None,
         explanation: None,
@@ -204,18 +205,6 @@ struct Queued {
     deadline: Instant,
 }
 
-enum Pending {
-    Client {
-        session: SessionId,
-        reply: Reply,
-        client_id: Value,
-        deadline: Instant,
-        /// (our token, the client's token)
-        progress: Option<(String, Value)>,
-    },
-    Internal(Internal),
-}
-
 enum Internal {
     Initialize,
     List {
@@ -227,7 +216,7 @@ enum Internal {
 
 /// A running (or starting) server.
 struct Run {
-    upstream: Upstream,
+    upstream: Box<dyn Upstream>,
     events: mpsc::UnboundedReceiver<Event>,
     launch: Launch,
     started: Instant,
@@ -263,12 +252,9 @@ struct Actor {
     offer: Option<Offer>,
     state: State,
     run: Option<Run>,
-    next_id: u64,
-    pending: HashMap<u64, Pending>,
+    pending: RequestTable<Reply, Internal>,
     queue: VecDeque<Queued>,
-    crashes_in_a_row: u32,
-    restarts: u32,
-    backoff_until: Option<Instant>,
+    breaker: Breaker,
     last_activity: Instant,
     last_error: Option<String>,
     /// Why the current run is ending, when we know better than its exit status.
@@ -337,7 +323,7 @@ impl Actor {
             let s = &mut live.status;
             s.state = state;
             s.pid = self.run.as_ref().and_then(|r| r.upstream.pid());
-            s.restarts = self.restarts;
+            s.restarts = self.breaker.restarts();
             s.tools = self.offer.as_ref().map_or(0, |o| o.tools.len());
             s.last_error.clone_from(&self.last_error);
             if let Some(run) = &self.run {
@@ -353,10 +339,7 @@ impl Actor {
 
     fn next_wake(&self) -> Option<Instant> {
         let mut times: Vec<Instant> = Vec::new();
-        times.extend(self.pending.values().filter_map(|p| match p {
-            Pending::Client { deadline, .. } => Some(*deadline),
-            Pending::Internal(_) => None,
-        }));
+        times.extend(self.pending.next_deadline());
         times.extend(self.queue.iter().map(|q| q.deadline));
         if let Some(run) = &self.run {
             match &run.phase {
@@ -369,38 +352,26 @@ impl Actor {
                 Phase::Ready => {}
             }
         }
-        times.extend(self.backoff_until);
+        times.extend(self.breaker.wake_at());
         times.into_iter().min()
     }
 
     async fn tick(&mut self) {
         let now = Instant::now();
         // Calls that ran out of time.
-        let expired: Vec<u64> = self
-            .pending
-            .iter()
-            .filter_map(|(id, p)| {
-                matches!(p, Pending::Client { deadline, .. } if *deadline <= now).then_some(*id)
-            })
-            .collect();
         let secs = self.deps.settings.call_timeout_s;
-        for id in expired {
-            if let Some(Pending::Client {
-                reply, client_id, ..
-            }) = self.pending.remove(&id)
-            {
-                let text = format!(
-                    "{} did not answer within {secs} s; the call was cancelled",
-                    self.vendor.name
-                );
-                let _ = reply.send(Message::error_response(
-                    client_id,
-                    code::UPSTREAM_FAILED,
-                    &text,
-                    None,
-                ));
-                self.cancel_upstream(id, "timed out");
-            }
+        for (id, call) in self.pending.expired(now) {
+            let text = format!(
+                "{} did not answer within {secs} s; the call was cancelled",
+                self.vendor.name
+            );
+            let _ = call.reply.send(Message::error_response(
+                call.client_id,
+                code::UPSTREAM_FAILED,
+                &text,
+                None,
+            ));
+            self.cancel_upstream(id, "timed out");
         }
         let (late, keep): (Vec<Queued>, Vec<Queued>) =
             self.queue.drain(..).partition(|q| q.deadline <= now);
@@ -437,10 +408,10 @@ impl Actor {
             }
         }
         // Backoff over: start again if anyone is waiting.
-        if let Some(until) = self.backoff_until
+        if let Some(until) = self.breaker.wake_at()
             && until <= now
         {
-            self.backoff_until = None;
+            self.breaker.clear_wait();
             if self.queue.is_empty() {
                 self.set_state(State::Idle);
             } else {
@@ -476,7 +447,7 @@ impl Actor {
                         let text = format!(
                             "{} is marked failed after {} crashes in a row{}; restart it with `switchboard restart {}`",
                             self.vendor.name,
-                            self.crashes_in_a_row,
+                            self.breaker.crashes_in_a_row(),
                             self.last_error
                                 .as_deref()
                                 .map(|e| format!(" (last: {e})"))
@@ -504,9 +475,7 @@ impl Actor {
             }
             Cmd::Internal { method, params } => {
                 if self.state == State::Running {
-                    let id = self.take_id();
-                    self.pending.insert(id, Pending::Internal(Internal::Ignore));
-                    self.send(Message::request(json!(id), &method, Some(params)));
+                    self.request_internal(Internal::Ignore, &method, params);
                 }
             }
             Cmd::Cancel {
@@ -516,16 +485,7 @@ impl Actor {
             } => {
                 self.queue
                     .retain(|q| !(q.session == session && q.msg.id.as_ref() == Some(&client_id)));
-                let found = self.pending.iter().find_map(|(id, p)| match p {
-                    Pending::Client {
-                        session: s,
-                        client_id: c,
-                        ..
-                    } if *s == session && *c == client_id => Some(*id),
-                    _ => None,
-                });
-                if let Some(id) = found {
-                    self.pending.remove(&id);
+                if let Some(id) = self.pending.cancel(session, &client_id) {
                     self.cancel_upstream(
                         id,
                         reason.as_deref().unwrap_or("cancelled by the client"),
@@ -534,22 +494,12 @@ impl Actor {
             }
             Cmd::SessionGone { session } => {
                 self.queue.retain(|q| q.session != session);
-                let ids: Vec<u64> = self
-                    .pending
-                    .iter()
-                    .filter_map(|(id, p)| {
-                        matches!(p, Pending::Client { session: s, .. } if *s == session)
-                            .then_some(*id)
-                    })
-                    .collect();
-                for id in ids {
-                    self.pending.remove(&id);
+                for id in self.pending.session_gone(session) {
                     self.cancel_upstream(id, "the client disconnected");
                 }
             }
             Cmd::Restart => {
-                self.crashes_in_a_row = 0;
-                self.backoff_until = None;
+                self.breaker.reset();
                 self.last_error = None;
                 self.stop().await;
                 self.start().await;
@@ -560,8 +510,7 @@ impl Actor {
             }
             Cmd::Reload { vendor } => {
                 self.vendor = *vendor;
-                self.crashes_in_a_row = 0;
-                self.backoff_until = None;
+                self.breaker.reset();
                 self.last_error = None;
                 self.stop().await;
                 self.set_state(State::Idle);
@@ -573,21 +522,14 @@ impl Actor {
         }
     }
 
-    fn take_id(&mut self) -> u64 {
-        let id = self.next_id;
-        self.next_id += 1;
-        id
-    }
-
     fn send(&self, msg: Message) {
         if let Some(run) = &self.run {
-            let _ = run.upstream.sender().send(msg);
+            run.upstream.send(msg);
         }
     }
 
     fn request_internal(&mut self, internal: Internal, method: &str, params: Value) {
-        let id = self.take_id();
-        self.pending.insert(id, Pending::Internal(internal));
+        let id = self.pending.internal(internal);
         self.send(Message::request(json!(id), method, Some(params)));
     }
 
@@ -599,32 +541,8 @@ impl Actor {
     }
 
     /// Sends a client request upstream with our id (and our progress token).
-    fn forward(&mut self, session: SessionId, reply: Reply, mut msg: Message, deadline: Instant) {
-        let id = self.take_id();
-        let client_id = msg.id.replace(json!(id)).unwrap_or(Value::Null);
-        let mut progress = None;
-        if msg
-            .params
-            .as_deref()
-            .is_some_and(|p| p.get().contains("progressToken"))
-        {
-            let mut params = msg.params_value();
-            if let Some(token) = params.pointer_mut("/_meta/progressToken") {
-                let ours = format!("sb-{id}");
-                progress = Some((ours.clone(), std::mem::replace(token, Value::String(ours))));
-                msg.set_params(&params);
-            }
-        }
-        self.pending.insert(
-            id,
-            Pending::Client {
-                session,
-                reply,
-                client_id,
-                deadline,
-                progress,
-            },
-        );
+    fn forward(&mut self, session: SessionId, reply: Reply, msg: Message, deadline: Instant) {
+        let msg = self.pending.forward(session, reply, msg, deadline);
         self.send(msg);
     }
 
@@ -634,13 +552,11 @@ impl Actor {
         if self.run.is_some() {
             return;
         }
-        if let Some(until) = self.backoff_until
-            && until > Instant::now()
-        {
+        if self.breaker.waiting_until(Instant::now()).is_some() {
             self.set_state(State::BackingOff);
             return;
         }
-        self.backoff_until = None;
+        self.breaker.clear_wait();
         self.set_state(State::Starting);
         match self.spawn_upstream().await {
             Ok(run) => {
@@ -656,7 +572,8 @@ impl Actor {
                 );
                 self.set_state(State::Starting);
             }
-            Err(why) => {
+            Err(e) => {
+                let why = e.to_string();
                 self.last_error = Some(why.clone());
                 self.fail_queue(&why);
                 self.set_state(State::Idle);
@@ -664,66 +581,18 @@ impl Actor {
         }
     }
 
-    async fn spawn_upstream(&mut self) -> Result<Run, String> {
-        let launch = self.deps.launch(&self.vendor).map_err(|e| match e.hint() {
-            Some(h) => format!("{e}; {h}"),
-            None => e.to_string(),
-        })?;
-        let creds = self.credentials().await?;
-        let mut redactor = Redactor::new();
-        for s in creds.secrets.values() {
-            redactor.add(s);
-        }
+    async fn spawn_upstream(&mut self) -> Result<Run, StartError> {
+        let launch = self.deps.launch(&self.vendor).map_err(StartError::Launch)?;
         let (events_tx, events) = mpsc::unbounded_channel();
-        let max = self.deps.settings.max_message_bytes;
-        let upstream = match &launch.plan {
-            Plan::Stdio { .. } | Plan::Bundle { .. } => {
-                let (program, args, env, cwd) = self.command_line(&launch.plan, &creds)?;
-                let log_path = self
-                    .deps
-                    .paths
-                    .logs
-                    .join("vendors")
-                    .join(format!("{}.log", self.slug()));
-                let log = stdio::RotatingLog::open(log_path, 5 * 1024 * 1024, 3)
-                    .map_err(|e| format!("cannot open the log for {}: {e}", self.vendor.name))?;
-                let spec = stdio::Spawn {
-                    program: program.clone(),
-                    args,
-                    env,
-                    cwd,
-                    max_message_bytes: max,
-                    redactor: redactor.clone(),
-                    stderr_log: Arc::new(log),
-                    stderr_tail: self.tail.clone(),
-                };
-                let child = stdio::StdioChild::spawn(spec, events_tx).map_err(|e| {
-                    redactor.redact(&format!("cannot start `{}`: {e}", program.display()))
-                })?;
-                Upstream::Stdio(child)
-            }
-            Plan::Http { url } => {
-                let headers = self
-                    .vendor
-                    .fields
-                    .iter()
-                    .filter_map(|f| {
-                        Some((
-                            f.header.clone()?,
-                            Secret::new(creds.value(&f.key)?.to_owned()),
-                        ))
-                    })
-                    .collect();
-                let spec = http::Connect {
-                    vendor: self.vendor.name.clone(),
-                    url: url.clone(),
-                    headers,
-                    max_message_bytes: max,
-                    redactor,
-                };
-                Upstream::Http(http::HttpServer::start(spec, events_tx)?)
-            }
+        let wiring = Wiring {
+            events: events_tx,
+            stderr_tail: self.tail.clone(),
         };
+        let upstream = self
+            .deps
+            .connector
+            .connect(&self.vendor, &launch, wiring)
+            .await?;
         let deadline = Instant::now() + self.deps.settings.start_timeout();
         Ok(Run {
             upstream,
@@ -732,83 +601,6 @@ impl Actor {
             started: Instant::now(),
             phase: Phase::Initializing { deadline },
         })
-    }
-
-    /// Program, arguments, environment and working directory for a stdio plan.
-    /// Credentials go in the environment only.
-    #[allow(clippy::type_complexity)]
-    fn command_line(
-        &self,
-        plan: &Plan,
-        creds: &Credentials,
-    ) -> Result<
-        (
-            std::path::PathBuf,
-            Vec<String>,
-            std::collections::BTreeMap<String, String>,
-            Option<std::path::PathBuf>,
-        ),
-        String,
-    > {
-        let field_env = |env: &mut std::collections::BTreeMap<String, String>| {
-            for field in &self.vendor.fields {
-                if let Some(v) = creds.value(&field.key) {
-                    env.insert(field.env.clone(), v.to_owned());
-                }
-            }
-        };
-        match plan {
-            Plan::Stdio { program, args, env } => {
-                let mut all_env = env.clone();
-                field_env(&mut all_env);
-                Ok((program.clone(), args.clone(), all_env, None))
-            }
-            Plan::Bundle {
-                program,
-                launch,
-                env,
-                catalog_fields,
-            } => {
-                let got = launch.materialize(&|key| creds.value(key).map(str::to_owned));
-                if !got.dropped.is_empty() {
-                    tracing::info!(
-                        vendor = %self.vendor.slug,
-                        left_out = ?got.dropped,
-                        "bundle settings without a value were left out"
-                    );
-                }
-                for secret in creds.secrets.values() {
-                    let secret = secret.expose();
-                    if !secret.is_empty() && got.args.iter().any(|a| a.contains(secret.as_str())) {
-                        return Err(format!(
-                            "{}'s bundle would put a secret on the command line; refusing to start it",
-                            self.vendor.name
-                        ));
-                    }
-                }
-                let mut all_env = env.clone();
-                if *catalog_fields {
-                    field_env(&mut all_env);
-                }
-                all_env.extend(got.env);
-                Ok((program.clone(), got.args, all_env, Some(launch.dir.clone())))
-            }
-            Plan::Http { .. } => Err("not a stdio plan".to_owned()),
-        }
-    }
-
-    async fn credentials(&self) -> Result<Credentials, String> {
-        if self.vendor.fields.is_empty() {
-            return Ok(Credentials::default());
-        }
-        self.deps
-            .vault
-            .load(&self.vendor)
-            .await
-            .map_err(|e| match e.hint() {
-                Some(h) => format!("cannot read {}'s credentials: {e}; {h}", self.vendor.name),
-                None => format!("cannot read {}'s credentials: {e}", self.vendor.name),
-            })
     }
 
     /// Stops the server (if any); not a crash.
@@ -856,9 +648,9 @@ impl Actor {
             .ok()
             .and_then(|s| s.started)
             .map(|t| t.elapsed());
-        let stable = ran_for.is_some_and(|d| d >= self.deps.settings.stable_after());
-        self.crashes_in_a_row = if stable { 1 } else { self.crashes_in_a_row + 1 };
-        self.restarts += 1;
+        let verdict = self
+            .breaker
+            .crashed(ran_for, Instant::now(), &self.deps.settings);
         let was_ready = ran_for.is_some();
         let last_line = self.tail.lock().ok().and_then(|t| t.back().cloned());
         // A protocol violation, a start timeout or a refused initialize explains the
@@ -871,7 +663,7 @@ impl Actor {
             Some(line) => format!("{reason} (last output: {line})"),
             None => reason,
         };
-        tracing::warn!(vendor = %self.slug(), crashes = self.crashes_in_a_row, "{reason}");
+        tracing::warn!(vendor = %self.slug(), crashes = self.breaker.crashes_in_a_row(), "{reason}");
         self.last_error = Some(reason.clone());
         self.fail_pending(&reason);
         if !was_ready {
@@ -879,30 +671,24 @@ impl Actor {
             // backoff rounds. The next call tries again.
             self.fail_queue(&reason);
         }
-        if self.crashes_in_a_row >= self.deps.settings.crash_limit {
-            self.fail_queue(&reason);
-            self.set_state(State::Failed);
-            return;
+        match verdict {
+            Verdict::Open => {
+                self.fail_queue(&reason);
+                self.set_state(State::Failed);
+            }
+            Verdict::BackOff { .. } => self.set_state(State::BackingOff),
         }
-        self.backoff_until =
-            Some(Instant::now() + self.deps.settings.backoff(self.crashes_in_a_row));
-        self.set_state(State::BackingOff);
     }
 
     /// Answers every client call in flight with an error; forgets internal ones.
     fn fail_pending(&mut self, why: &str) {
-        for (_, p) in self.pending.drain() {
-            if let Pending::Client {
-                reply, client_id, ..
-            } = p
-            {
-                let _ = reply.send(Message::error_response(
-                    client_id,
-                    code::UPSTREAM_FAILED,
-                    why,
-                    None,
-                ));
-            }
+        for call in self.pending.drain() {
+            let _ = call.reply.send(Message::error_response(
+                call.client_id,
+                code::UPSTREAM_FAILED,
+                why,
+                None,
+            ));
         }
     }
 
@@ -915,24 +701,13 @@ impl Actor {
     async fn upstream_message(&mut self, msg: Message) {
         self.last_activity = Instant::now();
         match msg.kind() {
-            Kind::Response => {
-                let Some(id) = msg.id.as_ref().and_then(Value::as_u64) else {
-                    return;
-                };
-                match self.pending.remove(&id) {
-                    Some(Pending::Client {
-                        reply, client_id, ..
-                    }) => {
-                        let mut msg = msg;
-                        msg.id = Some(client_id);
-                        let _ = reply.send(msg);
-                    }
-                    Some(Pending::Internal(internal)) => {
-                        self.internal_response(internal, msg).await
-                    }
-                    None => {} // answered after a timeout or a cancellation: dropped
+            Kind::Response => match self.pending.answered(msg) {
+                Answered::Client { reply, msg } => {
+                    let _ = reply.send(msg);
                 }
-            }
+                Answered::Internal { what, msg } => self.internal_response(what, msg).await,
+                Answered::Nobody => {} // answered after a timeout or a cancellation
+            },
             Kind::Notification => self.upstream_notification(msg),
             Kind::Request => {
                 // Server → client requests: answer what we can, refuse the rest.
@@ -965,16 +740,8 @@ impl Actor {
                 else {
                     return;
                 };
-                let target = self.pending.values().find_map(|p| match p {
-                    Pending::Client {
-                        reply,
-                        progress: Some((ours, theirs)),
-                        ..
-                    } if *ours == token => Some((reply.clone(), theirs.clone())),
-                    _ => None,
-                });
-                if let Some((reply, theirs)) = target {
-                    params["progressToken"] = theirs;
+                if let Some((reply, theirs)) = self.pending.progress_target(&token) {
+                    params["progressToken"] = theirs.clone();
                     let _ = reply.send(Message::notification(
                         "notifications/progress",
                         Some(params),
@@ -1205,7 +972,10 @@ fn answer_error(reply: &Reply, msg: &Message, code: i64, text: &str) {
 
 async fn sleep_until(t: Option<Instant>) {
     match t {
-        Some(t) => tokio::time::sleep_until(TokioInstant::from_std(t)).await,
+        Some(t) => tokio::time::sleep_until(t).await,
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+mod tests;
