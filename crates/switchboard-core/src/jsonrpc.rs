@@ -17,6 +17,8 @@ pub mod code {
     pub const METHOD_NOT_FOUND: i64 = -32601;
     pub const INVALID_PARAMS: i64 = -32602;
     pub const INTERNAL_ERROR: i64 = -32603;
+    /// MCP: the resource a request names does not exist.
+    pub const RESOURCE_NOT_FOUND: i64 = -32002;
     /// A vendor's server failed: it crashed, timed out, or could not start.
     pub const UPSTREAM_FAILED: i64 = -32000;
     /// The daemon went away while the request was in flight (the bridge says so).

@@ -1,38 +1,29 @@
-//! The hub: every supervised vendor, the aggregate index of what they offer, and the
-//! MCP sessions the bridges open.
+//! The hub: every supervised vendor (one actor each), the aggregate index of what
+//! they offer, and the sessions the bridges open (served by `session`).
 //!
-//! A session sees the tools of the vendors in its scope (`--vendor`), renamed to
-//! `<slug>__<tool>`, plus `switchboard__search_tools` (and, in compact mode, only that
-//! and `switchboard__call_tool`). `tools/list` is answered from the index, built from
-//! each vendor's cache, so nothing starts to list tools. Calls are routed to the
-//! owning vendor's actor; notifications fan out to the sessions that see the vendor.
-//! Malformed input is answered with a JSON-RPC error and the session goes on.
+//! The index is built from each vendor's cached offer, so listings never start a
+//! server. Notices from the actors update it, become control-API events, and fan out
+//! to the sessions that see the vendor (`list_changed`, logging, resource updates).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-use futures::StreamExt;
-use serde_json::{Value, json};
-use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
+use serde_json::Value;
+use tokio::io::AsyncWrite;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_util::codec::LinesCodecError;
 
 use super::actor::{self, Cmd, Deps, Handle, Notice, Reply, SessionId};
 use super::cache::Offer;
+use super::meta_tools;
 use super::naming::NameTable;
 use crate::catalog::Vendor;
-use crate::jsonrpc::{Kind, Message, code};
+use crate::jsonrpc::Message;
 use crate::status::{ControlEvent, State, VendorStatus};
-
-pub const SEARCH_TOOL: &str = "switchboard__search_tools";
-pub const CALL_TOOL: &str = "switchboard__call_tool";
 
 /// How long a list request waits for servers that are starting for the first time.
 pub const FIRST_LISTING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Protocol versions the daemon speaks to clients, newest first.
-pub const CLIENT_PROTOCOLS: [&str; 4] = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
 
 /// What one session sees.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -43,7 +34,7 @@ pub struct Scope {
 }
 
 impl Scope {
-    fn sees(&self, slug: &str) -> bool {
+    pub fn sees(&self, slug: &str) -> bool {
         self.vendors.as_ref().is_none_or(|v| v.contains(slug))
     }
 }
@@ -289,7 +280,8 @@ impl Hub {
         *self.index.write().expect("index lock") = index;
     }
 
-    /// Vendors in scope that are starting for the first time (no listing yet).
+    /// Vendors in scope that are starting for the first time (no listing yet), or
+    /// whose first listing is on its way to the index.
     fn first_listings_pending(&self, scope: &Scope) -> bool {
         let offers = self.offers.read().expect("offers lock");
         self.vendors
@@ -297,13 +289,13 @@ impl Hub {
             .expect("vendors lock")
             .iter()
             .filter(|(slug, _)| scope.sees(slug) && !offers.contains_key(*slug))
-            .any(|(_, h)| h.state() == State::Starting)
+            .any(|(_, h)| matches!(h.state(), State::Starting | State::Running))
     }
 
     /// Waits (at most `FIRST_LISTING_WAIT`) while a vendor in scope has no listing yet
     /// because its server is starting for the first time. Clients tend to fetch the
     /// tool list once, right after `initialize`; an empty one would stick.
-    async fn await_first_listings(&self, scope: &Scope) {
+    pub(super) async fn await_first_listings(&self, scope: &Scope) {
         let deadline = tokio::time::Instant::now() + FIRST_LISTING_WAIT;
         let mut seen = self.offers_seen.subscribe();
         while self.first_listings_pending(scope) {
@@ -323,14 +315,14 @@ impl Hub {
             let index = self.index.read().expect("index lock");
             out = self.renamed(scope, |o| &o.tools, &index.tools);
         }
-        out.push(search_tool_definition());
+        out.push(meta_tools::search_definition());
         if scope.compact {
-            out.push(call_tool_definition());
+            out.push(meta_tools::call_definition());
         }
         out
     }
 
-    fn prompts_for(&self, scope: &Scope) -> Vec<Value> {
+    pub(super) fn prompts_for(&self, scope: &Scope) -> Vec<Value> {
         let index = self.index.read().expect("index lock");
         self.renamed(scope, |o| &o.prompts, &index.prompts)
     }
@@ -360,7 +352,7 @@ impl Hub {
         out
     }
 
-    fn listed(&self, scope: &Scope, pick: impl Fn(&Offer) -> &Vec<Value>) -> Vec<Value> {
+    pub(super) fn listed(&self, scope: &Scope, pick: impl Fn(&Offer) -> &Vec<Value>) -> Vec<Value> {
         let offers = self.offers.read().expect("offers lock");
         offers
             .iter()
@@ -369,7 +361,8 @@ impl Hub {
             .collect()
     }
 
-    fn resource_owner(&self, uri: &str) -> Option<String> {
+    /// The vendor that owns `uri`: an exact resource, else the longest template prefix.
+    pub(super) fn resource_owner(&self, uri: &str) -> Option<String> {
         let index = self.index.read().expect("index lock");
         index.resources.get(uri).cloned().or_else(|| {
             index
@@ -380,484 +373,59 @@ impl Hub {
         })
     }
 
-    /// Tools matching `query`, best first, with their schemas.
-    pub fn search(&self, scope: &Scope, query: &str, limit: usize) -> Vec<Value> {
-        let words: Vec<String> = query
-            .to_lowercase()
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_owned)
-            .collect();
-        let all = self.tools_for(&Scope {
-            vendors: scope.vendors.clone(),
-            compact: false,
-        });
-        let mut scored: Vec<(u32, Value)> = all
-            .into_iter()
-            .filter(|t| t.get("name").and_then(Value::as_str) != Some(SEARCH_TOOL))
-            .filter_map(|t| {
-                let name = t
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_lowercase();
-                let desc = t
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_lowercase();
-                let score: u32 = words
-                    .iter()
-                    .map(|w| {
-                        u32::from(name.contains(w.as_str())) * 3
-                            + u32::from(desc.contains(w.as_str()))
-                    })
-                    .sum();
-                (words.is_empty() || score > 0).then_some((score, t))
-            })
-            .collect();
-        scored.sort_by_key(|s| std::cmp::Reverse(s.0));
-        scored
-            .into_iter()
-            .take(limit)
-            .map(|(_, t)| json!({ "name": t["name"], "description": t.get("description"), "inputSchema": t.get("inputSchema") }))
-            .collect()
-    }
-
-    /// Serves one MCP session until its input (lines of JSON-RPC) ends.
-    pub async fn serve<L, W>(self: &Arc<Self>, scope: Scope, mut lines: L, writer: W)
+    /// Serves one bridge's MCP session until its input (lines of JSON-RPC) ends.
+    pub async fn serve<L, W>(self: &Arc<Self>, scope: Scope, lines: L, writer: W)
     where
         L: futures::Stream<Item = Result<String, LinesCodecError>> + Unpin + Send,
         W: AsyncWrite + Unpin + Send + 'static,
     {
-        let session = self.next_session.fetch_add(1, Ordering::Relaxed);
-        let (reply, mut out_rx) = mpsc::unbounded_channel::<Message>();
-        let inflight: Arc<Mutex<HashMap<String, String>>> = Arc::default();
-        self.sessions.lock().expect("sessions lock").insert(
-            session,
-            SessionEntry {
-                reply: reply.clone(),
-                scope: scope.clone(),
-            },
-        );
+        super::session::serve(self, scope, lines, writer).await;
+    }
 
-        let writer_inflight = inflight.clone();
-        let writer = tokio::spawn(async move {
-            let mut out = BufWriter::new(writer);
-            while let Some(first) = out_rx.recv().await {
-                let mut next = Some(first);
-                while let Some(msg) = next {
-                    if msg.kind() == Kind::Response
-                        && let Some(id) = &msg.id
-                    {
-                        writer_inflight
-                            .lock()
-                            .expect("inflight lock")
-                            .remove(&id.to_string());
-                    }
-                    let mut line = msg.to_line();
-                    line.push('\n');
-                    if out.write_all(line.as_bytes()).await.is_err() {
-                        return;
-                    }
-                    next = out_rx.try_recv().ok();
-                }
-                if out.flush().await.is_err() {
-                    return;
-                }
-            }
-        });
-
-        let max = self.deps.settings.max_message_bytes;
-        while let Some(line) = lines.next().await {
-            match line {
-                Ok(line) if line.trim().is_empty() => {}
-                Ok(line) => match Message::parse(&line) {
-                    Ok(msg) => self.dispatch(session, &scope, &reply, &inflight, msg).await,
-                    Err(e) => {
-                        let _ = reply.send(Message::error_response(
-                            Value::Null,
-                            code::PARSE_ERROR,
-                            &e,
-                            None,
-                        ));
-                    }
-                },
-                Err(LinesCodecError::MaxLineLengthExceeded) => {
-                    let text = format!("a message longer than {max} bytes was refused");
-                    let _ = reply.send(Message::error_response(
-                        Value::Null,
-                        code::INVALID_REQUEST,
-                        &text,
-                        None,
-                    ));
-                }
-                Err(LinesCodecError::Io(_)) => break,
-            }
-        }
-
+    /// Registers a session: it hears the notifications of the vendors it sees.
+    pub(super) fn open_session(&self, reply: Reply, scope: Scope) -> SessionId {
+        let id = self.next_session.fetch_add(1, Ordering::Relaxed);
         self.sessions
             .lock()
             .expect("sessions lock")
-            .remove(&session);
-        for slug in self.slugs() {
-            self.send(&slug, Cmd::SessionGone { session });
-        }
-        drop(reply);
-        let _ = writer.await;
+            .insert(id, SessionEntry { reply, scope });
+        id
     }
 
-    async fn dispatch(
-        &self,
-        session: SessionId,
-        scope: &Scope,
-        reply: &Reply,
-        inflight: &Arc<Mutex<HashMap<String, String>>>,
-        msg: Message,
-    ) {
-        let kind = msg.kind();
-        let method = msg.method.clone().unwrap_or_default();
-        let id = msg.id.clone().unwrap_or(Value::Null);
-        let respond = |result: Value| {
-            let _ = reply.send(Message::response(id.clone(), &result));
-        };
-        let error = |c: i64, text: &str| {
-            let _ = reply.send(Message::error_response(id.clone(), c, text, None));
-        };
-        match kind {
-            Kind::Response => return, // we send the client no requests
-            Kind::Invalid => {
-                return error(
-                    code::INVALID_REQUEST,
-                    "not a valid JSON-RPC request, notification or response",
-                );
-            }
-            Kind::Notification => {
-                if method == "notifications/cancelled" {
-                    let params = msg.params_value();
-                    if let Some(request_id) = params.get("requestId") {
-                        let owner = inflight
-                            .lock()
-                            .expect("inflight lock")
-                            .remove(&request_id.to_string());
-                        if let Some(slug) = owner {
-                            let reason = params
-                                .get("reason")
-                                .and_then(Value::as_str)
-                                .map(str::to_owned);
-                            self.send(
-                                &slug,
-                                Cmd::Cancel {
-                                    session,
-                                    client_id: request_id.clone(),
-                                    reason,
-                                },
-                            );
-                        }
-                    }
-                }
-                return;
-            }
-            Kind::Request => {}
-        }
-        let params = msg.params_value();
-        match method.as_str() {
-            "initialize" => {
-                let asked = params
-                    .get("protocolVersion")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                let version = CLIENT_PROTOCOLS
-                    .iter()
-                    .find(|v| **v == asked)
-                    .copied()
-                    .unwrap_or(CLIENT_PROTOCOLS[1]);
-                respond(json!({
-                    "protocolVersion": version,
-                    "capabilities": {
-                        "tools": { "listChanged": true },
-                        "prompts": { "listChanged": true },
-                        "resources": { "listChanged": true, "subscribe": true },
-                        "logging": {}
-                    },
-                    "serverInfo": { "name": "switchboard", "title": "Switchboard", "version": env!("CARGO_PKG_VERSION") },
-                    "instructions": "Tools from the MSP vendors connected in Switchboard, named <vendor>__<tool> (for example datto-rmm__list_devices). Call switchboard__search_tools with keywords to find the right tool and its arguments."
-                }));
-            }
-            "ping" => respond(json!({})),
-            "tools/list" => {
-                self.await_first_listings(scope).await;
-                respond(json!({ "tools": self.tools_for(scope) }));
-            }
-            "prompts/list" => {
-                self.await_first_listings(scope).await;
-                respond(json!({ "prompts": self.prompts_for(scope) }));
-            }
-            "resources/list" => {
-                respond(json!({ "resources": self.listed(scope, |o| &o.resources) }))
-            }
-            "resources/templates/list" => {
-                respond(
-                    json!({ "resourceTemplates": self.listed(scope, |o| &o.resource_templates) }),
-                );
-            }
-            "logging/setLevel" => {
-                for slug in self.slugs().into_iter().filter(|s| scope.sees(s)) {
-                    self.send(
-                        &slug,
-                        Cmd::Internal {
-                            method: method.clone(),
-                            params: params.clone(),
-                        },
-                    );
-                }
-                respond(json!({}));
-            }
-            "tools/call" => {
-                let name = params
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                match name.as_str() {
-                    SEARCH_TOOL => respond(self.search_result(scope, &params)),
-                    CALL_TOOL => {
-                        let inner = params
-                            .pointer("/arguments/name")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default()
-                            .to_owned();
-                        let arguments = params
-                            .pointer("/arguments/arguments")
-                            .cloned()
-                            .unwrap_or(json!({}));
-                        let mut inner_params = json!({ "name": inner, "arguments": arguments });
-                        if let Some(meta) = params.get("_meta") {
-                            inner_params["_meta"] = meta.clone();
-                        }
-                        self.route_tool(session, scope, reply, inflight, msg, &inner, inner_params);
-                    }
-                    _ => self.route_tool(session, scope, reply, inflight, msg, &name, params),
-                }
-            }
-            "prompts/get" => {
-                let name = params
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                let target = self
-                    .index
-                    .read()
-                    .expect("index lock")
-                    .prompts
-                    .resolve(&name)
-                    .map(|(s, n)| (s.to_owned(), n.to_owned()));
-                match target.filter(|(s, _)| scope.sees(s)) {
-                    Some((slug, original)) => {
-                        let mut p = params;
-                        p["name"] = Value::String(original);
-                        self.route(session, reply, inflight, msg, &slug, Some(p));
-                    }
-                    None => error(code::INVALID_PARAMS, &format!("unknown prompt `{name}`")),
-                }
-            }
-            "resources/read" | "resources/subscribe" | "resources/unsubscribe" => {
-                let uri = params
-                    .get("uri")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned();
-                match self.resource_owner(&uri).filter(|s| scope.sees(s)) {
-                    Some(slug) => self.route(session, reply, inflight, msg, &slug, None),
-                    None => error(-32002, &format!("unknown resource `{uri}`")),
-                }
-            }
-            "completion/complete" => {
-                let kind = params
-                    .pointer("/ref/type")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default();
-                let target = match kind {
-                    "ref/prompt" => {
-                        let name = params
-                            .pointer("/ref/name")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default();
-                        self.index
-                            .read()
-                            .expect("index lock")
-                            .prompts
-                            .resolve(name)
-                            .map(|(s, n)| (s.to_owned(), Some(n.to_owned())))
-                    }
-                    "ref/resource" => {
-                        let uri = params
-                            .pointer("/ref/uri")
-                            .and_then(Value::as_str)
-                            .unwrap_or_default();
-                        self.resource_owner(uri).map(|s| (s, None))
-                    }
-                    _ => None,
-                };
-                match target.filter(|(s, _)| scope.sees(s)) {
-                    Some((slug, original)) => {
-                        let mut p = params;
-                        if let Some(n) = original {
-                            p["ref"]["name"] = Value::String(n);
-                        }
-                        self.route(session, reply, inflight, msg, &slug, Some(p));
-                    }
-                    None => respond(json!({ "completion": { "values": [], "hasMore": false } })),
-                }
-            }
-            other => error(
-                code::METHOD_NOT_FOUND,
-                &format!("Switchboard does not handle `{other}`"),
-            ),
-        }
+    pub(super) fn close_session(&self, id: SessionId) {
+        self.sessions.lock().expect("sessions lock").remove(&id);
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn route_tool(
-        &self,
-        session: SessionId,
-        scope: &Scope,
-        reply: &Reply,
-        inflight: &Arc<Mutex<HashMap<String, String>>>,
-        msg: Message,
-        exposed: &str,
-        mut params: Value,
-    ) {
-        let mut target = self
+    /// The vendor and original name of the tool exposed as `exposed`. A vendor with no
+    /// listing yet (its first start is under way) is found by the name's prefix; its
+    /// actor queues the call until the server is up.
+    pub(super) fn tool_owner(&self, exposed: &str) -> Option<(String, String)> {
+        let indexed = self
             .index
             .read()
             .expect("index lock")
             .tools
             .resolve(exposed)
             .map(|(s, n)| (s.to_owned(), n.to_owned()));
-        if target.is_none() {
-            // A vendor with no listing yet (its first start is under way): route by
-            // the prefix; its actor queues the call until the server is up.
-            if let Some((slug, name)) = exposed.split_once(super::naming::SEPARATOR)
-                && self
-                    .vendors
-                    .read()
-                    .expect("vendors lock")
-                    .contains_key(slug)
-                && !self.offers.read().expect("offers lock").contains_key(slug)
-            {
-                target = Some((slug.to_owned(), name.to_owned()));
-            }
-        }
-        match target.filter(|(s, _)| scope.sees(s)) {
-            Some((slug, original)) => {
-                params["name"] = Value::String(original);
-                self.route(session, reply, inflight, msg, &slug, Some(params));
-            }
-            None => {
-                let text = format!(
-                    "unknown tool `{exposed}`; call {SEARCH_TOOL} to find tools, or check that the vendor is connected"
-                );
-                let _ = reply.send(Message::error_response(
-                    msg.id.unwrap_or(Value::Null),
-                    code::INVALID_PARAMS,
-                    &text,
-                    None,
-                ));
-            }
-        }
-    }
-
-    /// Hands a request to a vendor's actor, with `params` rewritten when given.
-    fn route(
-        &self,
-        session: SessionId,
-        reply: &Reply,
-        inflight: &Arc<Mutex<HashMap<String, String>>>,
-        mut msg: Message,
-        slug: &str,
-        params: Option<Value>,
-    ) {
-        if let Some(p) = params {
-            msg.set_params(&p);
-        }
-        let id = msg.id.clone().unwrap_or(Value::Null);
-        inflight
-            .lock()
-            .expect("inflight lock")
-            .insert(id.to_string(), slug.to_owned());
-        if !self.send(
-            slug,
-            Cmd::Request {
-                session,
-                reply: reply.clone(),
-                msg,
-            },
-        ) {
-            inflight
-                .lock()
-                .expect("inflight lock")
-                .remove(&id.to_string());
-            let text = format!("`{slug}` is not connected");
-            let _ = reply.send(Message::error_response(
-                id,
-                code::UPSTREAM_FAILED,
-                &text,
-                None,
-            ));
-        }
-    }
-
-    fn search_result(&self, scope: &Scope, params: &Value) -> Value {
-        let query = params
-            .pointer("/arguments/query")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
-        let limit = params
-            .pointer("/arguments/limit")
-            .and_then(Value::as_u64)
-            .unwrap_or(10)
-            .clamp(1, 50);
-        let tools = self.search(scope, query, usize::try_from(limit).unwrap_or(10));
-        let found = json!({ "tools": tools });
-        json!({
-            "content": [{ "type": "text", "text": found.to_string() }],
-            "structuredContent": found,
-            "isError": false
+        indexed.or_else(|| {
+            let (slug, name) = exposed.split_once(super::naming::SEPARATOR)?;
+            let unlisted = self
+                .vendors
+                .read()
+                .expect("vendors lock")
+                .contains_key(slug)
+                && !self.offers.read().expect("offers lock").contains_key(slug);
+            unlisted.then(|| (slug.to_owned(), name.to_owned()))
         })
     }
-}
 
-fn search_tool_definition() -> Value {
-    json!({
-        "name": SEARCH_TOOL,
-        "title": "Search vendor tools",
-        "description": "Find tools across the connected MSP vendors by keywords (for example \"tickets open\", \"devices offline\", \"password\"). Returns matching tools with their descriptions and input schemas.",
-        "inputSchema": {
-            "type": "object",
-            "properties": {
-                "query": { "type": "string", "description": "Keywords to look for in tool names and descriptions" },
-                "limit": { "type": "integer", "minimum": 1, "maximum": 50, "description": "How many tools to return (default 10)" }
-            },
-            "required": ["query"]
-        },
-        "annotations": { "readOnlyHint": true }
-    })
-}
-
-fn call_tool_definition() -> Value {
-    json!({
-        "name": CALL_TOOL,
-        "title": "Call a vendor tool",
-        "description": "Call a tool found with switchboard__search_tools, by its name, with its arguments.",
-        "inputSchema": {
-            "type": "object",
-            "properties": {
-                "name": { "type": "string", "description": "The tool's name, as search returned it" },
-                "arguments": { "type": "object", "description": "The tool's arguments, as its input schema describes" }
-            },
-            "required": ["name"]
-        }
-    })
+    /// The vendor and original name of the prompt exposed as `exposed`.
+    pub(super) fn prompt_owner(&self, exposed: &str) -> Option<(String, String)> {
+        self.index
+            .read()
+            .expect("index lock")
+            .prompts
+            .resolve(exposed)
+            .map(|(s, n)| (s.to_owned(), n.to_owned()))
+    }
 }

@@ -14,8 +14,12 @@ pub mod cache;
 pub mod hub;
 pub mod inflight;
 pub mod launch;
+pub mod meta_tools;
 pub mod naming;
+pub mod session;
 pub mod spawn;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod upstream;
 
 pub use actor::Deps;

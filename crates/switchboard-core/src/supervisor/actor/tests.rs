@@ -1,128 +1,19 @@
-//! The actor in paused time: a fake connector hands each "server" the actor starts to
-//! the test, which plays it (answers `initialize`, lists tools, crashes, stays quiet).
+//! The actor in paused time: a fake connector (`supervisor::testing`) hands each
+//! "server" the actor starts to the test, which plays it (answers `initialize`, lists
+//! tools, crashes, stays quiet).
 //! tokio's clock only moves when every task waits, so the timeouts, the idle stop and
 //! the backoff are checked to the millisecond without any real waiting.
 
 use std::time::Duration;
 
-use futures::future::BoxFuture;
 use serde_json::json;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use super::*;
 use crate::catalog::LocalLaunch;
-use crate::config::{Config, CustomServer};
 use crate::jsonrpc::{Kind, Message};
-
-/// Waits for `fut`, failing the test if an hour of (paused) time passes first: with
-/// the clock paused, a wait that can never end would otherwise hang the test.
-async fn within<T>(what: &str, fut: impl std::future::Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(3600), fut)
-        .await
-        .unwrap_or_else(|_| panic!("no {what} within an hour"))
-}
-
-/// One server the actor started, as the test sees it.
-struct FakeServer {
-    from_actor: mpsc::UnboundedReceiver<Message>,
-    to_actor: mpsc::UnboundedSender<Event>,
-    stopped: oneshot::Receiver<Duration>,
-}
-
-impl FakeServer {
-    /// The next message the actor sends, which must be `method`.
-    async fn expect(&mut self, method: &str) -> Message {
-        let msg = within(method, self.from_actor.recv())
-            .await
-            .expect("the actor hung up");
-        assert_eq!(msg.method.as_deref(), Some(method), "{}", msg.to_line());
-        msg
-    }
-
-    fn answer(&self, request: &Message, result: serde_json::Value) {
-        let id = request.id.clone().expect("a request");
-        let _ = self
-            .to_actor
-            .send(Event::Message(Message::response(id, &result)));
-    }
-
-    /// `initialize`, `notifications/initialized`, and a listing with one tool.
-    async fn handshake(&mut self) {
-        let init = self.expect("initialize").await;
-        self.answer(
-            &init,
-            json!({
-                "protocolVersion": UPSTREAM_PROTOCOL,
-                "capabilities": {"tools": {}},
-                "serverInfo": {"name": "fake", "version": "1.0.0"}
-            }),
-        );
-        self.expect("notifications/initialized").await;
-        let list = self.expect("tools/list").await;
-        self.answer(
-            &list,
-            json!({"tools": [{"name": "echo", "inputSchema": {"type": "object"}}]}),
-        );
-    }
-
-    fn crash(&self) {
-        let _ = self
-            .to_actor
-            .send(Event::Closed("the server exited with status 1".to_owned()));
-    }
-}
-
-struct FakeUpstream {
-    tx: mpsc::UnboundedSender<Message>,
-    stop: oneshot::Sender<Duration>,
-}
-
-impl Upstream for FakeUpstream {
-    fn send(&self, msg: Message) {
-        let _ = self.tx.send(msg);
-    }
-
-    fn pid(&self) -> Option<u32> {
-        Some(4242)
-    }
-
-    fn shutdown(self: Box<Self>, grace: Duration) -> BoxFuture<'static, ()> {
-        let _ = self.stop.send(grace);
-        Box::pin(std::future::ready(()))
-    }
-}
-
-struct FakeConnector {
-    started: mpsc::UnboundedSender<FakeServer>,
-    /// Refuse every start, as a missing runtime would.
-    refuse: bool,
-}
-
-impl Connector for FakeConnector {
-    fn connect<'a>(
-        &'a self,
-        _vendor: &'a Vendor,
-        _launch: &'a Launch,
-        wiring: Wiring,
-    ) -> BoxFuture<'a, Result<Box<dyn Upstream>, StartError>> {
-        if self.refuse {
-            return Box::pin(std::future::ready(Err(StartError::Spawn {
-                program: "/opt/fake".into(),
-                detail: "No such file or directory".into(),
-            })));
-        }
-        let (tx, from_actor) = mpsc::unbounded_channel();
-        let (stop, stopped) = oneshot::channel();
-        let _ = self.started.send(FakeServer {
-            from_actor,
-            to_actor: wiring.events,
-            stopped,
-        });
-        let upstream: Box<dyn Upstream> = Box::new(FakeUpstream { tx, stop });
-        Box::pin(std::future::ready(Ok(upstream)))
-    }
-}
+use crate::supervisor::testing::{self, FakeServer, fake_vendor, within};
 
 struct Harness {
     handle: Handle,
@@ -141,24 +32,9 @@ impl Harness {
 
     fn with(settings: SupervisorSettings, refuse: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let vendor = crate::sources::custom_server_vendor(
-            "fake",
-            &CustomServer {
-                command: "/bin/sh".into(),
-                args: vec![],
-                env: Default::default(),
-                secret_env: vec![],
-            },
-        );
+        let vendor = fake_vendor("fake");
         assert!(matches!(vendor.launch.local, LocalLaunch::Command { .. }));
-        let (started, servers) = mpsc::unbounded_channel();
-        let deps = Arc::new(Deps {
-            paths: Paths::under(dir.path()),
-            settings,
-            config: std::sync::RwLock::new(Config::default()),
-            finder: ProgramFinder::with_dirs(vec![]),
-            connector: Arc::new(FakeConnector { started, refuse }),
-        });
+        let (deps, servers) = testing::deps(dir.path(), settings, refuse);
         let (notice_tx, notices) = mpsc::unbounded_channel();
         let (handle, cached) = spawn(vendor, deps, notice_tx);
         assert!(cached.is_none());
