@@ -3,8 +3,9 @@
 //! root, and no files import each other in a circle except a module and its parent.
 //!
 //! Imports are read from the source text: `use` trees, and `crate::`, `super::`,
-//! `self::` and child-module paths in code. Test code (`#[cfg(test)] mod tests` and
-//! `tests.rs` files) is left out: a test may reach up to build what it checks.
+//! `self::` and child-module paths in code. Test code (`#[cfg(test)] mod tests`, and
+//! the `tests.rs` and `testing.rs` files) is left out: a test may reach up to build
+//! what it checks.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -74,7 +75,8 @@ fn modules(src: &Path) -> BTreeMap<String, String> {
                 stack.push(path);
                 continue;
             }
-            if path.extension().is_none_or(|e| e != "rs") || path.ends_with("tests.rs") {
+            let test_only = path.ends_with("tests.rs") || path.ends_with("testing.rs");
+            if path.extension().is_none_or(|e| e != "rs") || test_only {
                 continue;
             }
             let rel = path.strip_prefix(src).unwrap().with_extension("");

@@ -26,7 +26,7 @@ use crate::status::{DaemonInfo, StatusReport};
 use crate::supervisor::actor::Cmd;
 use crate::supervisor::launch::ProgramFinder;
 use crate::supervisor::spawn::Spawner;
-use crate::supervisor::{Deps, Hub, Scope};
+use crate::supervisor::{Deps, Hub, Scope, session};
 use crate::vault::{Namespace, SecretStore, Vault, VaultError};
 
 #[derive(Debug, thiserror::Error)]
@@ -264,9 +264,7 @@ impl Daemon {
                         .expect("config lock")
                         .supervisor
                         .compact;
-                self.hub
-                    .serve(Scope { vendors, compact }, lines, writer)
-                    .await;
+                session::serve(&self.hub, Scope { vendors, compact }, lines, writer).await;
             }
             Hello::Control { .. } => self.control(lines, writer).await,
         }

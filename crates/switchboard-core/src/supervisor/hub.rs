@@ -10,9 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::Value;
-use tokio::io::AsyncWrite;
 use tokio::sync::{broadcast, mpsc, oneshot};
-use tokio_util::codec::LinesCodecError;
 
 use super::actor::{self, Cmd, Deps, Handle, Notice, Reply, SessionId};
 use super::cache::Offer;
@@ -371,15 +369,6 @@ impl Hub {
                 .find(|(p, _)| !p.is_empty() && uri.starts_with(p.as_str()))
                 .map(|(_, s)| s.clone())
         })
-    }
-
-    /// Serves one bridge's MCP session until its input (lines of JSON-RPC) ends.
-    pub async fn serve<L, W>(self: &Arc<Self>, scope: Scope, lines: L, writer: W)
-    where
-        L: futures::Stream<Item = Result<String, LinesCodecError>> + Unpin + Send,
-        W: AsyncWrite + Unpin + Send + 'static,
-    {
-        super::session::serve(self, scope, lines, writer).await;
     }
 
     /// Registers a session: it hears the notifications of the vendors it sees.
