@@ -65,19 +65,29 @@ pub enum Kind {
     Invalid,
 }
 
+/// Why a line is not a message. It never quotes the line (it may hold secrets).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("not a JSON-RPC message ({category} at line {line}, column {column})")]
+    NotJson {
+        category: &'static str,
+        line: usize,
+        column: usize,
+    },
+    #[error("not a JSON-RPC 2.0 message (`jsonrpc` is not \"2.0\")")]
+    NotVersion2,
+}
+
 impl Message {
-    /// Parses one line. The error text never quotes the line (it may hold secrets).
-    pub fn parse(line: &str) -> Result<Self, String> {
-        let msg: Self = serde_json::from_str(line).map_err(|e| {
-            format!(
-                "not a JSON-RPC message ({} at line {}, column {})",
-                category(&e),
-                e.line(),
-                e.column()
-            )
+    /// Parses one line.
+    pub fn parse(line: &str) -> Result<Self, ParseError> {
+        let msg: Self = serde_json::from_str(line).map_err(|e| ParseError::NotJson {
+            category: category(&e),
+            line: e.line(),
+            column: e.column(),
         })?;
         if msg.jsonrpc != "2.0" {
-            return Err("not a JSON-RPC 2.0 message (`jsonrpc` is not \"2.0\")".to_owned());
+            return Err(ParseError::NotVersion2);
         }
         Ok(msg)
     }
@@ -221,7 +231,7 @@ mod tests {
         let err =
             Message::parse(r#"{"jsonrpc":"2.0","id":1,"method":"x","params":{"secret":"hunter2""#)
                 .unwrap_err();
-        assert!(!err.contains("hunter2"), "{err}");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
         assert!(Message::parse(r#"{"jsonrpc":"1.0","id":1,"method":"x"}"#).is_err());
         assert_eq!(
             Message::parse(r#"{"jsonrpc":"2.0","id":1}"#)

@@ -504,25 +504,39 @@ pub trait BundleFiles {
     fn head(&self, path: &str, n: usize) -> Option<Vec<u8>>;
 }
 
+/// Why a name cannot be a folder and file name everywhere.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NameProblem {
+    #[error("is empty")]
+    Empty,
+    #[error("is longer than 100 characters")]
+    TooLong,
+    #[error("must not start with `.`")]
+    LeadingDot,
+    #[error("`{name}` has `{found}`; use lower-case letters, digits, `.`, `_` and `-`")]
+    Character { name: String, found: char },
+}
+
 /// A name we can use as a folder and file name everywhere: `[a-z0-9._-]`, at most
 /// 100 characters, not starting with `.`.
-pub fn safe_name(name: &str) -> Result<(), String> {
+pub fn safe_name(name: &str) -> Result<(), NameProblem> {
     if name.is_empty() {
-        return Err("is empty".into());
+        return Err(NameProblem::Empty);
     }
     if name.len() > 100 {
-        return Err("is longer than 100 characters".into());
+        return Err(NameProblem::TooLong);
     }
     if name.starts_with('.') {
-        return Err("must not start with `.`".into());
+        return Err(NameProblem::LeadingDot);
     }
-    if let Some(c) = name
+    if let Some(found) = name
         .chars()
         .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')))
     {
-        return Err(format!(
-            "`{name}` has `{c}`; use lower-case letters, digits, `.`, `_` and `-`"
-        ));
+        return Err(NameProblem::Character {
+            name: name.to_owned(),
+            found,
+        });
     }
     Ok(())
 }
@@ -590,16 +604,15 @@ mod tests {
         })
     }
 
-    fn parse(v: serde_json::Value) -> Result<Manifest, String> {
+    fn parse(v: serde_json::Value) -> Result<Manifest, ManifestProblems> {
         Manifest::parse(
             &serde_json::to_vec(&v).unwrap(),
             &Files(vec![("icon.png", PNG), ("bad.png", b"GIF89a..")]),
         )
         .map(|(m, _)| m)
-        .map_err(|p| p.to_string())
     }
 
-    fn mutate(f: impl FnOnce(&mut serde_json::Value)) -> Result<Manifest, String> {
+    fn mutate(f: impl FnOnce(&mut serde_json::Value)) -> Result<Manifest, ManifestProblems> {
         let mut v = base();
         f(&mut v);
         parse(v)
@@ -766,7 +779,7 @@ mod tests {
         ];
         for (what, f, expected) in cases {
             let err = mutate(f).expect_err(what);
-            assert!(err.contains(expected), "{what}: {err}");
+            assert!(err.to_string().contains(expected), "{what}: {err}");
         }
     }
 

@@ -8,6 +8,19 @@ use crate::catalog::{ProbeAuth, ProbeStep, Vendor};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 
+/// Why a probe step could not be filled in from the credentials.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Template(#[from] template::TemplateError),
+    #[error("`{}` is not set", .0.join("`, `"))]
+    Unset(Vec<String>),
+    #[error("`{0}` is not a valid URL")]
+    BadUrl(String),
+    #[error("`{0}` is not an http(s) URL")]
+    NotHttp(String),
+}
+
 pub(super) struct Vars<'a> {
     pub vendor: &'a Vendor,
     pub creds: &'a Credentials,
@@ -41,9 +54,9 @@ impl Vars<'_> {
     }
 
     /// `Ok(None)` when the template names a value that is not set.
-    pub fn render(&self, tpl: &str) -> Result<Option<String>, String> {
+    pub fn render(&self, tpl: &str) -> Result<Option<String>, RenderError> {
         let mut out = String::new();
-        for seg in template::parse(tpl).map_err(|e| e.to_string())? {
+        for seg in template::parse(tpl)? {
             match seg {
                 Segment::Literal(l) => out.push_str(l),
                 Segment::Var(v) => match self.lookup(v.name, v.attr) {
@@ -55,17 +68,16 @@ impl Vars<'_> {
         Ok(Some(out))
     }
 
-    fn required(&self, tpl: &str) -> Result<Secret<String>, String> {
+    fn required(&self, tpl: &str) -> Result<Secret<String>, RenderError> {
         match self.render(tpl)? {
             Some(v) => Ok(Secret::new(v)),
             None => {
-                let names: Vec<String> = template::references(tpl)
-                    .map_err(|e| e.to_string())?
+                let names: Vec<String> = template::references(tpl)?
                     .iter()
                     .filter(|r| self.lookup(r.name, r.attr).is_none())
                     .map(|r| r.name.to_owned())
                     .collect();
-                Err(format!("`{}` is not set", names.join("`, `")))
+                Err(RenderError::Unset(names))
             }
         }
     }
@@ -74,7 +86,7 @@ impl Vars<'_> {
     fn optional_map(
         &self,
         map: &BTreeMap<String, String>,
-    ) -> Result<Vec<(String, Secret<String>)>, String> {
+    ) -> Result<Vec<(String, Secret<String>)>, RenderError> {
         let mut out = Vec::new();
         for (k, tpl) in map {
             if let Some(v) = self.render(tpl)? {
@@ -84,7 +96,7 @@ impl Vars<'_> {
         Ok(out)
     }
 
-    pub fn prepare(&self, probe_base: &str, step: &ProbeStep) -> Result<Prepared, String> {
+    pub fn prepare(&self, probe_base: &str, step: &ProbeStep) -> Result<Prepared, RenderError> {
         let base = match &step.base {
             Some(tpl) => self.required(tpl)?.expose().clone(),
             None => probe_base.to_owned(),
@@ -95,10 +107,9 @@ impl Vars<'_> {
             base.trim_end_matches('/'),
             path.trim_start_matches('/')
         );
-        let mut url =
-            url::Url::parse(&joined).map_err(|_| format!("`{base}` is not a valid URL"))?;
+        let mut url = url::Url::parse(&joined).map_err(|_| RenderError::BadUrl(base.clone()))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!("`{base}` is not an http(s) URL"));
+            return Err(RenderError::NotHttp(base));
         }
         let query = self.optional_map(&step.query)?;
         if !query.is_empty() {
