@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use serde_json::{Map, Value, json};
-use switchboard_core::clients::edit::{Document, SERVERS_KEY};
+use switchboard_core::clients::edit::{Document, SERVERS_KEY, expected_after_install};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(doc) = Document::parse(data) else {
@@ -19,23 +19,8 @@ fuzz_target!(|data: &[u8]| {
     };
     let text = edit.unwrap_or_else(|| doc.text.clone());
     let got: Value = serde_json::from_str(&text).expect("an accepted edit parses");
-    let mut expected = doc.value.clone();
-    let servers = expected
-        .entry(SERVERS_KEY)
-        .or_insert_with(|| Value::Object(Map::new()))
-        .as_object_mut()
-        .unwrap();
-    let entry = servers
-        .entry("switchboard")
-        .or_insert_with(|| Value::Object(Map::new()));
-    if let Value::Object(entry) = entry {
-        for (k, v) in &ours {
-            entry.insert(k.clone(), v.clone());
-        }
-    } else {
-        *entry = Value::Object(ours.clone());
-    }
-    assert_eq!(got, Value::Object(expected), "only our entry changes");
+    let expected = expected_after_install(&doc.value, "switchboard", &ours);
+    assert_eq!(got, expected, "only our entry changes");
     let again = Document::parse(text.as_bytes()).expect("our output parses");
     if let Ok(Some(removed)) = again.with_entry("switchboard", None) {
         let v: Value = serde_json::from_str(&removed).expect("removal parses");

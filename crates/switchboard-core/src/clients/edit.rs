@@ -190,6 +190,38 @@ fn input(v: &Value) -> CstInputValue {
     }
 }
 
+/// What installing `entry` as `name` must leave of a config whose value is `value`:
+/// `entry`'s keys set on the existing entry (replacing one that is not an object), and
+/// everything else as it was. The edit's property test and the fuzz target both hold
+/// [`Document::with_entry`] to this.
+pub fn expected_after_install(
+    value: &Map<String, Value>,
+    name: &str,
+    entry: &Map<String, Value>,
+) -> Value {
+    let mut expected = value.clone();
+    let servers = expected
+        .entry(SERVERS_KEY)
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !servers.is_object() {
+        *servers = Value::Object(Map::new());
+    }
+    let ours = servers
+        .as_object_mut()
+        .expect("made an object just above")
+        .entry(name)
+        .or_insert_with(|| Value::Object(Map::new()));
+    match ours {
+        Value::Object(existing) => {
+            for (k, v) in entry {
+                existing.insert(k.clone(), v.clone());
+            }
+        }
+        other => *other = Value::Object(entry.clone()),
+    }
+    Value::Object(expected)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,27 +417,14 @@ mod tests {
                 prop_assert_eq!(doc.had_bom, bom);
                 prop_assert_eq!(&doc.value, &original);
 
-                let mut expected = original.clone();
-                let servers = expected
-                    .entry(SERVERS_KEY)
-                    .or_insert_with(|| Value::Object(Map::new()))
-                    .as_object_mut()
-                    .unwrap();
-                let entry = servers
-                    .entry("switchboard")
-                    .or_insert_with(|| Value::Object(Map::new()))
-                    .as_object_mut()
-                    .unwrap();
-                for (k, v) in ours() {
-                    entry.insert(k, v);
-                }
+                let expected = expected_after_install(&original, "switchboard", &ours());
 
                 let installed = match doc.with_entry("switchboard", Some(&ours())).unwrap() {
                     Some(text) => text,
                     None => doc.text.clone(),
                 };
                 let got: Value = serde_json::from_str(&installed).unwrap();
-                prop_assert_eq!(&got, &Value::Object(expected.clone()));
+                prop_assert_eq!(&got, &expected);
                 if doc.text.contains("\r\n") {
                     prop_assert!(!installed.replace("\r\n", "").contains('\n'), "line endings kept");
                 }
@@ -416,7 +435,7 @@ mod tests {
                 let removed = again.with_entry("switchboard", None).unwrap().unwrap();
                 let mut without = expected;
                 without[SERVERS_KEY].as_object_mut().unwrap().shift_remove("switchboard");
-                prop_assert_eq!(serde_json::from_str::<Value>(&removed).unwrap(), Value::Object(without));
+                prop_assert_eq!(serde_json::from_str::<Value>(&removed).unwrap(), without);
             }
         }
     }
