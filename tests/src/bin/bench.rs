@@ -19,6 +19,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use switchboard_core::status::{State, StatusReport};
 
 const CALLS: usize = 2000;
 const WARMUP: usize = 200;
@@ -241,8 +242,9 @@ fn main() {
     );
 
     // 4. Memory, measured while one server runs (its own memory is not counted).
-    let status: Value = serde_json::from_str(&run(home, &bin, &["status", "--json"])).unwrap();
-    let daemon_pid = u32::try_from(status["daemon"]["pid"].as_u64().unwrap()).unwrap();
+    let status: StatusReport =
+        serde_json::from_str(&run(home, &bin, &["status", "--json"])).unwrap();
+    let daemon_pid = status.daemon.pid.expect("the daemon runs");
     let ((daemon_rss, daemon_pss), (bridge_rss, bridge_pss)) =
         (memory_kib(daemon_pid), memory_kib(bridge_pid));
     drop(bridged);
@@ -259,12 +261,12 @@ fn main() {
         lists.push(t.elapsed());
         tools = r["result"]["tools"].as_array().map_or(0, Vec::len);
     }
-    let status: Value = serde_json::from_str(&run(home, &bin, &["status", "--json"])).unwrap();
-    let running = status["vendors"]
-        .as_array()
-        .unwrap()
+    let status: StatusReport =
+        serde_json::from_str(&run(home, &bin, &["status", "--json"])).unwrap();
+    let running = status
+        .vendors
         .iter()
-        .filter(|v| v["state"] == "running")
+        .filter(|v| v.state == State::Running)
         .count();
     lists.sort();
     println!("\ntools/list, 10 vendors from cache ({tools} tools, {running} servers running)");
