@@ -10,6 +10,8 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
+use crate::code::{Coded, ErrorCode};
+
 /// JSON-RPC error codes used by Switchboard.
 pub mod code {
     pub const PARSE_ERROR: i64 = -32700;
@@ -76,6 +78,14 @@ pub enum ParseError {
     },
     #[error("not a JSON-RPC 2.0 message (`jsonrpc` is not \"2.0\")")]
     NotVersion2,
+}
+
+/// Never reaches a shell: a session answers it as JSON-RPC error -32700, and a server
+/// that writes it is restarted.
+impl Coded for ParseError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Internal
+    }
 }
 
 impl Message {

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, Field, FieldKind, FieldOption, Launch, LocalLaunch, Source, Vendor};
+use crate::code::{Coded, ErrorCode};
 
 use super::BundleError;
 use super::archive::Limits;
@@ -90,6 +91,12 @@ fn host_platform() -> &'static str {
 pub struct Unreadable {
     pub path: PathBuf,
     pub detail: String,
+}
+
+impl Coded for Unreadable {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::BundleInvalid
+    }
 }
 
 /// The bundle imported for `slug`, if any.

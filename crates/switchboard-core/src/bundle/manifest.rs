@@ -11,6 +11,8 @@ use std::collections::BTreeMap;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::code::{Coded, ErrorCode};
+
 /// The versions the official CLI knows. Claude Desktop builds from late 2025 reject
 /// 0.3 and newer, so we write 0.2.
 pub const KNOWN_VERSIONS: [&str; 4] = ["0.1", "0.2", "0.3", "0.4"];
@@ -331,6 +333,14 @@ impl std::fmt::Display for ManifestProblems {
     }
 }
 
+impl std::error::Error for ManifestProblems {}
+
+impl Coded for ManifestProblems {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::BundleInvalid
+    }
+}
+
 impl Manifest {
     /// Parses and validates `manifest.json` bytes, returning the manifest and warnings.
     /// `files` gives access to the bundle's other files, for the icon checks.
@@ -515,6 +525,12 @@ pub enum NameProblem {
     LeadingDot,
     #[error("`{name}` has `{found}`; use lower-case letters, digits, `.`, `_` and `-`")]
     Character { name: String, found: char },
+}
+
+impl Coded for NameProblem {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::BundleInvalid
+    }
 }
 
 /// A name we can use as a folder and file name everywhere: `[a-z0-9._-]`, at most

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::Vendor;
+use crate::code::{Coded, ErrorCode};
 
 use super::manifest::{Manifest, McpConfig};
 
@@ -156,6 +157,12 @@ pub enum RunProblem {
         "the bundle passes the secret `{0}` on the command line, where other programs can read it; Switchboard only passes secrets in the environment"
     )]
     SecretOnArgv(String),
+}
+
+impl Coded for RunProblem {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::BundleInvalid
+    }
 }
 
 /// A bundle's command, ready but for the connection's values.

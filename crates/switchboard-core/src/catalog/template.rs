@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::code::{Coded, ErrorCode};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment<'a> {
     Literal(&'a str),
@@ -33,6 +35,12 @@ impl fmt::Display for VarRef<'_> {
 pub struct TemplateError {
     pub template: String,
     pub problem: String,
+}
+
+impl Coded for TemplateError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::CatalogInvalid
+    }
 }
 
 fn is_name(s: &str) -> bool {

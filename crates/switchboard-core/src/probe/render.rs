@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use super::{Prepared, PreparedAuth};
 use crate::catalog::template::{self, Segment};
 use crate::catalog::{ProbeAuth, ProbeStep, Vendor};
+use crate::code::{Coded, ErrorCode};
 use crate::credentials::Credentials;
 use crate::secret::Secret;
 
@@ -19,6 +20,15 @@ pub enum RenderError {
     BadUrl(String),
     #[error("`{0}` is not an http(s) URL")]
     NotHttp(String),
+}
+
+impl Coded for RenderError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::Template(e) => e.code(),
+            _ => ErrorCode::InvalidField,
+        }
+    }
 }
 
 pub(super) struct Vars<'a> {

@@ -16,6 +16,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 use super::{Event, Upstream};
+use crate::code::{Coded, ErrorCode};
 use crate::jsonrpc::{Kind, Message, code};
 use crate::secret::{Redactor, Secret};
 
@@ -34,6 +35,12 @@ pub enum HttpError {
     HeaderValue(String),
     #[error("cannot set up the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
+}
+
+impl Coded for HttpError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::LaunchFailed
+    }
 }
 
 pub struct Connect {
