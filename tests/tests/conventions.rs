@@ -135,3 +135,97 @@ fn every_core_module_says_what_it_is_for() {
         );
     }
 }
+
+/// Core's source files with their text, comment lines left out.
+fn core_code() -> Vec<(PathBuf, String)> {
+    rust_files(&root().join("crates/switchboard-core/src"))
+        .into_iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(&file).unwrap();
+            let code = text
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("//"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            (file, code)
+        })
+        .collect()
+}
+
+#[test]
+fn every_core_error_type_keeps_a_code_and_none_is_a_bare_string() {
+    let files = core_code();
+    let all: String = files.iter().map(|(_, c)| c.as_str()).collect();
+    let mut errors = Vec::new();
+    for (_, code) in &files {
+        let mut rest = code.as_str();
+        while let Some(at) = rest.find("thiserror::Error") {
+            rest = &rest[at..];
+            // The type the derive is on: the next `enum X` or `struct X`.
+            let decl = ["pub enum ", "pub struct ", "enum ", "struct "]
+                .iter()
+                .filter_map(|k| rest.find(k).map(|i| (i, k.len())))
+                .min();
+            if let Some((i, len)) = decl {
+                let name: String = rest[i + len..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                errors.push(name);
+            }
+            rest = &rest[1..];
+        }
+    }
+    assert!(
+        errors.len() > 15,
+        "the scan finds the error types: {errors:?}"
+    );
+    let uncoded: Vec<&String> = errors
+        .iter()
+        .filter(|e| !all.contains(&format!("impl Coded for {e} ")))
+        .collect();
+    assert!(
+        uncoded.is_empty(),
+        "these error types need `impl Coded` (code.rs): {uncoded:?}"
+    );
+    for (file, code) in &files {
+        for line in code.lines() {
+            assert!(
+                result_errors(line)
+                    .iter()
+                    .all(|e| e != "String" && e != "&str"),
+                "{}: a `Result<_, String>`; give the error a type: {line}",
+                file.display()
+            );
+        }
+    }
+    assert_eq!(
+        result_errors("fn f() -> Result<BTreeMap<String, String>, String> {"),
+        ["String"],
+        "the scan reads the error type, not a map's"
+    );
+}
+
+/// The error types of the `Result<T, E>`s written on a line.
+fn result_errors(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for (at, _) in line.match_indices("Result<") {
+        let mut depth = 0;
+        let mut comma = None;
+        for (i, c) in line[at + 7..].char_indices() {
+            match c {
+                '<' | '(' => depth += 1,
+                '>' | ')' if depth == 0 => {
+                    if let Some(start) = comma {
+                        out.push(line[at + 7 + start..at + 7 + i].trim().to_owned());
+                    }
+                    break;
+                }
+                '>' | ')' => depth -= 1,
+                ',' if depth == 0 => comma = Some(i + 1),
+                _ => {}
+            }
+        }
+    }
+    out
+}

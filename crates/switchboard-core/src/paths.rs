@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::code::{Coded, ErrorCode};
 use crate::{env, platform};
 
 /// Matches `identifier` in `src-tauri/tauri.conf.json`.
@@ -29,6 +30,12 @@ pub struct Paths {
     "cannot find your home directory; set `SWITCHBOARD_HOME` to a directory Switchboard may use"
 )]
 pub struct NoHomeError;
+
+impl Coded for NoHomeError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Io
+    }
+}
 
 impl Paths {
     /// Reads `SWITCHBOARD_HOME`, else the OS conventions.

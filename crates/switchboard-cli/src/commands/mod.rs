@@ -28,6 +28,13 @@ pub struct Failure {
 
 impl From<switchboard_core::Error> for Failure {
     fn from(e: switchboard_core::Error) -> Self {
+        Self::coded(&e)
+    }
+}
+
+impl Failure {
+    /// Any core error, with its code, message and terminal hint.
+    pub fn coded(e: &dyn Coded) -> Self {
         let code = e.code();
         Self {
             code,
@@ -36,9 +43,7 @@ impl From<switchboard_core::Error> for Failure {
             exit: exit::for_code(code),
         }
     }
-}
 
-impl Failure {
     pub fn usage(message: impl Into<String>, hint: Option<String>) -> Self {
         Self {
             code: ErrorCode::InvalidField,
@@ -78,7 +83,7 @@ pub async fn run(cli: Cli) -> i32 {
 }
 
 async fn dispatch(cli: Cli) -> CmdResult {
-    let paths = Paths::from_env().map_err(|e| Failure::io(e.to_string()))?;
+    let paths = Paths::from_env().map_err(|e| Failure::coded(&e))?;
     // The bridge and the daemon need only the paths: keep their start-up lean (no
     // catalog parsing, no TLS set-up) since Claude starts a bridge per conversation.
     let json = cli.json;
