@@ -15,17 +15,18 @@ use std::path::{Path, PathBuf};
 /// files of its own entry, and its siblings on its own floor within one folder (those
 /// last two are checked for circles instead).
 const FLOORS: &[(&str, u32)] = &[
-    // 0: vocabulary and OS facts; they use nothing of the crate, or one another.
+    // 0: vocabulary; these use nothing of the crate.
     ("code", 0),
     ("secret", 0),
     ("time", 0),
     ("env", 0),
-    ("jsonrpc", 0),
     ("atomic", 0),
     ("process", 0),
     ("status", 0),
+    // 1: OS facts, value bags and the JSON-RPC envelope.
     ("platform", 1),
     ("credentials", 1),
+    ("jsonrpc", 1),
     // 2: where things live, and the settings file.
     ("paths", 2),
     ("config", 2),
