@@ -57,11 +57,15 @@ impl Harness {
 
     /// A client's `tools/call` of `echo`, from session 1 with id `id`.
     fn call(&self, id: u64) {
-        let msg = Message::request(
+        self.request(Message::request(
             json!(id),
             "tools/call",
             Some(json!({"name": "echo", "arguments": {}})),
-        );
+        ));
+    }
+
+    /// A client's request, from session 1.
+    fn request(&self, msg: Message) {
         self.handle
             .cmd
             .send(Cmd::Request {
@@ -293,19 +297,11 @@ async fn calls_wait_while_the_server_starts_and_progress_reaches_the_caller() {
     let mut h = Harness::new(SupervisorSettings::default());
     let mut server = h.server().await;
     // A call that arrives mid-start is queued, then forwarded once the server is up.
-    let msg = Message::request(
+    h.request(Message::request(
         json!("c-1"),
         "tools/call",
         Some(json!({"name": "echo", "_meta": {"progressToken": "mine"}})),
-    );
-    h.handle
-        .cmd
-        .send(Cmd::Request {
-            session: 1,
-            reply: h.reply.clone(),
-            msg,
-        })
-        .unwrap();
+    ));
     server.handshake().await;
     let forwarded = server.expect("tools/call").await;
     let ours = forwarded.params_value()["_meta"]["progressToken"].clone();
