@@ -2,6 +2,7 @@
 //! local fakes of the vendor APIs (built from the contracts in domain.md §2a and the
 //! vendors' public client code). Nothing here talks to the real internet.
 
+pub mod fake_gateway;
 pub mod fake_vendor;
 pub mod home;
 pub mod keyring;
@@ -10,6 +11,7 @@ pub mod mcpb;
 pub mod tools;
 pub mod watch;
 
+pub use fake_gateway::FakeGateway;
 pub use fake_vendor::{FakeVendor, Recorded};
 pub use home::TempHome;
 pub use keyring::TestKeyring;

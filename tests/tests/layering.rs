@@ -47,18 +47,20 @@ const FLOORS: &[(&str, u32)] = &[
     ("bundle", 5),
     ("connection", 5),
     ("ipc", 5),
-    // 6: the supervisor, the catalog loader, the views of vendors and connections.
-    ("supervisor", 6),
-    ("sources", 6),
-    ("view", 6),
-    // 7: the processes: daemon and bridge.
-    ("daemon", 7),
-    ("bridge", 7),
-    // 8: the crate error, which wraps every module's.
-    ("error", 8),
-    // 9: the facade and what needs all of it.
-    ("facade", 9),
-    ("doctor", 10),
+    // 6: the team gateway's sign-in.
+    ("gateway", 6),
+    // 7: the supervisor, the catalog loader, the views of vendors and connections.
+    ("supervisor", 7),
+    ("sources", 7),
+    ("view", 7),
+    // 8: the processes: daemon and bridge.
+    ("daemon", 8),
+    ("bridge", 8),
+    // 9: the crate error, which wraps every module's.
+    ("error", 9),
+    // 10: the facade and what needs all of it.
+    ("facade", 10),
+    ("doctor", 11),
 ];
 
 fn core_src() -> PathBuf {

@@ -12,6 +12,8 @@ pub const CORRUPT: i32 = 6;
 pub const DAEMON: i32 = 7;
 pub const BUNDLE_REFUSED: i32 = 8;
 pub const CLIENT_CONFIG: i32 = 9;
+pub const SIGN_IN: i32 = 10;
+pub const GATEWAY: i32 = 11;
 
 pub fn for_code(code: ErrorCode) -> i32 {
     match code {
@@ -25,6 +27,8 @@ pub fn for_code(code: ErrorCode) -> i32 {
         ErrorCode::BundleInvalid | ErrorCode::BundleUnsafe => BUNDLE_REFUSED,
         ErrorCode::ClientConfigInvalid => CLIENT_CONFIG,
         ErrorCode::SigningFailed | ErrorCode::Unsupported => USAGE,
+        ErrorCode::NotSignedIn | ErrorCode::SignInFailed => SIGN_IN,
+        ErrorCode::GatewayUnreachable => GATEWAY,
         _ => FAILURE,
     }
 }

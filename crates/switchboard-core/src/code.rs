@@ -51,6 +51,13 @@ pub enum ErrorCode {
     UpdateFailed,
     /// The desktop refused a request (start at login, a notification).
     DesktopIntegration,
+    /// There is no team sign-in, or it expired and could not be renewed.
+    NotSignedIn,
+    /// Signing in to the team gateway failed (discovery, registration, the browser
+    /// step, the token exchange).
+    SignInFailed,
+    /// The team gateway could not be reached or answered with an error.
+    GatewayUnreachable,
     /// A bug.
     Internal,
 }
@@ -77,6 +84,9 @@ impl ErrorCode {
             Self::Unsupported => "unsupported",
             Self::UpdateFailed => "update_failed",
             Self::DesktopIntegration => "desktop_integration",
+            Self::NotSignedIn => "not_signed_in",
+            Self::SignInFailed => "sign_in_failed",
+            Self::GatewayUnreachable => "gateway_unreachable",
             Self::Internal => "internal",
         }
     }

@@ -28,6 +28,55 @@ pub struct Config {
     /// The tray app's own settings.
     #[serde(default)]
     pub app: AppSettings,
+    /// The hosted gateway.
+    #[serde(default)]
+    pub gateway: GatewaySettings,
+}
+
+/// The hosted gateway: where it is, and a client id its administrator registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct GatewaySettings {
+    /// The gateway's address or MCP endpoint; the built-in one when unset.
+    pub url: Option<String>,
+    /// A pre-registered OAuth client id (its secret, if any, is in the keychain);
+    /// Switchboard registers itself when unset.
+    pub client_id: Option<String>,
+    /// How often a running gateway connection looks for newly shared vendors.
+    pub relist_s: u64,
+}
+
+impl Default for GatewaySettings {
+    fn default() -> Self {
+        Self {
+            url: None,
+            client_id: None,
+            relist_s: 300,
+        }
+    }
+}
+
+/// Where a vendor is served from, when both could serve it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pin {
+    /// Locally when connected on this computer, else by the team gateway.
+    #[default]
+    Auto,
+    /// Only with this computer's credentials.
+    Local,
+    /// Only by the team gateway.
+    Gateway,
+}
+
+impl Pin {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Local => "local",
+            Self::Gateway => "gateway",
+        }
+    }
 }
 
 /// Settings of the tray app that are not the supervisor's.
@@ -148,6 +197,9 @@ pub struct VendorSettings {
     /// Replaces the catalog's launch spec.
     #[serde(default)]
     pub launch: Option<LaunchOverride>,
+    /// Where the vendor is served from (`auto` when unset).
+    #[serde(default)]
+    pub source: Option<Pin>,
 }
 
 /// A user's own way to run a vendor's server.
@@ -214,6 +266,14 @@ impl Coded for ConfigError {
 }
 
 impl Config {
+    /// Where `slug` is pinned to be served from.
+    pub fn pin(&self, slug: &str) -> Pin {
+        self.vendors
+            .get(slug)
+            .and_then(|v| v.source)
+            .unwrap_or_default()
+    }
+
     /// Reads the file; a missing file is the default configuration.
     pub fn load(path: &Path) -> Result<Self, ConfigError> {
         match fs_err::read_to_string(path) {

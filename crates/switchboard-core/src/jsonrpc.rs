@@ -12,6 +12,9 @@ use serde_json::value::RawValue;
 
 use crate::code::{Coded, ErrorCode};
 
+/// The MCP protocol version Switchboard asks servers (and gateways) for.
+pub const UPSTREAM_PROTOCOL: &str = "2025-06-18";
+
 /// JSON-RPC error codes used by Switchboard.
 pub mod code {
     pub const PARSE_ERROR: i64 = -32700;

@@ -21,6 +21,7 @@ pub mod doctor;
 pub mod env;
 pub mod error;
 mod facade;
+pub mod gateway;
 pub mod ipc;
 pub mod jsonrpc;
 pub mod logs;

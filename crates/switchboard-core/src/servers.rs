@@ -43,6 +43,46 @@ pub fn set_launch(paths: &Paths, slug: &str, change: &LaunchChange) -> Result<()
     Ok(())
 }
 
+/// Pins `slug` to a source; `auto` removes the pin.
+pub fn set_source(paths: &Paths, slug: &str, pin: config::Pin) -> Result<(), ConfigError> {
+    config::edit(&paths.config_file(), |doc| {
+        let vendor = config::table(doc, &["vendors", slug]);
+        match pin {
+            config::Pin::Auto => {
+                vendor.remove("source");
+            }
+            pin => {
+                vendor.insert("source", toml_edit::value(pin.as_str()));
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// Sets (or clears) the gateway's address and pre-registered client id.
+pub fn set_gateway(
+    paths: &Paths,
+    url: Option<&str>,
+    client_id: Option<&str>,
+) -> Result<(), ConfigError> {
+    config::edit(&paths.config_file(), |doc| {
+        let gateway = config::table(doc, &["gateway"]);
+        for (key, value) in [("url", url), ("client_id", client_id)] {
+            match value {
+                Some(v) => {
+                    gateway.insert(key, toml_edit::value(v));
+                }
+                None => {
+                    gateway.remove(key);
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
 pub fn add_server(paths: &Paths, name: &str, server: &CustomServer) -> Result<(), ConfigError> {
     config::edit(&paths.config_file(), |doc| {
         let t = config::table(doc, &["servers", name]);

@@ -445,6 +445,7 @@ mod tests {
                     args: vec!["--x".into()],
                     env: Default::default(),
                 }),
+                source: None,
             },
         );
         let over = resolve(&hudu, &config, &finder, Path::new("/nonexistent")).unwrap();
@@ -456,6 +457,7 @@ mod tests {
                 launch: Some(LaunchOverride::Http {
                     http: "http://127.0.0.1:9/mcp".into(),
                 }),
+                source: None,
             },
         );
         assert_eq!(
@@ -470,6 +472,7 @@ mod tests {
                 launch: Some(LaunchOverride::Http {
                     http: "ftp://x".into(),
                 }),
+                source: None,
             },
         );
         assert!(resolve(&hudu, &config, &finder, Path::new("/nonexistent")).is_err());

@@ -415,6 +415,83 @@ impl Vault {
         .await
     }
 
+    /// Writes several items of one keychain service (`<namespace>:<owner>`), in order,
+    /// each replacing the item of that name. Used for what is not a vendor's
+    /// connection (the team sign-in's tokens and client secret).
+    pub async fn set_items(
+        &self,
+        owner: &str,
+        items: Vec<(&'static str, String, Secret<String>)>,
+    ) -> Result<(), VaultError> {
+        let owner = owner.to_owned();
+        self.blocking(move |inner| {
+            let service = inner.namespace.service(&owner);
+            let store = inner.store.describe();
+            for (account, label, value) in &items {
+                let label = match inner.namespace.as_str() {
+                    "switchboard" => label.clone(),
+                    ns => format!("{label} ({ns})"),
+                };
+                inner
+                    .store
+                    .set(&service, account, &label, value)
+                    .map_err(|e| VaultError::from_store(&store, account, e))?;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Reads items of one keychain service; a missing item is `None`.
+    pub async fn get_items(
+        &self,
+        owner: &str,
+        accounts: &[&'static str],
+    ) -> Result<Vec<Option<Secret<String>>>, VaultError> {
+        let owner = owner.to_owned();
+        let accounts = accounts.to_vec();
+        self.blocking(move |inner| {
+            let service = inner.namespace.service(&owner);
+            let store = inner.store.describe();
+            accounts
+                .iter()
+                .map(|account| {
+                    inner
+                        .store
+                        .get(&service, account)
+                        .map_err(|e| VaultError::from_store(&store, account, e))
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// Deletes items of one keychain service; returns how many were there.
+    pub async fn delete_items(
+        &self,
+        owner: &str,
+        accounts: &[&'static str],
+    ) -> Result<usize, VaultError> {
+        let owner = owner.to_owned();
+        let accounts = accounts.to_vec();
+        self.blocking(move |inner| {
+            let service = inner.namespace.service(&owner);
+            let store = inner.store.describe();
+            let mut deleted = 0;
+            for account in &accounts {
+                if inner
+                    .store
+                    .delete(&service, account)
+                    .map_err(|e| VaultError::from_store(&store, account, e))?
+                {
+                    deleted += 1;
+                }
+            }
+            Ok(deleted)
+        })
+        .await
+    }
+
     /// Proves the keychain works end to end: writes, reads back and deletes a canary
     /// item in this namespace.
     pub async fn check_keychain(&self) -> Result<(), VaultError> {

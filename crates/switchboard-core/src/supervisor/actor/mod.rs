@@ -37,8 +37,7 @@ use crate::jsonrpc::{Kind, Message, code};
 use crate::paths::Paths;
 use crate::status::{State, VendorStatus};
 
-/// The protocol version Switchboard asks vendor servers for.
-pub const UPSTREAM_PROTOCOL: &str = "2025-06-18";
+pub use crate::jsonrpc::UPSTREAM_PROTOCOL;
 
 /// Where a session's outgoing messages go.
 pub type Reply = mpsc::UnboundedSender<Message>;

@@ -1,0 +1,562 @@
+//! The whole sign-in: find how (discovery), who Switchboard is (a pre-registered client
+//! or RFC 7591 registration, kept per gateway), the browser step with PKCE, the token
+//! exchange, a check that the gateway takes the token (stepping up the scope when it
+//! asks for more, a bounded number of times), and storing the result: tokens in the
+//! keychain, the rest in `gateway.json`. Signing out revokes the tokens and removes
+//! every keychain item and file of the sign-in.
+
+use std::time::Duration;
+
+use serde_json::json;
+use url::Url;
+
+use super::browser::BrowserLauncher;
+use super::discovery::{self, Challenge, Discovered, Probe, rpc};
+use super::endpoint::mcp_endpoint;
+use super::loopback::Loopback;
+use super::oauth::{self, AuthMethod, ClientAuth, Tokens};
+use super::store::{
+    self, ACCESS_TOKEN, ALL_ITEMS, CLIENT_SECRET, KEYCHAIN_OWNER, OAuthState, REFRESH_TOKEN, SignIn,
+};
+use super::{DEFAULT_GATEWAY, GatewayError, MAX_SCOPE_STEPS, show};
+use crate::config::GatewaySettings;
+use crate::paths::Paths;
+use crate::secret::Secret;
+use crate::vault::Vault;
+
+/// What `switchboard login` (or the tray) asks for.
+#[derive(Debug, Clone)]
+pub struct LoginOptions {
+    /// The gateway's address or MCP endpoint; else the settings', else the built-in.
+    pub gateway: Option<String>,
+    /// A pre-registered client (else the settings', else registration).
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret<String>>,
+    /// Open the browser (else only report the URL).
+    pub open_browser: bool,
+    /// How long to wait for the browser.
+    pub wait: Duration,
+}
+
+impl Default for LoginOptions {
+    fn default() -> Self {
+        Self {
+            gateway: None,
+            client_id: None,
+            client_secret: None,
+            open_browser: true,
+            wait: Duration::from_secs(300),
+        }
+    }
+}
+
+/// Where a sign-in is, for "Signing in…" messages.
+#[derive(Debug)]
+pub enum Stage<'a> {
+    Discovering {
+        endpoint: &'a Url,
+    },
+    Registering,
+    /// The page to sign in on; `opened` says whether a browser was started for it.
+    Browser {
+        url: &'a Url,
+        opened: bool,
+    },
+    Exchanging,
+    Checking,
+}
+
+/// The endpoint a sign-in goes to.
+pub fn endpoint_for(opts: &LoginOptions, settings: &GatewaySettings) -> Result<Url, GatewayError> {
+    let input = opts
+        .gateway
+        .as_deref()
+        .or(settings.url.as_deref())
+        .unwrap_or(DEFAULT_GATEWAY);
+    mcp_endpoint(input)
+}
+
+/// What the gateway said to a request with the new token.
+enum Checked {
+    Accepted,
+    /// 403 `insufficient_scope`.
+    MoreScope(Challenge),
+}
+
+/// Sends `initialize` and `tools/list` with `token`, as the daemon will.
+async fn check(
+    http: &reqwest::Client,
+    endpoint: &Url,
+    token: &Secret<String>,
+) -> Result<Checked, GatewayError> {
+    let mut session: Option<String> = None;
+    for (id, method, params) in [
+        (1, "initialize", discovery::initialize_params()),
+        (2, "tools/list", json!({})),
+    ] {
+        let mut req = http
+            .post(endpoint.clone())
+            .header(
+                reqwest::header::ACCEPT,
+                "application/json, text/event-stream",
+            )
+            .bearer_auth(token.expose())
+            .json(&rpc(id, method, params));
+        if let Some(s) = &session {
+            req = req.header("Mcp-Session-Id", s);
+        }
+        let resp = req.send().await.map_err(|e| GatewayError::Unreachable {
+            url: show(endpoint),
+            detail: discovery::chain(&e),
+        })?;
+        let status = resp.status().as_u16();
+        if status == 403
+            && let Some(c) = discovery::challenge_of(&resp).filter(Challenge::insufficient_scope)
+        {
+            return Ok(Checked::MoreScope(c));
+        }
+        if status == 401 {
+            return Err(GatewayError::Token(
+                "the gateway refused the token it issued".into(),
+            ));
+        }
+        if !resp.status().is_success() {
+            return Err(GatewayError::Http {
+                url: show(endpoint),
+                status,
+                detail: None,
+            });
+        }
+        session = resp
+            .headers()
+            .get("mcp-session-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or(session);
+        let _ = resp.bytes().await;
+        if id == 1 {
+            let mut note = http
+                .post(endpoint.clone())
+                .header(
+                    reqwest::header::ACCEPT,
+                    "application/json, text/event-stream",
+                )
+                .bearer_auth(token.expose())
+                .json(&json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+            if let Some(s) = &session {
+                note = note.header("Mcp-Session-Id", s);
+            }
+            let _ = note.send().await;
+        }
+    }
+    Ok(Checked::Accepted)
+}
+
+/// Both scopes, each word once, in order.
+pub fn union(a: Option<&str>, b: Option<&str>) -> Option<String> {
+    let mut words: Vec<&str> = Vec::new();
+    for w in a.into_iter().chain(b).flat_map(str::split_whitespace) {
+        if !words.contains(&w) {
+            words.push(w);
+        }
+    }
+    (!words.is_empty()).then(|| words.join(" "))
+}
+
+/// What the browser rounds of one sign-in share.
+struct Round<'a> {
+    http: &'a reqwest::Client,
+    loopback: &'a Loopback,
+    opts: &'a LoginOptions,
+    browser: &'a dyn BrowserLauncher,
+    progress: &'a (dyn Fn(Stage<'_>) + Sync),
+}
+
+impl Round<'_> {
+    /// One browser round: authorize, wait for the code, exchange it.
+    async fn authorize(
+        &self,
+        state: &OAuthState,
+        client: &ClientAuth,
+        scope: Option<&str>,
+    ) -> Result<Tokens, GatewayError> {
+        let auth = oauth::authorize(
+            &state.server,
+            client,
+            &self.loopback.redirect_uri,
+            scope,
+            &state.resource,
+        )?;
+        let opened = self.opts.open_browser && {
+            match self.browser.open(&auth.url) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot open the browser; the URL is shown instead");
+                    false
+                }
+            }
+        };
+        (self.progress)(Stage::Browser {
+            url: &auth.url,
+            opened,
+        });
+        let code = self
+            .loopback
+            .wait(auth.state.secret(), self.opts.wait)
+            .await?;
+        (self.progress)(Stage::Exchanging);
+        oauth::exchange(
+            self.http,
+            &state.server,
+            client,
+            &self.loopback.redirect_uri,
+            code,
+            auth.verifier,
+            &state.resource,
+        )
+        .await
+    }
+
+    /// The client to sign in as: one from the options or settings, the one registered
+    /// with this gateway before, or a new registration. `true` when Switchboard
+    /// registered it.
+    async fn client(
+        &self,
+        vault: &Vault,
+        previous: Option<&SignIn>,
+        found: &Discovered,
+        settings: &GatewaySettings,
+    ) -> Result<(ClientAuth, bool), GatewayError> {
+        let stored_secret = || async {
+            Ok::<_, GatewayError>(
+                vault
+                    .get_items(KEYCHAIN_OWNER, &[CLIENT_SECRET])
+                    .await?
+                    .pop()
+                    .flatten(),
+            )
+        };
+        if let Some(client_id) = self
+            .opts
+            .client_id
+            .clone()
+            .or_else(|| settings.client_id.clone())
+        {
+            let secret = match &self.opts.client_secret {
+                Some(s) => Some(s.clone()),
+                None => stored_secret().await?,
+            };
+            let method = AuthMethod::choose(&found.server, secret.is_some());
+            return Ok((
+                ClientAuth {
+                    client_id,
+                    secret,
+                    method,
+                },
+                false,
+            ));
+        }
+        let reusable = previous
+            .and_then(|p| p.oauth.as_ref())
+            .filter(|o| o.registered && o.server.token_endpoint == found.server.token_endpoint);
+        if let Some(o) = reusable {
+            let secret = stored_secret().await?;
+            if secret.is_some() || o.auth_method == AuthMethod::None {
+                return Ok((
+                    ClientAuth {
+                        client_id: o.client_id.clone(),
+                        secret,
+                        method: o.auth_method,
+                    },
+                    true,
+                ));
+            }
+        }
+        (self.progress)(Stage::Registering);
+        let reg = oauth::register(
+            self.http,
+            &found.server,
+            &self.loopback.redirect_uri,
+            found.scope.as_deref(),
+        )
+        .await?;
+        Ok((
+            ClientAuth {
+                client_id: reg.client_id,
+                secret: reg.client_secret,
+                method: reg.method,
+            },
+            true,
+        ))
+    }
+}
+
+/// Signs in and stores the result. Returns what `gateway.json` now says.
+pub async fn login(
+    paths: &Paths,
+    vault: &Vault,
+    settings: &GatewaySettings,
+    opts: &LoginOptions,
+    browser: &dyn BrowserLauncher,
+    progress: &(dyn Fn(Stage<'_>) + Sync),
+) -> Result<SignIn, GatewayError> {
+    let endpoint = endpoint_for(opts, settings)?;
+    let http = oauth::http_client()?;
+    progress(Stage::Discovering {
+        endpoint: &endpoint,
+    });
+    // A file we cannot read stops us here, before anything is replaced.
+    let previous = store::read(paths)?;
+    let challenge = match discovery::probe(&http, &endpoint).await? {
+        Probe::Open => {
+            vault.delete_items(KEYCHAIN_OWNER, &ALL_ITEMS).await?;
+            let signin = SignIn {
+                version: store::VERSION,
+                endpoint: endpoint.to_string(),
+                oauth: None,
+                account: None,
+                team: None,
+                signed_in_at: crate::time::now_rfc3339(),
+                signed_out: None,
+            };
+            store::write(paths, &signin)?;
+            return Ok(signin);
+        }
+        Probe::Protected(challenge) => challenge,
+    };
+    let found = discovery::discover(&http, &endpoint, &challenge).await?;
+    let loopback = Loopback::bind().await?;
+    let same_gateway = previous
+        .as_ref()
+        .filter(|p| p.endpoint == endpoint.as_str());
+    let round = Round {
+        http: &http,
+        loopback: &loopback,
+        opts,
+        browser,
+        progress,
+    };
+    let (client, registered) = round.client(vault, same_gateway, &found, settings).await?;
+    let mut state = OAuthState {
+        server: found.server.clone(),
+        resource: found.resource.clone(),
+        client_id: client.client_id.clone(),
+        auth_method: client.method,
+        registered,
+        scope: found.scope.clone(),
+        expires_at: None,
+    };
+    let mut tries = 0;
+    let tokens = loop {
+        tries += 1;
+        let tokens = round
+            .authorize(&state, &client, state.scope.as_deref())
+            .await?;
+        progress(Stage::Checking);
+        match check(&http, &endpoint, &tokens.access).await? {
+            Checked::Accepted => break tokens,
+            Checked::MoreScope(more) => {
+                let wanted = union(state.scope.as_deref(), more.scope.as_deref());
+                if tries >= MAX_SCOPE_STEPS {
+                    return Err(GatewayError::ScopeSteps {
+                        scope: wanted.unwrap_or_default(),
+                        tries,
+                    });
+                }
+                state.scope = wanted;
+            }
+        }
+    };
+    state.expires_at = tokens.expires_at;
+    let (account, team) = store::claims(tokens.access.expose());
+    // Secrets first; the file says "signed in" only once they are stored.
+    let mut items = Vec::new();
+    if let Some(refresh) = &tokens.refresh {
+        items.push((
+            REFRESH_TOKEN,
+            "Switchboard: team gateway refresh token".to_owned(),
+            refresh.clone(),
+        ));
+    }
+    items.push((
+        ACCESS_TOKEN,
+        "Switchboard: team gateway access token".to_owned(),
+        tokens.access.clone(),
+    ));
+    if let Some(secret) = &client.secret {
+        items.push((
+            CLIENT_SECRET,
+            "Switchboard: team gateway client secret".to_owned(),
+            secret.clone(),
+        ));
+    }
+    vault.delete_items(KEYCHAIN_OWNER, &ALL_ITEMS).await?;
+    vault.set_items(KEYCHAIN_OWNER, items).await?;
+    let signin = SignIn {
+        version: store::VERSION,
+        endpoint: endpoint.to_string(),
+        oauth: Some(state),
+        account,
+        team,
+        signed_in_at: crate::time::now_rfc3339(),
+        signed_out: None,
+    };
+    store::write(paths, &signin)?;
+    Ok(signin)
+}
+
+/// A new token with more scope, for a running session the gateway answered with
+/// `insufficient_scope`: one browser round, the sign-in's client and endpoints.
+pub async fn step_up(
+    paths: &Paths,
+    vault: &Vault,
+    wanted: Option<&str>,
+    opts: &LoginOptions,
+    browser: &dyn BrowserLauncher,
+    progress: &(dyn Fn(Stage<'_>) + Sync),
+) -> Result<Secret<String>, GatewayError> {
+    let mut signin = store::read(paths)?.ok_or(GatewayError::NotSignedIn)?;
+    let mut state = signin.oauth.clone().ok_or(GatewayError::NotSignedIn)?;
+    let http = oauth::http_client()?;
+    let secret = vault
+        .get_items(KEYCHAIN_OWNER, &[CLIENT_SECRET])
+        .await?
+        .pop()
+        .flatten();
+    let client = ClientAuth {
+        client_id: state.client_id.clone(),
+        secret,
+        method: state.auth_method,
+    };
+    let loopback = Loopback::bind().await?;
+    let scope = union(state.scope.as_deref(), wanted);
+    let round = Round {
+        http: &http,
+        loopback: &loopback,
+        opts,
+        browser,
+        progress,
+    };
+    let tokens = round.authorize(&state, &client, scope.as_deref()).await?;
+    let mut items = Vec::new();
+    if let Some(refresh) = &tokens.refresh {
+        items.push((
+            REFRESH_TOKEN,
+            "Switchboard: team gateway refresh token".to_owned(),
+            refresh.clone(),
+        ));
+    }
+    items.push((
+        ACCESS_TOKEN,
+        "Switchboard: team gateway access token".to_owned(),
+        tokens.access.clone(),
+    ));
+    vault.set_items(KEYCHAIN_OWNER, items).await?;
+    state.scope = scope;
+    state.expires_at = tokens.expires_at;
+    signin.oauth = Some(state);
+    signin.signed_out = None;
+    store::write(paths, &signin)?;
+    Ok(tokens.access)
+}
+
+/// What `logout` did.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SignedOut {
+    /// The endpoint that was signed in, if one was.
+    pub endpoint: Option<String>,
+    /// Tokens the gateway confirmed revoked.
+    pub revoked: usize,
+    /// Why revoking did not work, when it did not (the local sign-in is gone anyway).
+    pub revoke_problem: Option<String>,
+    pub keychain_items: usize,
+}
+
+/// Revokes the tokens (RFC 7009, best effort) and removes every keychain item and the
+/// file of the sign-in.
+pub async fn logout(paths: &Paths, vault: &Vault) -> Result<SignedOut, GatewayError> {
+    let signin = store::read(paths)?;
+    let mut out = SignedOut {
+        endpoint: signin.as_ref().map(|s| s.endpoint.clone()),
+        revoked: 0,
+        revoke_problem: None,
+        keychain_items: 0,
+    };
+    if let Some(state) = signin.as_ref().and_then(|s| s.oauth.as_ref()) {
+        let mut items = vault
+            .get_items(
+                KEYCHAIN_OWNER,
+                &[REFRESH_TOKEN, ACCESS_TOKEN, CLIENT_SECRET],
+            )
+            .await?
+            .into_iter();
+        let (refresh, access, secret) = (
+            items.next().flatten(),
+            items.next().flatten(),
+            items.next().flatten(),
+        );
+        match &state.server.revocation_endpoint {
+            Some(endpoint) => {
+                let http = oauth::http_client()?;
+                let client = ClientAuth {
+                    client_id: state.client_id.clone(),
+                    secret,
+                    method: state.auth_method,
+                };
+                for (token, hint) in [(refresh, "refresh_token"), (access, "access_token")] {
+                    let Some(token) = token else { continue };
+                    match oauth::revoke(&http, endpoint, &client, &token, hint).await {
+                        Ok(()) => out.revoked += 1,
+                        Err(e) => out.revoke_problem = Some(e.to_string()),
+                    }
+                }
+            }
+            None => {
+                out.revoke_problem =
+                    Some("the gateway offers no revocation; its tokens expire on their own".into());
+            }
+        }
+    }
+    out.keychain_items = vault.delete_items(KEYCHAIN_OWNER, &ALL_ITEMS).await?;
+    store::remove(paths)?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_join_without_repeats() {
+        assert_eq!(
+            union(Some("mcp:basic"), Some("mcp:basic mcp:write")).as_deref(),
+            Some("mcp:basic mcp:write")
+        );
+        assert_eq!(union(None, Some("a")).as_deref(), Some("a"));
+        assert_eq!(union(None, None), None);
+        assert_eq!(union(Some(" "), None), None);
+    }
+
+    #[test]
+    fn the_endpoint_comes_from_the_options_then_the_settings_then_the_built_in() {
+        let mut settings = GatewaySettings::default();
+        let opts = LoginOptions::default();
+        assert_eq!(
+            endpoint_for(&opts, &settings).unwrap().as_str(),
+            "https://conduit.wyre.ai/v1/mcp"
+        );
+        settings.url = Some("https://gw.example".into());
+        assert_eq!(
+            endpoint_for(&opts, &settings).unwrap().as_str(),
+            "https://gw.example/v1/mcp"
+        );
+        let opts = LoginOptions {
+            gateway: Some("http://127.0.0.1:9/mcp".into()),
+            ..LoginOptions::default()
+        };
+        assert_eq!(
+            endpoint_for(&opts, &settings).unwrap().as_str(),
+            "http://127.0.0.1:9/mcp"
+        );
+    }
+}
