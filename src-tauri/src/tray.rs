@@ -341,8 +341,10 @@ mod tests {
                     last_error: None,
                     stderr_tail: Vec::new(),
                     memory_bytes: None,
+                    served_by: None,
                 })
                 .collect(),
+            gateway: None,
         }
     }
 

@@ -604,7 +604,7 @@ fn mcp(s: &mut State, req: &Recorded) -> Response {
     let Some(bearer) = req.bearer() else {
         return unauthorized(s, false);
     };
-    if !s.access.get(bearer).is_some_and(|a| a.expires > now) {
+    if s.access.get(bearer).is_none_or(|a| a.expires <= now) {
         return unauthorized(s, true);
     }
     if let Some(session) = req.header("mcp-session-id")

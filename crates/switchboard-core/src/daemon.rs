@@ -19,10 +19,12 @@ use tokio_util::codec::{FramedRead, LinesCodec};
 use crate::catalog::Vendor;
 use crate::code::{Coded, ErrorCode, Surface};
 use crate::config::Config;
+use crate::config::Pin;
+use crate::gateway;
 use crate::ipc::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Refusal, Welcome};
 use crate::paths::Paths;
 use crate::platform::{self, IpcStream};
-use crate::status::{DaemonInfo, StatusReport};
+use crate::status::{DaemonInfo, GatewayStatus, StatusReport};
 use crate::supervisor::actor::Cmd;
 use crate::supervisor::launch::ProgramFinder;
 use crate::supervisor::spawn::Spawner;
@@ -94,9 +96,19 @@ fn load(paths: &Paths, vault: &Vault) -> Result<(Config, Vec<Vendor>), DaemonErr
     let index = vault.index()?;
     let mut connected = Vec::new();
     for slug in index.vendors.keys() {
+        if config.pin(slug) == Pin::Gateway {
+            continue; // served by the team gateway, whatever is connected here
+        }
         match catalog.get(slug) {
             Ok(v) => connected.push(v.clone()),
             Err(_) => tracing::warn!(vendor = %slug, "connected, but not in the catalog; skipped"),
+        }
+    }
+    match gateway::store::read(paths) {
+        Ok(Some(_)) => connected.push(gateway::vendor()),
+        Ok(None) => {}
+        Err(e) => {
+            tracing::warn!(error = %e, "the team sign-in cannot be read; the gateway is not served")
         }
     }
     Ok((config, connected))
@@ -147,6 +159,7 @@ pub async fn run(
         paths: paths.clone(),
         vault: vault.clone(),
         max_message_bytes: config.supervisor.max_message_bytes,
+        gateway_relist: Duration::from_secs(config.gateway.relist_s.max(1)),
     };
     let deps = Arc::new(Deps {
         paths: paths.clone(),
@@ -358,7 +371,31 @@ impl Daemon {
         for v in &mut vendors {
             v.memory_bytes = v.pid.and_then(|pid| memory.get(&pid).copied());
         }
+        let gateway = self.hub.gateway_snapshot().map(|gw| {
+            let signin = gateway::store::read(&self.paths).ok().flatten();
+            GatewayStatus {
+                endpoint: signin
+                    .as_ref()
+                    .map(|s| s.endpoint.clone())
+                    .unwrap_or_default(),
+                state: gw.state,
+                account: signin.as_ref().and_then(|s| s.account.clone()),
+                team: signin.as_ref().and_then(|s| s.team.clone()),
+                expires_at: signin
+                    .as_ref()
+                    .and_then(|s| s.oauth.as_ref())
+                    .and_then(|o| o.expires_at),
+                last_error: gw.last_error,
+                vendors: self
+                    .hub
+                    .gateway_vendors()
+                    .into_iter()
+                    .map(|(v, _)| v)
+                    .collect(),
+            }
+        });
         StatusReport {
+            gateway,
             daemon: DaemonInfo {
                 running: true,
                 pid: Some(std::process::id()),
@@ -385,6 +422,8 @@ impl Daemon {
     async fn reload(&self, changed: Option<String>) -> Result<(), DaemonError> {
         let (config, connected) = load(&self.paths, &self.vault)?;
         *self.deps.config.write().expect("config lock") = config;
+        // Pins may have changed which source serves a vendor.
+        self.hub.reindex();
         let now: BTreeSet<String> = connected.iter().map(|v| v.slug.clone()).collect();
         let running: BTreeSet<String> = self.hub.slugs().into_iter().collect();
         for gone in running.difference(&now) {

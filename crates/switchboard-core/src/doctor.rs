@@ -251,6 +251,7 @@ fn runtime_check(
                     format!("`{}`", program.display())
                 }
                 launch::Plan::Http { url } => url.to_string(),
+                launch::Plan::Gateway { endpoint } => endpoint.to_string(),
             };
             Check::new(
                 id,

@@ -19,16 +19,19 @@ pub enum State {
     Running,
     BackingOff,
     Failed,
+    /// The team sign-in behind it expired and could not be renewed.
+    SignedOut,
 }
 
 impl State {
-    pub const ALL: [State; 6] = [
+    pub const ALL: [State; 7] = [
         Self::NotConnected,
         Self::Idle,
         Self::Starting,
         Self::Running,
         Self::BackingOff,
         Self::Failed,
+        Self::SignedOut,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -39,6 +42,7 @@ impl State {
             Self::Running => "running",
             Self::BackingOff => "backing_off",
             Self::Failed => "failed",
+            Self::SignedOut => "signed_out",
         }
     }
 
@@ -52,6 +56,7 @@ impl State {
             Self::Running => "running",
             Self::BackingOff => "restarting after a crash",
             Self::Failed => "failed",
+            Self::SignedOut => "signed out: sign in again",
         }
     }
 
@@ -71,6 +76,8 @@ pub enum LaunchSource {
     Custom,
     /// An imported `.mcpb`.
     Bundle,
+    /// The hosted gateway.
+    Gateway,
 }
 
 impl LaunchSource {
@@ -81,8 +88,17 @@ impl LaunchSource {
             Self::Http => "http",
             Self::Custom => "custom",
             Self::Bundle => "bundle",
+            Self::Gateway => "gateway",
         }
     }
+}
+
+/// Who serves a vendor: this computer's credentials, or the team gateway's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Served {
+    Local,
+    Gateway,
 }
 
 /// One vendor's server, as `status` shows it.
@@ -104,6 +120,9 @@ pub struct VendorStatus {
     pub stderr_tail: Vec<String>,
     /// Resident memory of the server process, bytes; `None` when it is not running.
     pub memory_bytes: Option<u64>,
+    /// Who serves it; `None` when nobody does.
+    #[serde(default)]
+    pub served_by: Option<Served>,
 }
 
 /// The daemon itself.
@@ -136,12 +155,31 @@ impl DaemonInfo {
     }
 }
 
+/// The team gateway, when signed in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct GatewayStatus {
+    /// Its MCP endpoint.
+    pub endpoint: String,
+    pub state: State,
+    /// Who is signed in and their team, when the token says.
+    pub account: Option<String>,
+    pub team: Option<String>,
+    /// When the access token expires (Unix seconds), when known.
+    pub expires_at: Option<u64>,
+    pub last_error: Option<String>,
+    /// The vendors it serves (from its tool listing).
+    pub vendors: Vec<String>,
+}
+
 /// `status`: the daemon and every vendor (from the daemon when it runs, else from
 /// disk, each connected vendor `idle`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct StatusReport {
     pub daemon: DaemonInfo,
     pub vendors: Vec<VendorStatus>,
+    /// The team sign-in, when there is one.
+    #[serde(default)]
+    pub gateway: Option<GatewayStatus>,
 }
 
 impl StatusReport {
@@ -196,7 +234,9 @@ mod tests {
                 last_error: Some("boom".into()),
                 stderr_tail: vec!["line".into()],
                 memory_bytes: None,
+                served_by: Some(Served::Local),
             }],
+            gateway: None,
         };
         let json = serde_json::to_value(&report).unwrap();
         assert_eq!(

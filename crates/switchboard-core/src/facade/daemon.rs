@@ -1,11 +1,14 @@
 //! The facade's daemon operations: status, restart and stop a vendor's server, stop
 //! the daemon, tell it about a change, and the settings that need it restarted.
 
+use crate::config::Pin;
 use crate::error::Result;
 use crate::ipc::ControlOp;
 use crate::ipc::client::{Control, IpcError};
-use crate::status::{DaemonInfo, State, StatusReport, VendorStatus};
-use crate::{daemon, ipc, settings, supervisor};
+use crate::status::{
+    DaemonInfo, GatewayStatus, LaunchSource, Served, State, StatusReport, VendorStatus,
+};
+use crate::{daemon, gateway, ipc, settings, supervisor};
 
 use super::Switchboard;
 
@@ -24,26 +27,35 @@ impl Switchboard {
     }
 
     /// Status of every vendor: from the daemon when it runs, else from disk (each
-    /// connected vendor `idle`, with its cached tool count).
+    /// connected vendor `idle`, with its cached tool count, and the vendors the team
+    /// gateway served last time).
     pub async fn status(&self) -> Result<StatusReport> {
         let index = self.vault.index()?;
         let endpoint = ipc::client::endpoint(&self.paths.runtime)
             .display()
             .to_string();
-        let (daemon, mut running) = match Control::connect(&self.paths.runtime).await {
+        let config = self.config().cloned().unwrap_or_default();
+        let (daemon, mut running, gateway) = match Control::connect(&self.paths.runtime).await {
             Ok(mut control) => {
                 let report = control.status().await?;
-                (report.daemon, report.vendors)
+                (report.daemon, report.vendors, report.gateway)
             }
-            Err(IpcError::NotRunning) => (DaemonInfo::not_running(endpoint), Vec::new()),
+            Err(IpcError::NotRunning) => {
+                let local = |slug: &str| {
+                    index.vendors.contains_key(slug) && config.pin(slug) != Pin::Gateway
+                };
+                let (gateway, rows) = self.gateway_offline(&config, &local);
+                (DaemonInfo::not_running(endpoint), rows, gateway)
+            }
             Err(e) => return Err(e.into()),
         };
-        let config = self.config().cloned().unwrap_or_default();
         let finder = supervisor::launch::ProgramFinder::from_env();
         let mut vendors = Vec::new();
         for vendor in self.catalog.vendors() {
             if let Some(pos) = running.iter().position(|v| v.slug == vendor.slug) {
-                vendors.push(running.remove(pos));
+                let mut row = running.remove(pos);
+                row.name.clone_from(&vendor.name);
+                vendors.push(row);
                 continue;
             }
             let connected = index.vendors.contains_key(&vendor.slug);
@@ -74,9 +86,80 @@ impl Switchboard {
                 },
                 stderr_tail: Vec::new(),
                 memory_bytes: None,
+                served_by: connected.then_some(Served::Local),
             });
         }
-        Ok(StatusReport { daemon, vendors })
+        // Vendors the gateway serves that this catalog does not know.
+        vendors.extend(running);
+        Ok(StatusReport {
+            daemon,
+            vendors,
+            gateway,
+        })
+    }
+
+    /// The team gateway as disk knows it (no daemon): the sign-in, and the vendors its
+    /// cached listing served, as rows.
+    fn gateway_offline(
+        &self,
+        config: &crate::config::Config,
+        local: &dyn Fn(&str) -> bool,
+    ) -> (Option<GatewayStatus>, Vec<VendorStatus>) {
+        let Ok(Some(signin)) = gateway::store::read(&self.paths) else {
+            return (None, Vec::new());
+        };
+        let offer = supervisor::launch::gateway(&self.paths)
+            .ok()
+            .and_then(|l| supervisor::cache::load(&self.paths.cache, gateway::SLUG, &l.key));
+        let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+        for tool in offer.iter().flat_map(|o| &o.tools) {
+            if let Some(vendor) = tool
+                .get("name")
+                .and_then(serde_json::Value::as_str)
+                .and_then(supervisor::hub::gateway_vendor)
+            {
+                let serves = match config.pin(vendor) {
+                    Pin::Gateway => true,
+                    Pin::Local => false,
+                    Pin::Auto => !local(vendor),
+                };
+                if serves {
+                    *counts.entry(vendor.to_owned()).or_default() += 1;
+                }
+            }
+        }
+        let state = if signin.signed_out.is_some() {
+            State::SignedOut
+        } else {
+            State::Idle
+        };
+        let rows = counts
+            .iter()
+            .map(|(vendor, tools)| VendorStatus {
+                slug: vendor.clone(),
+                name: vendor.clone(),
+                state,
+                source: Some(LaunchSource::Gateway),
+                pid: None,
+                uptime_s: None,
+                restarts: 0,
+                tools: *tools,
+                last_error: signin.signed_out.clone(),
+                stderr_tail: Vec::new(),
+                memory_bytes: None,
+                served_by: Some(Served::Gateway),
+            })
+            .collect();
+        let status = GatewayStatus {
+            endpoint: signin.endpoint.clone(),
+            state,
+            account: signin.account.clone(),
+            team: signin.team.clone(),
+            expires_at: signin.oauth.as_ref().and_then(|o| o.expires_at),
+            last_error: signin.signed_out.clone(),
+            vendors: counts.into_keys().collect(),
+        };
+        (Some(status), rows)
     }
 
     /// Restarts a vendor's server in the running daemon (clears `failed`).

@@ -135,6 +135,29 @@ impl Coded for GatewayError {
     }
 }
 
+/// The entry the daemon supervises the gateway as. It is not a catalog vendor: no
+/// fields, and its launch is the sign-in's endpoint.
+pub fn vendor() -> crate::catalog::Vendor {
+    use crate::catalog::{Launch, LocalLaunch, Vendor};
+    Vendor {
+        slug: SLUG.to_owned(),
+        name: "Team gateway".to_owned(),
+        category: "gateway".to_owned(),
+        description: "The vendors your team shares through the hosted gateway".to_owned(),
+        docs_url: String::new(),
+        companion_plugin: String::new(),
+        fields: Vec::new(),
+        launch: Launch {
+            runtime: None,
+            local: LocalLaunch::Bundle,
+            env: Default::default(),
+            docker_image: String::new(),
+            note: None,
+        },
+        probe: None,
+    }
+}
+
 /// `http://host:port/path` of a URL, for messages: never a query (it may hold a code).
 pub(crate) fn show(url: &url::Url) -> String {
     let mut shown = url.clone();

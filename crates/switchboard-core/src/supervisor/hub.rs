@@ -17,7 +17,10 @@ use super::cache::Offer;
 use super::meta_tools;
 use super::naming::NameTable;
 use crate::catalog::Vendor;
+use crate::config::Pin;
+use crate::gateway;
 use crate::jsonrpc::Message;
+use crate::status::Served;
 use crate::status::{ControlEvent, State, VendorStatus};
 
 /// How long a list request waits for servers that are starting for the first time.
@@ -146,13 +149,68 @@ impl Hub {
             .collect()
     }
 
+    /// Every vendor served: each local actor's status, then a row for each vendor the
+    /// gateway serves (in the gateway actor's state).
     pub fn status(&self) -> Vec<VendorStatus> {
+        let mut rows: Vec<VendorStatus> = self
+            .vendors
+            .read()
+            .expect("vendors lock")
+            .iter()
+            .filter(|(slug, _)| *slug != gateway::SLUG)
+            .map(|(_, h)| h.snapshot())
+            .collect();
+        if let Some(gw) = self.gateway_snapshot() {
+            for (vendor, tools) in self.gateway_vendors() {
+                rows.push(VendorStatus {
+                    slug: vendor.clone(),
+                    name: vendor,
+                    state: gw.state,
+                    source: Some(crate::status::LaunchSource::Gateway),
+                    pid: None,
+                    uptime_s: gw.uptime_s,
+                    restarts: gw.restarts,
+                    tools,
+                    last_error: gw.last_error.clone(),
+                    stderr_tail: Vec::new(),
+                    memory_bytes: None,
+                    served_by: Some(Served::Gateway),
+                });
+            }
+        }
+        rows
+    }
+
+    /// The gateway actor's status, when there is one.
+    pub fn gateway_snapshot(&self) -> Option<VendorStatus> {
         self.vendors
             .read()
             .expect("vendors lock")
-            .values()
+            .get(gateway::SLUG)
             .map(Handle::snapshot)
-            .collect()
+    }
+
+    /// The vendors the gateway serves here, with their tool counts.
+    pub fn gateway_vendors(&self) -> Vec<(String, usize)> {
+        let locals = self.locals();
+        let offers = self.offers.read().expect("offers lock");
+        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        for tool in offers
+            .get(gateway::SLUG)
+            .map(|o| &o.tools)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(vendor) = tool
+                .get("name")
+                .and_then(Value::as_str)
+                .and_then(gateway_vendor)
+                .filter(|v| self.gateway_serves(v, &locals))
+            {
+                *counts.entry(vendor.to_owned()).or_default() += 1;
+            }
+        }
+        counts.into_iter().collect()
     }
 
     pub fn subscribe(&self) -> broadcast::Receiver<ControlEvent> {
@@ -242,10 +300,63 @@ impl Hub {
         });
     }
 
+    /// Local vendors and what the configuration pins.
+    fn gateway_serves(&self, vendor: &str, locals: &BTreeSet<String>) -> bool {
+        match self.deps.config.read().expect("config lock").pin(vendor) {
+            Pin::Gateway => true,
+            Pin::Local => false,
+            Pin::Auto => !locals.contains(vendor),
+        }
+    }
+
+    /// The vendors with an actor of their own (everything but the gateway).
+    fn locals(&self) -> BTreeSet<String> {
+        self.vendors
+            .read()
+            .expect("vendors lock")
+            .keys()
+            .filter(|s| *s != gateway::SLUG)
+            .cloned()
+            .collect()
+    }
+
+    /// Builds the index again (after the configuration changed which source serves a
+    /// vendor), and tells every session the lists changed.
+    pub fn reindex(&self) {
+        self.rebuild_index();
+        let sessions: Vec<Reply> = self
+            .sessions
+            .lock()
+            .expect("sessions lock")
+            .values()
+            .map(|s| s.reply.clone())
+            .collect();
+        for reply in sessions {
+            let _ = reply.send(Message::notification(
+                "notifications/tools/list_changed",
+                None,
+            ));
+        }
+    }
+
     fn rebuild_index(&self) {
+        let locals = self.locals();
         let offers = self.offers.read().expect("offers lock");
         let mut index = Index::default();
         for (slug, offer) in offers.iter() {
+            if slug == gateway::SLUG {
+                // Its tools carry their vendors' names already: kept as they are, for
+                // the vendors it serves.
+                for tool in &offer.tools {
+                    if let Some(name) = tool.get("name").and_then(Value::as_str)
+                        && let Some(vendor) = gateway_vendor(name)
+                        && self.gateway_serves(vendor, &locals)
+                    {
+                        index.tools.insert_whole(slug, name);
+                    }
+                }
+                continue;
+            }
             for tool in &offer.tools {
                 if let Some(name) = tool.get("name").and_then(Value::as_str) {
                     index.tools.insert(slug, name);
@@ -334,13 +445,19 @@ impl Hub {
     ) -> Vec<Value> {
         let offers = self.offers.read().expect("offers lock");
         let mut out = Vec::new();
-        for (slug, offer) in offers.iter().filter(|(s, _)| scope.sees(s)) {
+        for (slug, offer) in offers.iter() {
+            let from_gateway = slug == gateway::SLUG;
+            if !from_gateway && !scope.sees(slug) {
+                continue;
+            }
             for item in pick(offer) {
-                let exposed = item
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .and_then(|n| names.exposed(slug, n));
-                if let Some(exposed) = exposed {
+                let Some(name) = item.get("name").and_then(Value::as_str) else {
+                    continue;
+                };
+                if from_gateway && !gateway_vendor(name).is_some_and(|v| scope.sees(v)) {
+                    continue;
+                }
+                if let Some(exposed) = names.exposed(slug, name) {
                     let mut renamed = item.clone();
                     renamed["name"] = Value::String(exposed.to_owned());
                     out.push(renamed);
@@ -385,10 +502,10 @@ impl Hub {
         self.sessions.lock().expect("sessions lock").remove(&id);
     }
 
-    /// The vendor and original name of the tool exposed as `exposed`. A vendor with no
-    /// listing yet (its first start is under way) is found by the name's prefix; its
-    /// actor queues the call until the server is up.
-    pub(super) fn tool_owner(&self, exposed: &str) -> Option<(String, String)> {
+    /// Who serves the tool exposed as `exposed`: (the actor, the tool's name there,
+    /// its vendor). A vendor with no listing yet (its first start is under way) is
+    /// found by the name's prefix; its actor queues the call until the server is up.
+    pub(super) fn tool_owner(&self, exposed: &str) -> Option<(String, String, String)> {
         let indexed = self
             .index
             .read()
@@ -396,16 +513,22 @@ impl Hub {
             .tools
             .resolve(exposed)
             .map(|(s, n)| (s.to_owned(), n.to_owned()));
-        indexed.or_else(|| {
-            let (slug, name) = exposed.split_once(super::naming::SEPARATOR)?;
-            let unlisted = self
-                .vendors
-                .read()
-                .expect("vendors lock")
-                .contains_key(slug)
-                && !self.offers.read().expect("offers lock").contains_key(slug);
-            unlisted.then(|| (slug.to_owned(), name.to_owned()))
-        })
+        if let Some((owner, name)) = indexed {
+            let vendor = if owner == gateway::SLUG {
+                gateway_vendor(&name).unwrap_or(gateway::SLUG).to_owned()
+            } else {
+                owner.clone()
+            };
+            return Some((owner, name, vendor));
+        }
+        let (slug, name) = exposed.split_once(super::naming::SEPARATOR)?;
+        let unlisted = self
+            .vendors
+            .read()
+            .expect("vendors lock")
+            .contains_key(slug)
+            && !self.offers.read().expect("offers lock").contains_key(slug);
+        unlisted.then(|| (slug.to_owned(), name.to_owned(), slug.to_owned()))
     }
 
     /// The vendor and original name of the prompt exposed as `exposed`.
@@ -417,4 +540,11 @@ impl Hub {
             .resolve(exposed)
             .map(|(s, n)| (s.to_owned(), n.to_owned()))
     }
+}
+
+/// The vendor a gateway tool belongs to (the part before `__`); `None` for the
+/// gateway's own tools (`gateway__search_tools`), which are not served.
+pub fn gateway_vendor(name: &str) -> Option<&str> {
+    let (vendor, tool) = name.split_once(super::naming::SEPARATOR)?;
+    (!vendor.is_empty() && !tool.is_empty() && vendor != gateway::SLUG).then_some(vendor)
 }

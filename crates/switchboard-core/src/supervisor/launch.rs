@@ -28,6 +28,10 @@ pub enum Plan {
     Http {
         url: url::Url,
     },
+    /// The hosted gateway's MCP endpoint, with the sign-in's bearer token.
+    Gateway {
+        endpoint: url::Url,
+    },
     /// An imported bundle: its command, with `user_config` filled in at each start.
     Bundle {
         program: PathBuf,
@@ -73,12 +77,15 @@ pub enum LaunchError {
     },
     #[error("{vendor}'s launch URL `{url}` is not an http(s) URL")]
     BadUrl { vendor: String, url: String },
+    #[error("not signed in to a team gateway ({0})")]
+    NotSignedIn(String),
 }
 
 impl Coded for LaunchError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::RuntimeMissing { .. } => ErrorCode::RuntimeMissing,
+            Self::NotSignedIn(_) => ErrorCode::NotSignedIn,
             _ => ErrorCode::LaunchFailed,
         }
     }
@@ -119,6 +126,10 @@ impl Coded for LaunchError {
                 "import it again with `switchboard bundle import <file> --vendor {slug}`, or `switchboard vendors launch {slug} -- <command>`"
             )),
             Self::BadUrl { .. } => "give a URL like http://127.0.0.1:8080/mcp".to_owned(),
+            Self::NotSignedIn(_) => match surface {
+                Surface::Cli => "sign in with `switchboard login`".to_owned(),
+                Surface::Window => "sign in on the Team page, or from the tray".to_owned(),
+            },
         })
     }
 }
@@ -326,6 +337,22 @@ pub fn resolve(
     Ok(Launch { plan, source, key })
 }
 
+/// How to run the team gateway: its endpoint, from the sign-in.
+pub fn gateway(paths: &crate::paths::Paths) -> Result<Launch, LaunchError> {
+    let signin = crate::gateway::store::read(paths)
+        .map_err(|e| LaunchError::NotSignedIn(e.to_string()))?
+        .ok_or_else(|| LaunchError::NotSignedIn("no sign-in is stored".into()))?;
+    let endpoint = url::Url::parse(&signin.endpoint)
+        .map_err(|_| LaunchError::NotSignedIn(format!("`{}` is not a URL", signin.endpoint)))?;
+    let plan = Plan::Gateway { endpoint };
+    let key = launch_key(crate::gateway::SLUG, &plan);
+    Ok(Launch {
+        plan,
+        source: LaunchSource::Gateway,
+        key,
+    })
+}
+
 fn launch_key(slug: &str, plan: &Plan) -> String {
     let mut h = Sha256::new();
     h.update(slug.as_bytes());
@@ -344,6 +371,10 @@ fn launch_key(slug: &str, plan: &Plan) -> String {
         Plan::Http { url } => {
             h.update(b"\0http\0");
             h.update(url.as_str().as_bytes());
+        }
+        Plan::Gateway { endpoint } => {
+            h.update(b"\0gateway\0");
+            h.update(endpoint.as_str().as_bytes());
         }
         Plan::Bundle {
             program, launch, ..

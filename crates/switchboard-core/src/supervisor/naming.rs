@@ -23,9 +23,14 @@ fn valid(name: &str) -> bool {
 }
 
 fn hashed(slug: &str, name: &str, hex_len: usize) -> String {
+    shorten(&format!("{slug}{SEPARATOR}{name}"), slug, name, hex_len)
+}
+
+/// `text` made valid: sanitised, truncated, and suffixed with a hash of (slug, name).
+fn shorten(text: &str, slug: &str, name: &str, hex_len: usize) -> String {
     let digest = Sha256::digest(format!("{slug}\0{name}").as_bytes());
     let hex = hex::encode(digest);
-    let sanitized: String = format!("{slug}{SEPARATOR}{name}")
+    let sanitized: String = text
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
@@ -64,7 +69,31 @@ impl NameTable {
 
     /// Adds a name and returns its exposed form.
     pub fn insert(&mut self, slug: &str, name: &str) -> String {
-        let mut exposed = expose(slug, name);
+        self.insert_with(slug, name, expose(slug, name), |hex| {
+            hashed(slug, name, hex)
+        })
+    }
+
+    /// Adds a tool whose name already carries its vendor (`vendor__tool`, as the
+    /// gateway names them), served by `owner`: the name is kept when it is valid, else
+    /// shortened the same way.
+    pub fn insert_whole(&mut self, owner: &str, name: &str) -> String {
+        let first = if valid(name) {
+            name.to_owned()
+        } else {
+            shorten(name, owner, name, 8)
+        };
+        self.insert_with(owner, name, first, |hex| shorten(name, owner, name, hex))
+    }
+
+    fn insert_with(
+        &mut self,
+        slug: &str,
+        name: &str,
+        first: String,
+        longer: impl Fn(usize) -> String,
+    ) -> String {
+        let mut exposed = first;
         let mut hex_len = 8;
         while let Some(owner) = self.by_exposed.get(&exposed) {
             if owner.0 == slug && owner.1 == name {
@@ -75,7 +104,7 @@ impl NameTable {
                 hex_len <= 56,
                 "invariant: a 56-hex-digit SHA-256 prefix never clashes"
             );
-            exposed = hashed(slug, name, hex_len);
+            exposed = longer(hex_len);
         }
         self.by_exposed
             .insert(exposed.clone(), (slug.to_owned(), name.to_owned()));
@@ -110,6 +139,27 @@ impl NameTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gateway_names_are_kept_when_valid_and_shortened_by_the_same_rules_otherwise() {
+        let mut t = NameTable::new();
+        assert_eq!(
+            t.insert_whole("gateway", "autotask__search_tickets"),
+            "autotask__search_tickets"
+        );
+        assert_eq!(
+            t.resolve("autotask__search_tickets"),
+            Some(("gateway", "autotask__search_tickets"))
+        );
+        let long = format!("autotask__{}", "x".repeat(80));
+        let short = t.insert_whole("gateway", &long);
+        assert!(valid(&short) && short.starts_with("autotask__x"), "{short}");
+        assert_eq!(t.resolve(&short), Some(("gateway", long.as_str())));
+        // A local tool with the same exposed name gets another one.
+        let local = t.insert("autotask", "search_tickets");
+        assert_ne!(local, "autotask__search_tickets");
+        assert!(valid(&local));
+    }
 
     #[test]
     fn plain_names_are_slug_double_underscore_tool() {

@@ -282,11 +282,11 @@ impl Session {
         match self
             .hub
             .tool_owner(exposed)
-            .filter(|(s, _)| self.scope.sees(s))
+            .filter(|(_, _, vendor)| self.scope.sees(vendor))
         {
-            Some((slug, original)) => {
+            Some((owner, original, _)) => {
                 params["name"] = Value::String(original);
-                self.route(msg, &slug, Some(params));
+                self.route(msg, &owner, Some(params));
             }
             None => {
                 let text = format!(

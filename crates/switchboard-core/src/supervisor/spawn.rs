@@ -10,17 +10,21 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;
 
 use super::launch::{Launch, LaunchError, Plan};
-use super::upstream::http::{self, HttpError, HttpServer};
+use super::upstream::http::{self, AuthProblem, Bearer, HttpError, HttpServer};
 use super::upstream::stdio::{self, StdioChild};
 use super::upstream::{Event, Upstream};
 use crate::catalog::Vendor;
 use crate::code::{Coded, ErrorCode, Surface};
 use crate::credentials::Credentials;
+use crate::gateway::GatewayError;
+use crate::gateway::discovery::Challenge;
+use crate::gateway::tokens::TokenSource;
 use crate::paths::Paths;
 use crate::secret::{Redactor, Secret};
 use crate::vault::{Vault, VaultError};
@@ -167,7 +171,7 @@ pub fn command_line(
                 cwd: Some(launch.dir.clone()),
             })
         }
-        Plan::Http { .. } => return None,
+        Plan::Http { .. } | Plan::Gateway { .. } => return None,
     })
 }
 
@@ -187,11 +191,57 @@ pub fn http_headers(vendor: &Vendor, creds: &Credentials) -> Vec<(String, Secret
 }
 
 /// The real connector: child processes and HTTP connections, with credentials from
-/// the vault.
+/// the vault, and the team gateway with the sign-in's tokens.
 pub struct Spawner {
     pub paths: Paths,
     pub vault: Vault,
     pub max_message_bytes: usize,
+    /// How often a gateway connection looks for newly shared vendors.
+    pub gateway_relist: Duration,
+}
+
+/// The daemon's bearer for the gateway: the sign-in's token, renewed before it
+/// expires and after a 401. It cannot open a browser, so a gateway that wants more
+/// scope, or a sign-in that is over, is reported in words.
+struct SignedIn(TokenSource);
+
+fn sign_in_again(e: &GatewayError) -> AuthProblem {
+    let signed_out = e.code() == ErrorCode::NotSignedIn;
+    let message = if signed_out {
+        format!("{e}; sign in again: `switchboard login`, or from the tray")
+    } else {
+        e.to_string()
+    };
+    AuthProblem {
+        message,
+        signed_out,
+    }
+}
+
+impl Bearer for SignedIn {
+    fn token(&self) -> BoxFuture<'_, Result<Option<Secret<String>>, AuthProblem>> {
+        Box::pin(async move { self.0.current().await.map_err(|e| sign_in_again(&e)) })
+    }
+
+    fn rejected<'a>(
+        &'a self,
+        sent: Option<&'a Secret<String>>,
+        status: u16,
+        challenge: Challenge,
+    ) -> BoxFuture<'a, Result<Option<Secret<String>>, AuthProblem>> {
+        Box::pin(async move {
+            if status == 403 {
+                let scope = challenge.scope.unwrap_or_default();
+                return Err(AuthProblem {
+                    message: format!(
+                        "the team gateway needs more access for this (`{scope}`); sign in again to grant it: `switchboard login`, or from the tray"
+                    ),
+                    signed_out: false,
+                });
+            }
+            self.0.refreshed(sent).await.map_err(|e| sign_in_again(&e))
+        })
+    }
 }
 
 impl Spawner {
@@ -250,6 +300,24 @@ impl Spawner {
             })?;
             return Ok(Box::new(child));
         }
+        if let Plan::Gateway { endpoint } = &launch.plan {
+            let tokens = TokenSource::new(self.paths.clone(), self.vault.clone()).map_err(|e| {
+                StartError::Spawn {
+                    program: endpoint.to_string(),
+                    detail: e.to_string(),
+                }
+            })?;
+            let spec = http::Connect {
+                vendor: vendor.name.clone(),
+                url: endpoint.clone(),
+                headers: Vec::new(),
+                bearer: Some(Arc::new(SignedIn(tokens))),
+                max_message_bytes: max,
+                redactor,
+                relist_every: Some(self.gateway_relist),
+            };
+            return Ok(Box::new(HttpServer::start(spec, wiring.events)?));
+        }
         let Plan::Http { url } = &launch.plan else {
             unreachable!("command_line covers every other plan");
         };
@@ -257,8 +325,10 @@ impl Spawner {
             vendor: vendor.name.clone(),
             url: url.clone(),
             headers: http_headers(vendor, &creds),
+            bearer: None,
             max_message_bytes: max,
             redactor,
+            relist_every: None,
         };
         Ok(Box::new(HttpServer::start(spec, wiring.events)?))
     }

@@ -109,6 +109,9 @@ pub struct Deps {
 
 impl Deps {
     pub fn launch(&self, vendor: &Vendor) -> Result<Launch, launch::LaunchError> {
+        if vendor.slug == crate::gateway::SLUG {
+            return launch::gateway(&self.paths);
+        }
         launch::resolve(
             vendor,
             &self.config.read().expect("config lock"),
@@ -167,6 +170,7 @@ pub fn spawn(
             last_error: launch.as_ref().err().map(ToString::to_string),
             stderr_tail: Vec::new(),
             memory_bytes: None,
+            served_by: Some(crate::status::Served::Local),
         },
         started: None,
     }));
@@ -430,6 +434,12 @@ impl Actor {
                 let deadline = Instant::now() + self.deps.settings.call_timeout();
                 match self.state {
                     State::Running => self.forward(session, reply, msg, deadline),
+                    State::SignedOut => {
+                        let text = self.last_error.clone().unwrap_or_else(|| {
+                            "the team sign-in has expired; sign in again".to_owned()
+                        });
+                        answer_error(&reply, &msg, code::UPSTREAM_FAILED, &text);
+                    }
                     State::Failed => {
                         let text = format!(
                             "{} is marked failed after {} crashes in a row{}; restart it with `switchboard restart {}`",
@@ -618,7 +628,21 @@ impl Actor {
                 self.explanation = Some(text);
             }
             Event::Closed(why) => self.closed(why).await,
+            Event::AuthLost(why) => self.signed_out(why).await,
         }
+    }
+
+    /// The sign-in behind the connection is over: stop, answer everyone with why, and
+    /// wait for a new sign-in (a reload) rather than retrying.
+    async fn signed_out(&mut self, why: String) {
+        tracing::warn!(vendor = %self.slug(), "{why}");
+        self.last_error = Some(why.clone());
+        self.fail_pending(&why);
+        self.fail_queue(&why);
+        if let Some(run) = self.run.take() {
+            run.upstream.shutdown(Duration::ZERO).await;
+        }
+        self.set_state(State::SignedOut);
     }
 
     /// The connection ended without us asking: a crash.

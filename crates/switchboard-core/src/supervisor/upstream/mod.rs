@@ -23,6 +23,9 @@ pub enum Event {
     Protocol(String),
     /// The connection is over (the process exited, say). Always the last event.
     Closed(String),
+    /// The sign-in behind the connection is over (a refresh was refused): nothing
+    /// works until a person signs in again.
+    AuthLost(String),
 }
 
 /// A connection to one server, whatever carries it: what the actor needs of it.
