@@ -7,7 +7,7 @@ use clap::{Args, Parser, Subcommand};
     name = "switchboard",
     version,
     about = "Connect Claude to your MSP vendor tools, with credentials kept in the OS keychain.",
-    after_help = "Exit codes: 0 ok, 1 failure, 2 bad input, 3 credential check failed, 4 keychain unavailable, 5 not connected, 6 a Switchboard file is corrupt, 7 the daemon is unavailable, 8 a bundle was refused, 9 a client config could not be parsed."
+    after_help = "Exit codes: 0 ok, 1 failure, 2 bad input, 3 credential check failed, 4 keychain unavailable, 5 not connected, 6 a Switchboard file is corrupt, 7 the daemon is unavailable, 8 a bundle was refused, 9 a client config could not be parsed, 10 not signed in to the team gateway (or the sign-in failed), 11 the team gateway is unreachable."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -57,6 +57,56 @@ pub enum Command {
     Install(InstallArgs),
     /// Take Switchboard out of an MCP client's config (nothing else is touched).
     Uninstall(UninstallArgs),
+    /// Sign in to your team's hosted gateway in the browser; its vendors then work
+    /// without keys on this computer.
+    Login(LoginArgs),
+    /// Sign out of the team gateway: revoke its tokens and remove them.
+    Logout,
+    /// The team sign-in and the vendors it serves; `team tools` and `team call` use it.
+    Team(TeamArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The gateway's address (its MCP endpoint is `<address>/v1/mcp`) or its MCP
+    /// endpoint. Default: the settings', else https://conduit.wyre.ai.
+    #[arg(long, value_name = "URL")]
+    pub gateway: Option<String>,
+    /// Print the sign-in page's address instead of opening the browser.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// A client id your gateway's administrator registered (kept in the settings).
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Read that client's secret from stdin (it goes to the keychain).
+    #[arg(long, requires = "client_id")]
+    pub client_secret_stdin: bool,
+    /// Give up waiting for the browser after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub wait: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct TeamArgs {
+    #[command(subcommand)]
+    pub action: Option<TeamCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Every tool the gateway offers.
+    Tools,
+    /// Call one of the gateway's tools by its `vendor__tool` name.
+    Call(TeamCallArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TeamCallArgs {
+    /// The tool's name, as `switchboard team tools` lists it.
+    pub tool: String,
+    /// Its arguments, as a JSON object.
+    #[arg(long, value_name = "JSON", default_value = "{}")]
+    pub args: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -245,6 +295,23 @@ pub enum VendorsCommand {
     Show(SlugArg),
     /// Change how a vendor's server runs: `-- <command> [args…]`, `--http <url>`, or `--reset`.
     Launch(LaunchArgs),
+    /// Serve a vendor with this computer's credentials, by the team gateway, or
+    /// whichever can (`auto`, the default: this computer's when connected here).
+    Source(SourceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// The vendor's slug.
+    pub slug: String,
+    pub source: SourceArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SourceArg {
+    Local,
+    Gateway,
+    Auto,
 }
 
 #[derive(Debug, Args)]

@@ -12,8 +12,9 @@ use switchboard_core::ErrorCode;
 use switchboard_core::catalog::LocalLaunch;
 use switchboard_core::connection::ConnectReport;
 use switchboard_core::doctor::{CheckStatus, DoctorReport};
+use switchboard_core::gateway::login::SignedOut;
 use switchboard_core::probe::{ProbeOutcome, ProbeResult};
-use switchboard_core::status::StatusReport;
+use switchboard_core::status::{Served, StatusReport, TeamView};
 use switchboard_core::vault::Removed;
 use switchboard_core::view::VendorView;
 
@@ -268,13 +269,14 @@ pub fn status(report: &StatusReport) {
     } else {
         "Daemon: not running (it starts with the first `switchboard bridge`)\n\n".to_owned()
     };
-    let rows: Vec<[String; 7]> = report
+    let rows: Vec<Vec<String>> = report
         .vendors
         .iter()
         .map(|v| {
-            [
+            vec![
                 v.slug.clone(),
                 v.state.as_str().to_owned(),
+                served(v.served_by).to_owned(),
                 v.source.map_or("-", |s| s.as_str()).to_owned(),
                 v.pid.map_or("-".into(), |p| p.to_string()),
                 v.uptime_s.map_or("-".into(), duration),
@@ -283,28 +285,26 @@ pub fn status(report: &StatusReport) {
             ]
         })
         .collect();
-    let head = [
-        "VENDOR", "STATE", "SOURCE", "PID", "UPTIME", "RESTARTS", "TOOLS",
-    ];
-    let widths: Vec<usize> = (0..7)
-        .map(|i| {
-            rows.iter()
-                .map(|r| r[i].len())
-                .chain([head[i].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let fmt_row = |cells: [&str; 7]| {
-        let mut line = String::new();
-        for (i, c) in cells.iter().enumerate() {
-            line.push_str(&format!("{:w$}  ", c, w = widths[i]));
+    t.push_str(&table(
+        &[
+            "VENDOR", "STATE", "SERVED", "SOURCE", "PID", "UPTIME", "RESTARTS", "TOOLS",
+        ],
+        &rows,
+    ));
+    if let Some(g) = &report.gateway {
+        t.push_str(&format!(
+            "\nTeam gateway: {} ({}){}\n",
+            g.endpoint,
+            g.state.words(),
+            match (&g.account, &g.team) {
+                (Some(a), Some(team)) => format!(", signed in as {a} ({team})"),
+                (Some(a), None) => format!(", signed in as {a}"),
+                _ => String::new(),
+            }
+        ));
+        if let Some(e) = &g.last_error {
+            t.push_str(&format!("  {e}\n"));
         }
-        line.trim_end().to_owned() + "\n"
-    };
-    t.push_str(&fmt_row(head));
-    for r in &rows {
-        t.push_str(&fmt_row([&r[0], &r[1], &r[2], &r[3], &r[4], &r[5], &r[6]]));
     }
     for v in &report.vendors {
         if let Some(e) = &v.last_error {
@@ -316,6 +316,40 @@ pub fn status(report: &StatusReport) {
         }
     }
     out(&t);
+}
+
+/// Who serves a vendor, as the tables say it.
+fn served(by: Option<Served>) -> &'static str {
+    match by {
+        Some(Served::Local) => "local",
+        Some(Served::Gateway) => "gateway",
+        None => "-",
+    }
+}
+
+/// Rows under a header, each column as wide as its widest cell.
+fn table(head: &[&str], rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..head.len())
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([head[i].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let fmt_row = |cells: &mut dyn Iterator<Item = &str>| {
+        let mut line = String::new();
+        for (i, c) in cells.enumerate() {
+            line.push_str(&format!("{:w$}  ", c, w = widths[i]));
+        }
+        line.trim_end().to_owned() + "\n"
+    };
+    let mut t = fmt_row(&mut head.iter().copied());
+    for r in rows {
+        t.push_str(&fmt_row(&mut r.iter().map(String::as_str)));
+    }
+    t
 }
 
 fn duration(secs: u64) -> String {
@@ -519,4 +553,167 @@ pub fn client_outcome(o: &switchboard_core::clients::Outcome) {
     if matches!(o.action, Action::Added | Action::Updated | Action::Removed) {
         line(&format!("  restart {name} to load the change."));
     }
+}
+
+/// When a Unix time is, from now, in words.
+fn expiry(at: u64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if at <= now {
+        format!("expired {} ago", duration(now - at))
+    } else {
+        format!("in {}", duration(at - now))
+    }
+}
+
+/// After `login`.
+pub fn signed_in(team: &TeamView) {
+    let who = match (&team.account, &team.team) {
+        (Some(a), Some(t)) => format!("Signed in as {a} ({t})"),
+        (Some(a), None) => format!("Signed in as {a}"),
+        _ if !team.oauth => "Connected (this gateway needs no sign-in)".to_owned(),
+        _ => "Signed in".to_owned(),
+    };
+    let from_gateway: Vec<&str> = team
+        .vendors
+        .iter()
+        .filter(|v| v.served_by == Served::Gateway)
+        .map(|v| v.slug.as_str())
+        .collect();
+    let mut t = format!("{who} at {}.\n", team.endpoint);
+    if from_gateway.is_empty() {
+        t.push_str(
+            "The gateway's vendors show up once the daemon has listed them (`switchboard team`).\n",
+        );
+    } else {
+        t.push_str(&format!(
+            "Served by the team gateway: {}.\n",
+            from_gateway.join(", ")
+        ));
+    }
+    out(&t);
+}
+
+/// After `logout`.
+pub fn signed_out(o: &SignedOut) {
+    let mut t = match &o.endpoint {
+        Some(e) => format!("Signed out of {e}."),
+        None => "Not signed in; nothing to do.".to_owned(),
+    };
+    if o.endpoint.is_some() {
+        t.push_str(&format!(
+            " Revoked {} token(s); removed {} keychain item(s).",
+            o.revoked, o.keychain_items
+        ));
+    }
+    if let Some(p) = &o.revoke_problem {
+        t.push_str(&format!(
+            "\nThe gateway was not told ({p}); the tokens are gone from this computer and expire on their own."
+        ));
+    }
+    line(&t);
+}
+
+/// `switchboard team`.
+pub fn team(v: &TeamView) {
+    let mut t = String::new();
+    if v.signed_in {
+        t.push_str(&format!("Gateway:  {}\n", v.endpoint));
+        if v.oauth {
+            t.push_str(&format!(
+                "Account:  {}\nTeam:     {}\n",
+                v.account.as_deref().unwrap_or("(the gateway did not say)"),
+                v.team.as_deref().unwrap_or("(the gateway did not say)")
+            ));
+            if let Some(at) = v.expires_at {
+                t.push_str(&format!(
+                    "Token:    expires {} (renewed on its own)\n",
+                    expiry(at)
+                ));
+            }
+        }
+        if let Some(state) = v.state {
+            t.push_str(&format!("State:    {}\n", state.words()));
+        }
+    } else {
+        t.push_str(&format!(
+            "Not signed in to a team gateway (`switchboard login` signs in to {}).\n",
+            v.endpoint
+        ));
+    }
+    if let Some(p) = &v.problem {
+        t.push_str(&format!("Problem:  {p}\n"));
+    }
+    if !v.vendors.is_empty() {
+        t.push('\n');
+        let rows: Vec<Vec<String>> = v
+            .vendors
+            .iter()
+            .map(|x| {
+                vec![
+                    x.slug.clone(),
+                    x.name.clone(),
+                    served(Some(x.served_by)).to_owned(),
+                    x.tools.to_string(),
+                ]
+            })
+            .collect();
+        t.push_str(&table(&["VENDOR", "NAME", "SERVED", "TOOLS"], &rows));
+    }
+    out(&t);
+}
+
+/// `switchboard team tools`: one line per tool, its name and the first line of its
+/// description.
+pub fn team_tools(tools: &[serde_json::Value]) {
+    let rows: Vec<Vec<String>> = tools
+        .iter()
+        .map(|tool| {
+            let name = tool.get("name").and_then(|n| n.as_str()).unwrap_or("?");
+            let about = tool
+                .get("description")
+                .and_then(|d| d.as_str())
+                .and_then(|d| d.lines().next())
+                .unwrap_or("");
+            vec![name.to_owned(), about.to_owned()]
+        })
+        .collect();
+    if rows.is_empty() {
+        line("The gateway offers no tools.");
+        return;
+    }
+    out(&table(&["TOOL", "DESCRIPTION"], &rows));
+}
+
+/// A tool's result: its text content as is, other content as JSON.
+pub fn tool_result(result: &serde_json::Value) {
+    let failed = result.get("isError").and_then(|e| e.as_bool()) == Some(true);
+    let content = result
+        .get("content")
+        .and_then(|c| c.as_array())
+        .cloned()
+        .unwrap_or_default();
+    let mut t = String::new();
+    if failed {
+        t.push_str("The tool reported an error:\n");
+    }
+    for item in &content {
+        match item.get("text").and_then(|x| x.as_str()) {
+            Some(text) if item.get("type").and_then(|x| x.as_str()) == Some("text") => {
+                t.push_str(text);
+            }
+            _ => t.push_str(
+                &serde_json::to_string_pretty(item).expect("invariant: JSON values serialize"),
+            ),
+        }
+        t.push('\n');
+    }
+    if let Some(s) = result.get("structuredContent")
+        && content.is_empty()
+    {
+        t.push_str(&serde_json::to_string_pretty(s).expect("invariant: JSON values serialize"));
+        t.push('\n');
+    }
+    out(&t);
 }

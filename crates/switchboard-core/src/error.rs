@@ -30,6 +30,8 @@ pub enum Error {
     Bundle(#[from] crate::bundle::BundleError),
     #[error(transparent)]
     Client(#[from] crate::clients::ClientError),
+    #[error(transparent)]
+    Gateway(#[from] crate::gateway::GatewayError),
 }
 
 impl Error {
@@ -45,6 +47,7 @@ impl Error {
             Self::Daemon(e) => e,
             Self::Bundle(e) => e,
             Self::Client(e) => e,
+            Self::Gateway(e) => e,
         }
     }
 }

@@ -41,4 +41,4 @@ pub mod view;
 
 pub use code::{Coded, ErrorCode, Surface};
 pub use error::{Error, Result};
-pub use facade::{BuildRequest, BuiltFile, Switchboard};
+pub use facade::{BuildRequest, BuiltFile, Progress, Switchboard};

@@ -188,6 +188,34 @@ impl StatusReport {
     }
 }
 
+/// The team sign-in, as `switchboard team` and the window's Team page show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TeamView {
+    pub signed_in: bool,
+    /// The MCP endpoint signed in to (or that a sign-in would use).
+    pub endpoint: String,
+    /// `false` for a gateway that needs no sign-in.
+    pub oauth: bool,
+    pub account: Option<String>,
+    pub team: Option<String>,
+    /// When the access token expires (Unix seconds).
+    pub expires_at: Option<u64>,
+    /// The gateway connection's state, when signed in.
+    pub state: Option<State>,
+    /// Why the sign-in is over or the gateway failed, in words.
+    pub problem: Option<String>,
+    /// Every vendor served, by whom.
+    pub vendors: Vec<TeamVendor>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct TeamVendor {
+    pub slug: String,
+    pub name: String,
+    pub served_by: Served,
+    pub tools: usize,
+}
+
 /// What a control connection hears after `subscribe`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]

@@ -7,6 +7,7 @@ mod daemon;
 mod doctor;
 mod install;
 mod servers;
+mod team;
 mod vendors;
 
 use std::sync::Arc;
@@ -15,7 +16,9 @@ use switchboard_core::paths::Paths;
 use switchboard_core::vault::KeyringStore;
 use switchboard_core::{Coded, ErrorCode, Switchboard};
 
-use crate::cli::{BundleCommand, Cli, Command, DaemonAction, ServersCommand, VendorsCommand};
+use crate::cli::{
+    BundleCommand, Cli, Command, DaemonAction, ServersCommand, TeamCommand, VendorsCommand,
+};
 use crate::{exit, output};
 
 /// What a command failed with, ready to print.
@@ -133,5 +136,13 @@ async fn dispatch(cli: Cli) -> CmdResult {
         Command::Bundle(BundleCommand::Remove(a)) => bundle::remove(&sb, &a.slug, json).await,
         Command::Install(a) => install::install(&sb, a, json),
         Command::Uninstall(a) => install::uninstall(&sb, a, json),
+        Command::Login(a) => team::login(&sb, a, json).await,
+        Command::Logout => team::logout(&sb, json).await,
+        Command::Team(a) => match a.action {
+            None => team::team(&sb, json).await,
+            Some(TeamCommand::Tools) => team::tools(&sb, json).await,
+            Some(TeamCommand::Call(c)) => team::call(&sb, c, json).await,
+        },
+        Command::Vendors(VendorsCommand::Source(a)) => team::source(&sb, a, json).await,
     }
 }

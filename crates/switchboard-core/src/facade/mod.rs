@@ -6,11 +6,13 @@ mod bundles;
 mod clients;
 mod daemon;
 mod servers;
+mod team;
 mod vendors;
 
 use std::sync::Arc;
 
 pub use bundles::{BuildRequest, BuiltFile};
+pub use team::Progress;
 
 use crate::catalog::Catalog;
 use crate::config::{Config, ConfigError};

@@ -517,7 +517,12 @@ pub async fn logout(paths: &Paths, vault: &Vault) -> Result<SignedOut, GatewayEr
             }
         }
     }
-    out.keychain_items = vault.delete_items(KEYCHAIN_OWNER, &ALL_ITEMS).await?;
+    out.keychain_items = match vault.delete_items(KEYCHAIN_OWNER, &ALL_ITEMS).await {
+        Ok(n) => n,
+        // Not signed in and no keychain to hold leftovers of a sign-in: nothing to do.
+        Err(_) if signin.is_none() => 0,
+        Err(e) => return Err(e.into()),
+    };
     store::remove(paths)?;
     Ok(out)
 }

@@ -108,9 +108,9 @@ impl Coded for GatewayError {
     }
 
     fn hint_for(&self, surface: Surface) -> Option<String> {
-        let sign_in = match surface {
-            Surface::Cli => "`switchboard login`",
-            Surface::Window => "Sign in on the Team page, or from the tray",
+        let how = |what: &str| match surface {
+            Surface::Cli => format!("{what} with `switchboard login`"),
+            Surface::Window => format!("{what} on the Team page or from the tray menu"),
         };
         match self {
             Self::BadUrl(_) => Some(
@@ -120,9 +120,10 @@ impl Coded for GatewayError {
             Self::Unreachable { .. } => {
                 Some("check the address and your connection or proxy, then try again".into())
             }
-            Self::NotSignedIn | Self::SignInAgain(_) => Some(format!("sign in again: {sign_in}")),
+            Self::NotSignedIn => Some(how("sign in")),
+            Self::SignInAgain(_) => Some(how("sign in again")),
             Self::StateMismatch | Self::BrowserTimeout(_) | Self::Refused { .. } => {
-                Some(format!("start the sign-in again: {sign_in}"))
+                Some(how("start the sign-in again"))
             }
             Self::NoPkce => Some(
                 "ask the gateway's administrator to enable PKCE (S256); it protects the sign-in code"
