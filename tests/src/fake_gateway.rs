@@ -71,6 +71,8 @@ struct State {
     down: bool,
     /// Vendor slug → its tools (name, description).
     vendors: BTreeMap<String, Vec<(String, String)>>,
+    /// `token_endpoint_auth_methods_supported`, as the metadata says.
+    auth_methods: Vec<String>,
 }
 
 /// A running fake gateway. Dropping it stops the server.
@@ -100,6 +102,9 @@ impl FakeGateway {
                 let mut state = State {
                     base: base.clone(),
                     access_ttl: Some(Duration::from_secs(3600)),
+                    auth_methods: ["none", "client_secret_post", "client_secret_basic"]
+                        .map(str::to_owned)
+                        .to_vec(),
                     ..State::default()
                 };
                 state.vendors.insert(
@@ -155,6 +160,12 @@ impl FakeGateway {
     /// Access tokens issued from now on live this long (`None`: the default hour).
     pub fn set_access_ttl(&self, ttl: Duration) {
         self.with(|s| s.access_ttl = Some(ttl));
+    }
+
+    /// The token endpoint's client authentication methods its metadata offers (the
+    /// default: `none`, `client_secret_post`, `client_secret_basic`).
+    pub fn set_auth_methods(&self, methods: &[&str]) {
+        self.with(|s| s.auth_methods = methods.iter().map(|m| (*m).to_owned()).collect());
     }
 
     /// Every access token issued so far stops working now.
@@ -336,6 +347,7 @@ async fn handle(
         return (StatusCode::SERVICE_UNAVAILABLE, "the gateway is down").into_response();
     }
     let base = s.base.clone();
+    let auth_methods = s.auth_methods.clone();
     match (method.as_str(), uri.path()) {
         ("GET", "/health") => json_response(StatusCode::OK, json!({"status": "ok"})),
         ("GET", "/.well-known/oauth-protected-resource/v1/mcp") => json_response(
@@ -358,7 +370,7 @@ async fn handle(
                 "response_types_supported": ["code"],
                 "grant_types_supported": ["authorization_code", "refresh_token"],
                 "code_challenge_methods_supported": ["S256"],
-                "token_endpoint_auth_methods_supported": ["none", "client_secret_post", "client_secret_basic"],
+                "token_endpoint_auth_methods_supported": auth_methods,
                 "scopes_supported": [SCOPE]
             }),
         ),
@@ -431,10 +443,11 @@ fn authorize(s: &mut State, req: &Recorded) -> Response {
         )
             .into_response();
     };
-    let known = s
-        .clients
-        .get(client_id)
-        .is_some_and(|c| c.redirect_uris.contains(redirect_uri));
+    let known = s.clients.get(client_id).is_some_and(|c| {
+        c.redirect_uris
+            .iter()
+            .any(|r| same_redirect(r, redirect_uri))
+    });
     if !known {
         return (StatusCode::BAD_REQUEST, "unknown client or redirect_uri").into_response();
     }
@@ -465,6 +478,26 @@ fn authorize(s: &mut State, req: &Recorded) -> Response {
         }
     }
     (StatusCode::FOUND, [(header::LOCATION, back.to_string())]).into_response()
+}
+
+/// A redirect URI matches the registered one exactly, except that a loopback IP's
+/// port may differ (RFC 8252 §7.3: native apps get an ephemeral port each time).
+fn same_redirect(registered: &str, asked: &str) -> bool {
+    if registered == asked {
+        return true;
+    }
+    let (Ok(mut a), Ok(mut b)) = (url::Url::parse(registered), url::Url::parse(asked)) else {
+        return false;
+    };
+    let loopback = |u: &url::Url| {
+        u.scheme() == "http" && matches!(u.host_str(), Some("127.0.0.1") | Some("[::1]"))
+    };
+    if !(loopback(&a) && loopback(&b)) {
+        return false;
+    }
+    let _ = a.set_port(None);
+    let _ = b.set_port(None);
+    a == b
 }
 
 /// The client the token request authenticates as, by its registered method.

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 
 use switchboard_core::ErrorCode;
 use switchboard_core::status::{
-    ControlEvent, DaemonInfo, LaunchSource, State, StatusReport, VendorStatus,
+    ControlEvent, DaemonInfo, GatewayStatus, LaunchSource, Served, State, StatusReport, TeamVendor,
+    TeamView, VendorStatus,
 };
 use ts_rs::TS;
 
@@ -27,9 +28,13 @@ fn typescript() -> String {
     for decl in [
         State::decl(&cfg),
         LaunchSource::decl(&cfg),
+        Served::decl(&cfg),
         VendorStatus::decl(&cfg),
         DaemonInfo::decl(&cfg),
+        GatewayStatus::decl(&cfg),
         StatusReport::decl(&cfg),
+        TeamVendor::decl(&cfg),
+        TeamView::decl(&cfg),
         ControlEvent::decl(&cfg),
         ErrorCode::decl(&cfg),
     ] {

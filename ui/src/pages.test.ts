@@ -241,7 +241,8 @@ describe("vendors page, connected", () => {
 describe("servers page", () => {
   const report = (state: ServerState): StatusReport => ({
     daemon: { running: true, pid: 1, version: "0.1.0", endpoint: "/run/sb/daemon.sock" },
-    vendors: [{ slug: "itglue", name: "IT Glue", state, source: "catalog", pid: 9, uptime_s: 5, restarts: 0, tools: 3, memory_bytes: 1048576, last_error: null, stderr_tail: [] }],
+    vendors: [{ slug: "itglue", name: "IT Glue", state, source: "catalog", pid: 9, uptime_s: 5, restarts: 0, tools: 3, memory_bytes: 1048576, last_error: null, stderr_tail: [], served_by: "local" }],
+    gateway: null,
   });
 
   it("renders the status and re-renders on a status-changed event, keeping an open log", async () => {
@@ -276,7 +277,7 @@ describe("servers page", () => {
 
   it("shows memory, a friendly empty state and a stopped supervisor", async () => {
     answers.servers_status = () =>
-      ({ daemon: { running: false, endpoint: "/run/sb/daemon.sock" }, vendors: [{ ...report("running").vendors[0], state: "not_connected" }] }) satisfies StatusReport;
+      ({ daemon: { running: false, endpoint: "/run/sb/daemon.sock" }, vendors: [{ ...report("running").vendors[0], state: "not_connected", served_by: null }], gateway: null }) satisfies StatusReport;
     main.wire();
     await main.go("servers");
     expect(document.querySelector("main")!.textContent).toContain("Supervisor not running");
@@ -490,7 +491,7 @@ describe("settings page", () => {
 
 describe("keyboard", () => {
   it("focuses the search with / and Ctrl+F, from any page, and filters", async () => {
-    answers.servers_status = () => ({ daemon: { running: true, pid: 1, version: "0.1.0", endpoint: "/run/sb/daemon.sock" }, vendors: [] }) satisfies StatusReport;
+    answers.servers_status = () => ({ daemon: { running: true, pid: 1, version: "0.1.0", endpoint: "/run/sb/daemon.sock" }, vendors: [], gateway: null }) satisfies StatusReport;
     main.wire();
     await main.go("servers");
     document.dispatchEvent(new KeyboardEvent("keydown", { key: "f", ctrlKey: true }));
@@ -520,7 +521,7 @@ describe("keyboard", () => {
 
 describe("navigation", () => {
   it("switches pages with Ctrl+number and follows the tray's navigate event", async () => {
-    answers.servers_status = () => ({ daemon: { running: false, endpoint: "/run/sb/daemon.sock" }, vendors: [] }) satisfies StatusReport;
+    answers.servers_status = () => ({ daemon: { running: false, endpoint: "/run/sb/daemon.sock" }, vendors: [], gateway: null }) satisfies StatusReport;
     await main.start();
     document.dispatchEvent(new KeyboardEvent("keydown", { key: "2", ctrlKey: true }));
     await settle();

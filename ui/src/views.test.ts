@@ -90,10 +90,11 @@ describe("servers", () => {
   const report: StatusReport = {
     daemon: { running: true, pid: 42, version: "0.1.0", endpoint: "/run/sb/daemon.sock" },
     vendors: [
-      { slug: "hudu", name: "Hudu", state: "running", source: "catalog", pid: 7, uptime_s: 3725, restarts: 2, tools: 31, memory_bytes: 12.3 * 1024 * 1024, last_error: null, stderr_tail: [] },
-      { slug: "itglue", name: "IT Glue", state: "failed", source: "catalog", pid: null, uptime_s: null, restarts: 5, tools: 0, memory_bytes: null, last_error: "boom <b>", stderr_tail: [] },
-      { slug: "syncro", name: "Syncro", state: "not_connected", source: null, pid: null, uptime_s: null, restarts: 0, tools: 0, memory_bytes: null, last_error: null, stderr_tail: [] },
+      { slug: "hudu", name: "Hudu", state: "running", source: "catalog", pid: 7, uptime_s: 3725, restarts: 2, tools: 31, memory_bytes: 12.3 * 1024 * 1024, last_error: null, stderr_tail: [], served_by: "local" },
+      { slug: "itglue", name: "IT Glue", state: "failed", source: "catalog", pid: null, uptime_s: null, restarts: 5, tools: 0, memory_bytes: null, last_error: "boom <b>", stderr_tail: [], served_by: "local" },
+      { slug: "syncro", name: "Syncro", state: "not_connected", source: null, pid: null, uptime_s: null, restarts: 0, tools: 0, memory_bytes: null, last_error: null, stderr_tail: [], served_by: null },
     ],
+    gateway: null,
   };
 
   it("formats bytes and durations", () => {
@@ -131,7 +132,7 @@ describe("servers", () => {
   });
 
   it("has a friendly empty state and a down daemon", () => {
-    document.body.innerHTML = v.renderServers({ daemon: { running: false, endpoint: "/run/sb/daemon.sock" }, vendors: [report.vendors[2]] }, new Set(), {});
+    document.body.innerHTML = v.renderServers({ daemon: { running: false, endpoint: "/run/sb/daemon.sock" }, vendors: [report.vendors[2]], gateway: null }, new Set(), {});
     expect(document.body.textContent).toContain("No vendor connected yet");
     expect(document.querySelector("[role=alert]")!.textContent).toContain("Supervisor not running");
   });

@@ -422,8 +422,6 @@ impl Daemon {
     async fn reload(&self, changed: Option<String>) -> Result<(), DaemonError> {
         let (config, connected) = load(&self.paths, &self.vault)?;
         *self.deps.config.write().expect("config lock") = config;
-        // Pins may have changed which source serves a vendor.
-        self.hub.reindex();
         let now: BTreeSet<String> = connected.iter().map(|v| v.slug.clone()).collect();
         let running: BTreeSet<String> = self.hub.slugs().into_iter().collect();
         for gone in running.difference(&now) {
@@ -442,6 +440,9 @@ impl Daemon {
                 );
             }
         }
+        // Pins may have changed which source serves a vendor, and a vendor added back
+        // may bring its cached tools: index again and tell the sessions.
+        self.hub.reindex();
         Ok(())
     }
 }

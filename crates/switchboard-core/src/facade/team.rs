@@ -5,8 +5,8 @@
 //! the daemon uses (bearer, session, SSE resumption), with a bearer that can step up
 //! in the browser when the gateway asks for more scope, a bounded number of times.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
 use serde_json::{Value, json};
@@ -29,6 +29,9 @@ use crate::supervisor::upstream::{Event, Upstream};
 
 use super::Switchboard;
 
+/// What errors call the gateway.
+const GATEWAY: &str = "the team gateway";
+
 /// Reports a sign-in's stages (the CLI prints them; the app shows them).
 pub type Progress = Arc<dyn Fn(Stage<'_>) + Send + Sync>;
 
@@ -40,6 +43,17 @@ struct Interactive {
     browser: Arc<dyn BrowserLauncher>,
     progress: Progress,
     steps: AtomicUsize,
+    /// The sign-in problem behind the last failed request, so the caller gets it
+    /// typed (not signed in, sign in again) rather than as an error answer's text.
+    failure: Arc<Mutex<Option<GatewayError>>>,
+}
+
+impl Interactive {
+    fn failed(&self, e: GatewayError) -> AuthProblem {
+        let p = problem(&e);
+        *self.failure.lock().expect("failure lock") = Some(e);
+        p
+    }
 }
 
 fn problem(e: &GatewayError) -> AuthProblem {
@@ -54,7 +68,7 @@ fn problem(e: &GatewayError) -> AuthProblem {
 
 impl Bearer for Interactive {
     fn token(&self) -> BoxFuture<'_, std::result::Result<Option<Secret<String>>, AuthProblem>> {
-        Box::pin(async move { self.tokens.current().await.map_err(|e| problem(&e)) })
+        Box::pin(async move { self.tokens.current().await.map_err(|e| self.failed(e)) })
     }
 
     fn rejected<'a>(
@@ -65,11 +79,15 @@ impl Bearer for Interactive {
     ) -> BoxFuture<'a, std::result::Result<Option<Secret<String>>, AuthProblem>> {
         Box::pin(async move {
             if status == 401 {
-                return self.tokens.refreshed(sent).await.map_err(|e| problem(&e));
+                return self
+                    .tokens
+                    .refreshed(sent)
+                    .await
+                    .map_err(|e| self.failed(e));
             }
             let step = self.steps.fetch_add(1, Ordering::SeqCst) + 1;
             if step > MAX_SCOPE_STEPS {
-                return Err(problem(&GatewayError::ScopeSteps {
+                return Err(self.failed(GatewayError::ScopeSteps {
                     scope: challenge.scope.unwrap_or_default(),
                     tries: step - 1,
                 }));
@@ -87,7 +105,7 @@ impl Bearer for Interactive {
             )
             .await
             .map(Some)
-            .map_err(|e| problem(&e))
+            .map_err(|e| self.failed(e))
         })
     }
 }
@@ -97,6 +115,7 @@ struct TeamSession {
     server: HttpServer,
     events: mpsc::UnboundedReceiver<Event>,
     next_id: u64,
+    failure: Arc<Mutex<Option<GatewayError>>>,
 }
 
 impl TeamSession {
@@ -108,17 +127,19 @@ impl TeamSession {
         let signin = gateway::store::read(&sb.paths)?.ok_or(GatewayError::NotSignedIn)?;
         let endpoint = url::Url::parse(&signin.endpoint)
             .map_err(|_| GatewayError::BadUrl(signin.endpoint.clone()))?;
+        let failure = Arc::new(Mutex::new(None));
         let bearer = Interactive {
             sb: sb.clone(),
             tokens: TokenSource::new(sb.paths.clone(), sb.vault.clone())?,
             browser,
             progress,
             steps: AtomicUsize::new(0),
+            failure: failure.clone(),
         };
         let (tx, events) = mpsc::unbounded_channel();
         let server = HttpServer::start(
             Connect {
-                vendor: "the team gateway".into(),
+                vendor: GATEWAY.into(),
                 url: endpoint,
                 headers: Vec::new(),
                 bearer: Some(Arc::new(bearer)),
@@ -128,11 +149,12 @@ impl TeamSession {
             },
             tx,
         )
-        .map_err(|e| GatewayError::Token(e.to_string()))?;
+        .map_err(|e| GatewayError::Failed(e.to_string()))?;
         let mut session = Self {
             server,
             events,
             next_id: 1,
+            failure,
         };
         session
             .request("initialize", gateway::discovery::initialize_params())
@@ -150,31 +172,25 @@ impl TeamSession {
         self.server
             .send(Message::request(json!(id), method, Some(params)));
         while let Some(event) = self.events.recv().await {
-            match event {
+            let failed = match event {
                 Event::Message(m) if m.kind() == Kind::Response && m.id == Some(json!(id)) => {
-                    return match m.result_value() {
-                        Some(result) => Ok(result),
-                        None => Err(GatewayError::Http {
-                            url: "the team gateway".into(),
-                            status: 200,
-                            detail: m.error_message(),
-                        }
-                        .into()),
-                    };
-                }
-                Event::AuthLost(why) => return Err(GatewayError::SignInAgain(why).into()),
-                Event::Closed(why) | Event::Protocol(why) => {
-                    return Err(GatewayError::Http {
-                        url: "the team gateway".into(),
-                        status: 0,
-                        detail: Some(why),
+                    match m.result_value() {
+                        Some(result) => return Ok(result),
+                        None => m.error_message().unwrap_or_else(|| "an error".to_owned()),
                     }
-                    .into());
                 }
-                Event::Message(_) => {}
-            }
+                Event::AuthLost(why) => why,
+                Event::Closed(why) | Event::Protocol(why) => why,
+                Event::Message(_) => continue,
+            };
+            // A sign-in problem comes back as itself; anything else in words.
+            return Err(match self.failure.lock().expect("failure lock").take() {
+                Some(e) => e.into(),
+                None if failed.starts_with(GATEWAY) => GatewayError::Failed(failed).into(),
+                None => GatewayError::Failed(format!("{GATEWAY}: {failed}")).into(),
+            });
         }
-        Err(GatewayError::Token("the gateway connection ended".into()).into())
+        Err(GatewayError::Failed(format!("{GATEWAY}: the connection ended")).into())
     }
 
     async fn close(self) {

@@ -342,6 +342,25 @@ fn require_pkce(server: &ServerMetadata) -> Result<(), GatewayError> {
     }
 }
 
+/// Whether protected-resource metadata naming `resource` may speak for `endpoint`
+/// (RFC 9728 §3.3, MCP's resource indicators): the same origin, and the endpoint's
+/// path at or under the resource's. Anything else could hand our token to another
+/// server, so the sign-in stops before it starts.
+pub fn resource_covers(resource: &str, endpoint: &Url) -> bool {
+    let Ok(resource) = Url::parse(resource) else {
+        return false;
+    };
+    if resource.scheme() != endpoint.scheme()
+        || resource.host_str() != endpoint.host_str()
+        || resource.port_or_known_default() != endpoint.port_or_known_default()
+    {
+        return false;
+    }
+    let base = resource.path().trim_end_matches('/');
+    let path = endpoint.path();
+    base.is_empty() || path == base || path.starts_with(&format!("{base}/"))
+}
+
 /// How to sign in to the gateway at `endpoint`, which answered with `challenge`.
 pub async fn discover(
     http: &reqwest::Client,
@@ -374,8 +393,15 @@ pub async fn discover(
                 .filter(|s| !s.is_empty())
                 .map(|s| s.join(" "))
         });
+        let resource = prm.resource.unwrap_or_else(|| endpoint.to_string());
+        if !resource_covers(&resource, endpoint) {
+            return Err(GatewayError::ResourceMismatch {
+                resource,
+                endpoint: show(endpoint),
+            });
+        }
         return Ok(Discovered {
-            resource: prm.resource.unwrap_or_else(|| endpoint.to_string()),
+            resource,
             server,
             scope,
         });
@@ -409,6 +435,30 @@ pub async fn discover(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metadata_speaks_only_for_its_own_resource() {
+        let endpoint = Url::parse("https://gw.example/v1/mcp").unwrap();
+        for ok in [
+            "https://gw.example/v1/mcp",
+            "https://gw.example/v1/mcp/",
+            "https://gw.example/v1",
+            "https://gw.example",
+            "https://gw.example:443/",
+        ] {
+            assert!(resource_covers(ok, &endpoint), "{ok}");
+        }
+        for bad in [
+            "https://evil.example.com/mcp",
+            "http://gw.example/v1/mcp",
+            "https://gw.example:8443/v1/mcp",
+            "https://gw.example/v1/mc",
+            "https://gw.example/other",
+            "not a url",
+        ] {
+            assert!(!resource_covers(bad, &endpoint), "{bad}");
+        }
+    }
 
     #[test]
     fn bearer_challenges_are_read_with_quotes_escapes_and_other_schemes() {

@@ -54,6 +54,14 @@ pub enum GatewayError {
         status: u16,
         detail: Option<String>,
     },
+    /// A request to the gateway failed (it is down, or answered with an error); the
+    /// words name the gateway.
+    #[error("{0}")]
+    Failed(String),
+    #[error(
+        "the gateway's metadata speaks for another server (`{resource}`) than `{endpoint}`; nothing was sent to it"
+    )]
+    ResourceMismatch { resource: String, endpoint: String },
     #[error("cannot find how to sign in to the gateway: {0}")]
     Discovery(String),
     #[error(
@@ -98,7 +106,9 @@ impl Coded for GatewayError {
     fn code(&self) -> ErrorCode {
         match self {
             Self::BadUrl(_) => ErrorCode::InvalidField,
-            Self::Unreachable { .. } | Self::Http { .. } => ErrorCode::GatewayUnreachable,
+            Self::Unreachable { .. } | Self::Http { .. } | Self::Failed(_) => {
+                ErrorCode::GatewayUnreachable
+            }
             Self::NotSignedIn | Self::SignInAgain(_) => ErrorCode::NotSignedIn,
             Self::Corrupt { .. } => ErrorCode::ConfigCorrupt,
             Self::Io { .. } => ErrorCode::Io,
@@ -125,6 +135,10 @@ impl Coded for GatewayError {
             Self::StateMismatch | Self::BrowserTimeout(_) | Self::Refused { .. } => {
                 Some(how("start the sign-in again"))
             }
+            Self::ResourceMismatch { .. } => Some(
+                "check the gateway's address; if it is right, tell the gateway's administrator that its protected-resource metadata names another server"
+                    .into(),
+            ),
             Self::NoPkce => Some(
                 "ask the gateway's administrator to enable PKCE (S256); it protects the sign-in code"
                     .into(),

@@ -505,6 +505,7 @@ impl Hub {
     /// Who serves the tool exposed as `exposed`: (the actor, the tool's name there,
     /// its vendor). A vendor with no listing yet (its first start is under way) is
     /// found by the name's prefix; its actor queues the call until the server is up.
+    /// So is a gateway tool before the gateway has listed (under its whole name).
     pub(super) fn tool_owner(&self, exposed: &str) -> Option<(String, String, String)> {
         let indexed = self
             .index
@@ -522,13 +523,25 @@ impl Hub {
             return Some((owner, name, vendor));
         }
         let (slug, name) = exposed.split_once(super::naming::SEPARATOR)?;
-        let unlisted = self
-            .vendors
-            .read()
-            .expect("vendors lock")
-            .contains_key(slug)
-            && !self.offers.read().expect("offers lock").contains_key(slug);
-        unlisted.then(|| (slug.to_owned(), name.to_owned(), slug.to_owned()))
+        let vendors = self.vendors.read().expect("vendors lock");
+        let offers = self.offers.read().expect("offers lock");
+        if vendors.contains_key(slug) {
+            return (!offers.contains_key(slug))
+                .then(|| (slug.to_owned(), name.to_owned(), slug.to_owned()));
+        }
+        // Not a vendor here: the gateway's, if it has not listed its tools yet.
+        let gateway_unlisted =
+            vendors.contains_key(gateway::SLUG) && !offers.contains_key(gateway::SLUG);
+        drop((vendors, offers));
+        let served = gateway_unlisted
+            && gateway_vendor(exposed).is_some_and(|v| self.gateway_serves(v, &BTreeSet::new()));
+        served.then(|| {
+            (
+                gateway::SLUG.to_owned(),
+                exposed.to_owned(),
+                slug.to_owned(),
+            )
+        })
     }
 
     /// The vendor and original name of the prompt exposed as `exposed`.
