@@ -20,6 +20,9 @@ fn main() {
         "updates_check",
         "open_docs",
         "take_pending_page",
+        "team_status",
+        "team_login",
+        "team_logout",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

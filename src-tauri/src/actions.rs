@@ -1,22 +1,61 @@
 //! What the tray's menu items do, and keeping the tray in step with the daemon.
 
-use switchboard_core::Coded;
+use std::sync::atomic::Ordering;
+
 use switchboard_core::clients::Client;
-use switchboard_core::status::StatusReport;
+use switchboard_core::gateway::browser::SystemBrowser;
+use switchboard_core::gateway::login::{LoginOptions, SignedOut, Stage};
+use switchboard_core::status::{StatusReport, TeamView};
+use switchboard_core::{Coded, ErrorCode, Surface};
 use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 use crate::desktop;
+use crate::error::CommandError;
 use crate::state::AppState;
 use crate::tray::{self, VendorAction};
 
 /// The event that carries a fresh status report to the window.
 pub const STATUS_EVENT: &str = "status-changed";
+/// Where a team sign-in is: `{message, url}` while it runs, `null` when it ended.
+pub const TEAM_PROGRESS_EVENT: &str = "team-progress";
 
 pub fn menu_event<R: Runtime>(app: &AppHandle<R>, id: &str) {
     match id {
         tray::QUIT => app.exit(0),
         tray::OPEN => crate::window::open_page(app, "vendors", None),
         tray::INSTALL_DESKTOP => install_desktop(app),
+        tray::TEAM_SIGN_IN => {
+            // The Team page shows the progress and the address to open by hand.
+            crate::window::open_page(app, "team", None);
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                match sign_in(&app, None).await {
+                    Ok(team) => {
+                        desktop::notify(&app, "Signed in to your team", &signed_in_words(&team))
+                    }
+                    Err(e) => {
+                        let body = match &e.hint {
+                            Some(h) => format!("{}\n{h}", e.message),
+                            None => e.message.clone(),
+                        };
+                        desktop::notify(&app, "Team sign-in did not finish", &body);
+                    }
+                }
+            });
+        }
+        tray::TEAM_SIGN_OUT => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                match sign_out(&app).await {
+                    Ok(_) => desktop::notify(
+                        &app,
+                        "Signed out of your team",
+                        "The team's vendors are no longer served on this computer.",
+                    ),
+                    Err(e) => desktop::notify(&app, "Could not sign out", &e.message),
+                }
+            });
+        }
         tray::AUTOSTART => {
             let on = !desktop::autostart_enabled(app);
             if let Err(e) = desktop::set_autostart(app, on) {
@@ -133,9 +172,8 @@ pub fn current_model<R: Runtime>(app: &AppHandle<R>) -> tray::Model {
         daemon_error: daemon_error.as_deref(),
         desktop_installed: desktop_installed(&state),
         autostart: desktop::autostart_enabled(app),
-        attaching: !state
-            .attached_once
-            .load(std::sync::atomic::Ordering::Relaxed),
+        attaching: !state.attached_once.load(Ordering::Relaxed),
+        signing_in: state.signing_in.load(Ordering::Relaxed),
     })
 }
 
@@ -157,4 +195,57 @@ pub fn set_status<R: Runtime>(app: &AppHandle<R>, status: StatusReport) {
     *state.status.lock().expect("status lock") = Some(status.clone());
     let _ = app.emit(STATUS_EVENT, status);
     refresh_tray(app);
+}
+
+/// "Signed in as tech@acme (Acme MSP)", or as much as the gateway said.
+pub fn signed_in_words(team: &TeamView) -> String {
+    match (&team.account, &team.team) {
+        (Some(a), Some(t)) => format!("Signed in as {a} ({t})."),
+        (Some(a), None) => format!("Signed in as {a}."),
+        _ => format!("Signed in to {}.", team.endpoint),
+    }
+}
+
+/// Signs in to the team gateway in the browser: one sign-in at a time, its progress
+/// sent to the window, the tray redrawn around it.
+pub async fn sign_in<R: Runtime>(
+    app: &AppHandle<R>,
+    gateway: Option<String>,
+) -> Result<TeamView, CommandError> {
+    let state = app.state::<AppState>();
+    if state.signing_in.swap(true, Ordering::SeqCst) {
+        return Err(CommandError::new(
+            ErrorCode::SignInFailed,
+            "a team sign-in is already waiting in your browser",
+            Some("finish it there, or wait for it to time out".into()),
+        ));
+    }
+    refresh_tray(app);
+    let handle = app.clone();
+    let progress = move |stage: Stage<'_>| {
+        let payload = serde_json::json!({
+            "message": stage.words(),
+            "url": stage.url().map(|u| u.to_string()),
+        });
+        let _ = handle.emit(TEAM_PROGRESS_EVENT, payload);
+    };
+    let opts = LoginOptions {
+        gateway: gateway.filter(|g| !g.trim().is_empty()),
+        ..LoginOptions::default()
+    };
+    let result = state.core.login(opts, &SystemBrowser, &progress).await;
+    state.signing_in.store(false, Ordering::SeqCst);
+    let _ = app.emit(TEAM_PROGRESS_EVENT, serde_json::Value::Null);
+    state.poke.notify_one();
+    refresh_tray(app);
+    result.map_err(|e| CommandError::new(e.code(), e.to_string(), e.hint_for(Surface::Window)))
+}
+
+/// Signs out of the team gateway (revokes and removes its tokens).
+pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<SignedOut, CommandError> {
+    let state = app.state::<AppState>();
+    let out = state.core.logout().await?;
+    state.poke.notify_one();
+    refresh_tray(app);
+    Ok(out)
 }

@@ -8,9 +8,10 @@ use serde_json::Value;
 use switchboard_core::clients::Client;
 use switchboard_core::config::LogLevel;
 use switchboard_core::connection::{ConnectError, FieldInput};
+use switchboard_core::gateway::login::SignedOut;
 use switchboard_core::probe::ProbeOutcome;
 use switchboard_core::secret::Secret;
-use switchboard_core::status::StatusReport;
+use switchboard_core::status::{StatusReport, TeamView};
 use switchboard_core::view::VendorView;
 use tauri::{AppHandle, Runtime, State};
 
@@ -257,6 +258,28 @@ pub async fn updates_check<R: Runtime>(
 ) -> Result<crate::updates::UpdateCheck> {
     let endpoint = state.core.settings()?.update_endpoint;
     crate::updates::check(&app, endpoint).await
+}
+
+/// The team sign-in and every vendor served, by whom.
+#[tauri::command]
+pub async fn team_status(state: State<'_, AppState>) -> Result<TeamView> {
+    Ok(state.core.team().await?)
+}
+
+/// Signs in to the team gateway in the browser (`gateway`: its address, else the
+/// settings' or the built-in one). Progress comes as `team-progress` events.
+#[tauri::command]
+pub async fn team_login<R: Runtime>(
+    app: AppHandle<R>,
+    gateway: Option<String>,
+) -> Result<TeamView> {
+    crate::actions::sign_in(&app, gateway).await
+}
+
+/// Revokes the team sign-in's tokens and removes them.
+#[tauri::command]
+pub async fn team_logout<R: Runtime>(app: AppHandle<R>) -> Result<SignedOut> {
+    crate::actions::sign_out(&app).await
 }
 
 /// The page the window should open on, once (set when the tray opened it).

@@ -40,6 +40,9 @@ pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
         commands::updates_check,
         commands::open_docs,
         commands::take_pending_page,
+        commands::team_status,
+        commands::team_login,
+        commands::team_logout,
     ])
 }
 

@@ -28,6 +28,9 @@ pub struct AppState {
     pub pending: Mutex<Option<Value>>,
     /// The watcher has made its first attempt to reach the daemon.
     pub attached_once: std::sync::atomic::AtomicBool,
+    /// A team sign-in is waiting on the browser (one at a time, from the tray or the
+    /// window).
+    pub signing_in: std::sync::atomic::AtomicBool,
 }
 
 impl AppState {
@@ -40,6 +43,7 @@ impl AppState {
             poke: tokio::sync::Notify::new(),
             pending: Mutex::new(None),
             attached_once: std::sync::atomic::AtomicBool::new(false),
+            signing_in: std::sync::atomic::AtomicBool::new(false),
         }
     }
 

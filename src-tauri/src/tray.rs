@@ -5,7 +5,7 @@
 //! the menu; [`apply`] turns that into tauri menu items. The split keeps the rules
 //! testable without a display.
 
-use switchboard_core::status::{State, StatusReport};
+use switchboard_core::status::{GatewayStatus, Served, State, StatusReport};
 use tauri::image::Image;
 use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
@@ -17,6 +17,41 @@ pub const QUIT: &str = "quit";
 pub const INSTALL_DESKTOP: &str = "install:claude-desktop";
 pub const AUTOSTART: &str = "autostart";
 pub const UPDATES: &str = "updates";
+pub const TEAM_SIGN_IN: &str = "team:sign-in";
+pub const TEAM_SIGN_OUT: &str = "team:sign-out";
+
+/// The team sign-in, as the menu shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Team {
+    /// "Sign in to team…".
+    SignedOut,
+    /// A sign-in is waiting on the browser.
+    SigningIn,
+    /// "Signed in as <user> (<team>)", with "Sign out".
+    SignedIn { label: String },
+    /// The sign-in expired and could not be renewed: "Sign in to team again…".
+    Expired,
+}
+
+impl Team {
+    fn of(gateway: Option<&GatewayStatus>, signing_in: bool) -> Self {
+        if signing_in {
+            return Self::SigningIn;
+        }
+        let Some(g) = gateway else {
+            return Self::SignedOut;
+        };
+        if g.state == State::SignedOut {
+            return Self::Expired;
+        }
+        let label = match (&g.account, &g.team) {
+            (Some(a), Some(t)) => format!("Signed in as {a} ({t})"),
+            (Some(a), None) => format!("Signed in as {a}"),
+            _ => "Signed in to the team gateway".to_owned(),
+        };
+        Self::SignedIn { label }
+    }
+}
 
 /// The icon's state: the worst of the daemon's and the vendors'.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +109,8 @@ pub struct VendorEntry {
     /// "Hudu — running".
     pub label: String,
     pub actions: Vec<VendorAction>,
+    /// Served, on this computer or by the team gateway.
+    pub served: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +122,7 @@ pub struct Model {
     pub vendors: Vec<VendorEntry>,
     pub desktop_installed: bool,
     pub autostart: bool,
+    pub team: Team,
 }
 
 /// What the app knows when it draws the tray.
@@ -96,6 +134,8 @@ pub struct Inputs<'a> {
     pub autostart: bool,
     /// The app has not finished its first attempt to reach the daemon.
     pub attaching: bool,
+    /// A team sign-in is waiting on the browser.
+    pub signing_in: bool,
 }
 
 pub fn model(inputs: &Inputs<'_>) -> Model {
@@ -104,7 +144,11 @@ pub fn model(inputs: &Inputs<'_>) -> Model {
     let mut entries = Vec::new();
     let (mut failed, mut backing_off, mut connected) = (Vec::new(), Vec::new(), 0);
     for v in vendors {
-        let actions = if v.state.is_connected() {
+        let by_gateway = v.served_by == Some(Served::Gateway);
+        let actions = if by_gateway {
+            // Served by the team: connecting it here makes this computer serve it.
+            vec![VendorAction::Connect]
+        } else if v.state.is_connected() {
             connected += 1;
             vec![
                 VendorAction::Test,
@@ -115,23 +159,34 @@ pub fn model(inputs: &Inputs<'_>) -> Model {
             vec![VendorAction::Connect]
         };
         match v.state {
-            State::Failed => failed.push(v.name.clone()),
-            State::BackingOff => backing_off.push(v.name.clone()),
+            State::Failed if !by_gateway => failed.push(v.name.clone()),
+            State::BackingOff if !by_gateway => backing_off.push(v.name.clone()),
             _ => {}
         }
+        let label = match v.state {
+            _ if !by_gateway => format!("{} — {}", v.name, v.state.words()),
+            State::Running | State::Idle | State::Starting => {
+                format!("{} — via the team gateway", v.name)
+            }
+            state => format!("{} — via the team gateway, {}", v.name, state.words()),
+        };
         entries.push(VendorEntry {
-            label: format!("{} — {}", v.name, v.state.words()),
+            label,
             slug: v.slug.clone(),
             actions,
+            served: v.served_by.is_some() || v.state.is_connected(),
         });
     }
-    // Connected vendors first, then the rest, each by name.
-    entries.sort_by_key(|e| {
-        (
-            e.actions.first() == Some(&VendorAction::Connect),
-            e.label.to_lowercase(),
-        )
-    });
+    // Served vendors first (here or by the team), then the rest, each by name.
+    entries.sort_by_key(|e| (!e.served, e.label.to_lowercase()));
+    let team = Team::of(
+        inputs.status.and_then(|s| s.gateway.as_ref()),
+        inputs.signing_in,
+    );
+    let team_vendors = vendors
+        .iter()
+        .filter(|v| v.served_by == Some(Served::Gateway))
+        .count();
     let (health, headline) = if inputs.attaching && !daemon_up {
         (Health::Good, Some("Starting the supervisor…".to_owned()))
     } else if !daemon_up && inputs.status.is_some() || inputs.daemon_error.is_some() {
@@ -145,6 +200,11 @@ pub fn model(inputs: &Inputs<'_>) -> Model {
             Health::Error,
             Some(format!("⚠ Failed: {}", failed.join(", "))),
         )
+    } else if team == Team::Expired {
+        (
+            Health::Error,
+            Some("⚠ Team sign-in expired: sign in again".to_owned()),
+        )
     } else if !backing_off.is_empty() {
         (
             Health::Degraded,
@@ -153,7 +213,7 @@ pub fn model(inputs: &Inputs<'_>) -> Model {
     } else {
         (Health::Good, None)
     };
-    let tooltip = match (&headline, connected) {
+    let tooltip = match (&headline, connected + team_vendors) {
         (Some(h), _) => format!("Switchboard: {}", h.trim_start_matches("⚠ ")),
         (None, 0) => "Switchboard: no vendor connected".to_owned(),
         (None, 1) => "Switchboard: 1 vendor, all good".to_owned(),
@@ -166,6 +226,7 @@ pub fn model(inputs: &Inputs<'_>) -> Model {
         vendors: entries,
         desktop_installed: inputs.desktop_installed,
         autostart: inputs.autostart,
+        team,
     }
 }
 
@@ -212,6 +273,32 @@ fn menu<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<Menu<R>>
             true,
             &refs,
         )?));
+    }
+    items.push(Box::new(PredefinedMenuItem::separator(app)?));
+    let item = |id: &str, label: &str, enabled: bool| -> tauri::Result<Box<dyn IsMenuItem<R>>> {
+        Ok(Box::new(MenuItem::with_id(
+            app,
+            id,
+            label,
+            enabled,
+            None::<&str>,
+        )?))
+    };
+    match &model.team {
+        Team::SignedOut => items.push(item(TEAM_SIGN_IN, "Sign in to team…", true)?),
+        Team::SigningIn => items.push(item(
+            "team:signing-in",
+            "Signing in to team… (finish in your browser)",
+            false,
+        )?),
+        Team::SignedIn { label } => {
+            items.push(item("team:account", label, false)?);
+            items.push(item(TEAM_SIGN_OUT, "Sign out", true)?);
+        }
+        Team::Expired => {
+            items.push(item(TEAM_SIGN_IN, "Sign in to team again…", true)?);
+            items.push(item(TEAM_SIGN_OUT, "Sign out", true)?);
+        }
     }
     items.push(Box::new(PredefinedMenuItem::separator(app)?));
     let install_label = if model.desktop_installed {
@@ -341,7 +428,7 @@ mod tests {
                     last_error: None,
                     stderr_tail: Vec::new(),
                     memory_bytes: None,
-                    served_by: None,
+                    served_by: state.is_connected().then_some(Served::Local),
                 })
                 .collect(),
             gateway: None,
@@ -355,6 +442,7 @@ mod tests {
             desktop_installed: true,
             autostart: false,
             attaching: false,
+            signing_in: false,
         })
     }
 
@@ -390,6 +478,7 @@ mod tests {
             desktop_installed: false,
             autostart: false,
             attaching: false,
+            signing_in: false,
         });
         assert_eq!(unreachable.health, Health::Error);
         let starting = model(&Inputs {
@@ -398,6 +487,7 @@ mod tests {
             desktop_installed: false,
             autostart: false,
             attaching: true,
+            signing_in: false,
         });
         assert_eq!(starting.health, Health::Good);
         assert_eq!(
@@ -430,6 +520,71 @@ mod tests {
                 VendorAction::Disconnect
             ]
         );
+    }
+
+    fn gateway(state: State) -> GatewayStatus {
+        GatewayStatus {
+            endpoint: "https://gw.example/v1/mcp".into(),
+            state,
+            account: Some("tech@acme.example".into()),
+            team: Some("Acme MSP".into()),
+            expires_at: None,
+            last_error: None,
+            vendors: vec!["autotask".into()],
+        }
+    }
+
+    #[test]
+    fn the_team_sign_in_shows_who_and_an_expired_one_asks_to_sign_in_again() {
+        let mut r = report(true, &[("hudu", State::Idle), ("autotask", State::Running)]);
+        assert_eq!(m(&r).team, Team::SignedOut);
+        r.vendors[1].served_by = Some(Served::Gateway);
+        r.gateway = Some(gateway(State::Running));
+        let signed_in = m(&r);
+        assert_eq!(
+            signed_in.team,
+            Team::SignedIn {
+                label: "Signed in as tech@acme.example (Acme MSP)".into()
+            }
+        );
+        assert_eq!(signed_in.health, Health::Good);
+        assert_eq!(signed_in.tooltip, "Switchboard: 2 vendors, all good");
+        let autotask = signed_in
+            .vendors
+            .iter()
+            .find(|v| v.slug == "autotask")
+            .unwrap();
+        assert_eq!(autotask.label, "AUTOTASK — via the team gateway");
+        assert_eq!(autotask.actions, [VendorAction::Connect]);
+
+        r.gateway = Some(gateway(State::SignedOut));
+        r.vendors[1].state = State::SignedOut;
+        let expired = m(&r);
+        assert_eq!(expired.team, Team::Expired);
+        assert_eq!(expired.health, Health::Error);
+        assert_eq!(
+            expired.headline.as_deref(),
+            Some("⚠ Team sign-in expired: sign in again")
+        );
+        let autotask = expired
+            .vendors
+            .iter()
+            .find(|v| v.slug == "autotask")
+            .unwrap();
+        assert_eq!(
+            autotask.label,
+            "AUTOTASK — via the team gateway, signed out: sign in again"
+        );
+
+        let signing_in = model(&Inputs {
+            status: Some(&r),
+            daemon_error: None,
+            desktop_installed: true,
+            autostart: false,
+            attaching: false,
+            signing_in: true,
+        });
+        assert_eq!(signing_in.team, Team::SigningIn);
     }
 
     #[test]

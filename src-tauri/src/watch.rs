@@ -1,6 +1,7 @@
 //! Keeps the app attached to the daemon: starts it if needed, subscribes to its
 //! events, refreshes the status the tray and window show, and raises a notification
-//! when a vendor's circuit breaker opens. When the daemon goes away the tray turns
+//! when a vendor's circuit breaker opens or the team sign-in expires (once each, on
+//! the change, however many calls then fail). When the daemon goes away the tray turns
 //! red and the watcher starts it again, backing off up to 30 s.
 
 use std::collections::HashMap;
@@ -127,7 +128,20 @@ fn breaker_notice<R: Runtime>(
         return;
     };
     let old = states.insert(slug.clone(), *state);
-    if *state != State::Failed || old == Some(State::Failed) {
+    if old == Some(*state) {
+        return;
+    }
+    if slug == switchboard_core::gateway::SLUG {
+        if *state == State::SignedOut {
+            desktop::notify(
+                app,
+                "Team sign-in expired",
+                "Your team's vendors are unavailable until you sign in again: choose “Sign in to team again…” in the Switchboard menu. Vendors connected on this computer keep working.",
+            );
+        }
+        return;
+    }
+    if *state != State::Failed {
         return;
     }
     let name = app

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use switchboard_core::ErrorCode;
+use switchboard_core::gateway::login::SignedOut;
 use switchboard_core::status::{
     ControlEvent, DaemonInfo, GatewayStatus, LaunchSource, Served, State, StatusReport, TeamVendor,
     TeamView, VendorStatus,
@@ -21,8 +22,9 @@ fn typescript() -> String {
     // Every integer here (pids, seconds, bytes, counts) fits a JavaScript number.
     let cfg = ts_rs::Config::new().with_large_int("number");
     let mut out = String::from(
-        "// Generated from crates/switchboard-core/src/status.rs and code.rs by\n\
-         // tests/tests/bindings.rs; do not edit. After changing those types, run\n\
+        "// Generated from crates/switchboard-core/src/status.rs, code.rs and\n\
+         // gateway/login.rs by tests/tests/bindings.rs; do not edit. After changing\n\
+         // those types, run\n\
          // `SWITCHBOARD_BLESS=1 cargo test -p switchboard-tests --test bindings`.\n\n",
     );
     for decl in [
@@ -35,6 +37,7 @@ fn typescript() -> String {
         StatusReport::decl(&cfg),
         TeamVendor::decl(&cfg),
         TeamView::decl(&cfg),
+        SignedOut::decl(&cfg),
         ControlEvent::decl(&cfg),
         ErrorCode::decl(&cfg),
     ] {

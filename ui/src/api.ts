@@ -4,7 +4,7 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { ErrorCode, StatusReport } from "./bindings";
+import type { ErrorCode, SignedOut, StatusReport, TeamView } from "./bindings";
 
 export interface FieldView {
   key: string;
@@ -76,7 +76,7 @@ export interface ConnectResult {
 
 // The status contract is generated from the Rust types (./bindings.ts); these names
 // are the ones the pages use.
-export type { ControlEvent, DaemonInfo, ErrorCode, LaunchSource, StatusReport } from "./bindings";
+export type { ControlEvent, DaemonInfo, ErrorCode, GatewayStatus, LaunchSource, Served, SignedOut, StatusReport, TeamVendor, TeamView } from "./bindings";
 export type { State as ServerState, VendorStatus as ServerStatus } from "./bindings";
 
 export type ClientId = "claude-desktop" | "claude-code" | "cursor";
@@ -148,14 +148,20 @@ export const api = {
   settings: () => call<Settings>("settings_get"),
   saveSettings: (settings: Settings) => call<Settings>("settings_set", { settings }),
   checkUpdates: () => call<UpdateCheck>("updates_check"),
+  team: () => call<TeamView>("team_status"),
+  /** Opens the browser at the gateway's sign-in page; resolves once signed in. Progress comes as `team-progress` events. */
+  signIn: (gateway: string | null) => call<TeamView>("team_login", { gateway }),
+  signOut: () => call<SignedOut>("team_logout"),
 };
 
 /** Events the app emits to the window. */
 export const EVENTS = {
   /** Payload: StatusReport, whenever a vendor's state or tools change, or the daemon comes or goes. */
   status: "status-changed",
-  /** Payload: {page: "vendors" | "servers" | "clients" | "settings", slug?: string}; from the tray. */
+  /** Payload: {page: "vendors" | "servers" | "clients" | "team" | "settings", slug?: string}; from the tray. */
   navigate: "navigate",
+  /** Payload: {message, url}: where a team sign-in is (the tray's or the window's). */
+  teamProgress: "team-progress",
 } as const;
 
 export function onEvent<T>(name: string, handler: (payload: T) => void): Promise<UnlistenFn> {

@@ -1,5 +1,6 @@
-// Generated from crates/switchboard-core/src/status.rs and code.rs by
-// tests/tests/bindings.rs; do not edit. After changing those types, run
+// Generated from crates/switchboard-core/src/status.rs, code.rs and
+// gateway/login.rs by tests/tests/bindings.rs; do not edit. After changing
+// those types, run
 // `SWITCHBOARD_BLESS=1 cargo test -p switchboard-tests --test bindings`.
 
 export type State = "not_connected" | "idle" | "starting" | "running" | "backing_off" | "failed" | "signed_out";
@@ -91,6 +92,20 @@ problem: string | null,
  * Every vendor served, by whom.
  */
 vendors: Array<TeamVendor>, };
+
+export type SignedOut = { 
+/**
+ * The endpoint that was signed in, if one was.
+ */
+endpoint: string | null, 
+/**
+ * Tokens the gateway confirmed revoked.
+ */
+revoked: number, 
+/**
+ * Why revoking did not work, when it did not (the local sign-in is gone anyway).
+ */
+revoke_problem: string | null, keychain_items: number, };
 
 export type ControlEvent = { "event": "vendor_state", slug: string, state: State, last_error: string | null, } | { "event": "tools_changed", slug: string, tools: number, };
 

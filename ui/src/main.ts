@@ -1,11 +1,11 @@
 // The settings window: four pages over the app's commands (see api.ts). Pages are
 // plain DOM; every piece of HTML comes from views.ts.
 
-import { api, EVENTS, onEvent, openDocs, takePendingPage, type CommandError, type Settings, type StatusReport, type VendorView, type ClientId } from "./api";
+import { api, EVENTS, onEvent, openDocs, takePendingPage, type CommandError, type Settings, type StatusReport, type TeamView, type VendorView, type ClientId } from "./api";
 import * as v from "./views";
 
-export type Page = "vendors" | "servers" | "clients" | "settings";
-export const PAGES: Page[] = ["vendors", "servers", "clients", "settings"];
+export type Page = "vendors" | "servers" | "clients" | "team" | "settings";
+export const PAGES: Page[] = ["vendors", "servers", "clients", "team", "settings"];
 const isPage = (p: unknown): p is Page => PAGES.includes(p as Page);
 
 interface AppState {
@@ -15,13 +15,18 @@ interface AppState {
   status: StatusReport | null;
   openLogs: Set<string>;
   logs: Record<string, string[]>;
+  team: TeamView | null;
+  /** A sign-in under way (from this window or the tray), as the app last reported it. */
+  signIn: v.SignInProgress | null;
 }
 
-export const state: AppState = { page: "vendors", vendors: [], open: null, status: null, openLogs: new Set(), logs: {} };
+const fresh = (): AppState => ({ page: "vendors", vendors: [], open: null, status: null, openLogs: new Set(), logs: {}, team: null, signIn: null });
+
+export const state: AppState = fresh();
 
 /** Back to a fresh window (tests). */
 export function resetState(): void {
-  Object.assign(state, { page: "vendors", vendors: [], open: null, status: null, openLogs: new Set(), logs: {} });
+  Object.assign(state, fresh());
 }
 
 const $ = <T extends HTMLElement>(sel: string, root: ParentNode = document) => root.querySelector<T>(sel);
@@ -44,6 +49,7 @@ export async function go(page: Page, slug?: string | null): Promise<void> {
     await loadVendors();
   } else if (page === "servers") await loadServers();
   else if (page === "clients") await loadClients();
+  else if (page === "team") await loadTeam();
   else await loadSettings();
 }
 
@@ -301,6 +307,79 @@ async function clientAction(kind: "preview" | "install" | "uninstall" | "dismiss
   }
 }
 
+// ---- Team ----------------------------------------------------------------------
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+async function loadTeam(): Promise<void> {
+  try {
+    state.team = await api.team();
+    drawTeam();
+  } catch (e) {
+    showError(main(), e);
+  }
+}
+
+/** Redraws the Team page, keeping what the address field holds and any result shown. */
+function drawTeam(): void {
+  if (!state.team || state.page !== "team") return;
+  const typed = $<HTMLInputElement>("#gateway")?.value;
+  const result = $("#team-result")?.innerHTML ?? "";
+  main().innerHTML = v.renderTeam(state.team, nowSeconds());
+  const input = $<HTMLInputElement>("#gateway");
+  if (input && typed !== undefined) input.value = typed;
+  const box = $("#team-result")!;
+  box.innerHTML = state.signIn ? v.renderSignInProgress(state.signIn) : result;
+  const submit = $<HTMLButtonElement>("#team-sign-in");
+  if (submit && state.signIn) {
+    submit.disabled = true;
+    submit.textContent = "Signing in…";
+  }
+}
+
+async function signIn(): Promise<void> {
+  const input = $<HTMLInputElement>("#gateway")!;
+  const invalid = $("#gateway-invalid")!;
+  const address = input.value.trim();
+  if (address && !/^https?:\/\/[^\s/]+/i.test(address)) {
+    invalid.textContent = "An http(s) address, such as https://conduit.wyre.ai.";
+    invalid.hidden = false;
+    input.setAttribute("aria-invalid", "true");
+    input.focus();
+    return;
+  }
+  invalid.hidden = true;
+  input.removeAttribute("aria-invalid");
+  state.signIn = { message: "Opening the sign-in page in your browser…", url: null };
+  drawTeam();
+  try {
+    state.team = await api.signIn(address || null);
+    state.signIn = null;
+    drawTeam();
+    const who = state.team.account ? ` as ${state.team.account}${state.team.team ? ` (${state.team.team})` : ""}` : "";
+    $("#team-result")!.innerHTML = `<p class="result good" role="status">Signed in${v.escape(who)}.</p>`;
+  } catch (e) {
+    state.signIn = null;
+    drawTeam();
+    showError($("#team-result")!, e);
+  }
+}
+
+async function signOut(): Promise<void> {
+  const button = $<HTMLButtonElement>("#team-sign-out");
+  if (button) button.disabled = true;
+  try {
+    const out = await api.signOut();
+    state.team = await api.team();
+    drawTeam();
+    $("#team-result")!.innerHTML = v.renderSignedOut(out);
+    $<HTMLElement>("#team-sign-in")?.focus();
+  } catch (e) {
+    if (button) button.disabled = false;
+    showError($("#team-result") ?? main(), e);
+  }
+}
+
 // ---- Settings ------------------------------------------------------------------
 
 async function loadSettings(): Promise<void> {
@@ -395,6 +474,12 @@ export function wire(): void {
     else if (d.dismiss) void clientAction("dismiss", d.dismiss as ClientId);
     else if (d.install) void clientAction("install", d.install as ClientId);
     else if (d.uninstall) void clientAction("uninstall", d.uninstall as ClientId);
+    else if (t.id === "team-sign-out") void signOut();
+  });
+  document.addEventListener("submit", (ev) => {
+    if ((ev.target as HTMLElement).id !== "team-form") return;
+    ev.preventDefault();
+    if (!state.signIn) void signIn();
   });
   document.addEventListener("input", (ev) => {
     if ((ev.target as HTMLElement).id === "search" && state.page === "vendors" && !state.open) drawVendors();
@@ -410,7 +495,7 @@ function isEditable(t: EventTarget | null): boolean {
 
 function onKey(ev: KeyboardEvent): void {
   const mod = (ev.ctrlKey || ev.metaKey) && !ev.altKey;
-  if (mod && !ev.shiftKey && ev.key >= "1" && ev.key <= "4") {
+  if (mod && !ev.shiftKey && ev.key >= "1" && ev.key <= String(PAGES.length)) {
     ev.preventDefault();
     void go(PAGES[Number(ev.key) - 1]).then(() => $<HTMLElement>(`nav [data-page=${state.page}]`)?.focus());
   } else if ((mod && ev.key.toLowerCase() === "f") || (ev.key === "/" && !mod && !ev.altKey && !isEditable(ev.target))) {
@@ -447,6 +532,15 @@ export async function start(): Promise<void> {
   await onEvent<StatusReport>(EVENTS.status, (report) => {
     state.status = report;
     if (state.page === "servers") drawServers();
+    // The team's vendors and the sign-in's state come with the status; ask for the page's view.
+    if (state.page === "team" && !state.signIn) void loadTeam();
+  }).catch(() => undefined);
+  await onEvent<v.SignInProgress | null>(EVENTS.teamProgress, (p) => {
+    state.signIn = p;
+    if (state.page === "team") {
+      if (p) drawTeam();
+      else void loadTeam();
+    }
   }).catch(() => undefined);
   await onEvent<{ page: Page; slug?: string | null }>(EVENTS.navigate, (n) => void go(n?.page, n?.slug)).catch(() => undefined);
   // The tray may have asked for a page before this window listened; older apps lack the command.

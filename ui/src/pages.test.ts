@@ -5,7 +5,7 @@ import indexHtml from "../index.html?raw";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
-import type { ServerState, StatusReport } from "./api";
+import type { ServerState, StatusReport, TeamView } from "./api";
 import { vendor } from "./fixtures";
 
 type Main = typeof import("./main");
@@ -296,7 +296,7 @@ describe("servers page", () => {
     answers.server_logs = () => ["<script>alert(1)</script>", "second"];
     main.wire();
     await main.go("servers");
-    expect(document.querySelector("td:nth-child(5)")!.textContent).toBe("1.0 MB");
+    expect(document.querySelector("td:nth-child(6)")!.textContent).toBe("1.0 MB");
     document.querySelector<HTMLButtonElement>("#restart-itglue")!.click();
     await settle();
     expect(document.querySelector("#servers-message [role=alert]")!.textContent).toContain("daemon_unreachable: no supervisor");
@@ -516,6 +516,126 @@ describe("keyboard", () => {
     input.dispatchEvent(ev);
     expect(ev.defaultPrevented).toBe(false);
     expect(document.activeElement?.id).toBe("field-base_url");
+  });
+});
+
+describe("team page", () => {
+  const signedOut = (problem: string | null = null): TeamView => ({
+    signed_in: false,
+    endpoint: "https://conduit.wyre.ai/v1/mcp",
+    oauth: true,
+    account: null,
+    team: null,
+    expires_at: null,
+    state: null,
+    problem,
+    vendors: [{ slug: "hudu", name: "Hudu", served_by: "local", tools: 4 }],
+  });
+  const signedIn = (): TeamView => ({
+    ...signedOut(),
+    signed_in: true,
+    endpoint: "https://gw.acme.example/v1/mcp",
+    account: "tech@acme.example",
+    team: "Acme <MSP>",
+    expires_at: Math.floor(Date.now() / 1000) + 1800,
+    state: "running",
+    vendors: [
+      { slug: "autotask", name: "Autotask", served_by: "gateway", tools: 12 },
+      { slug: "hudu", name: "Hudu", served_by: "local", tools: 4 },
+    ],
+  });
+
+  it("signs in with the typed address, shows the browser's progress and the address to open by hand, then who is signed in", async () => {
+    let team = signedOut();
+    let finish: (t: TeamView) => void = () => undefined;
+    answers.team_status = () => team;
+    answers.team_login = () => new Promise<TeamView>((resolve) => (finish = resolve));
+    await main.start();
+    await main.go("team");
+    const main_ = document.querySelector("main")!;
+    expect(main_.textContent).toContain("Sign in to your team's hosted gateway");
+    expect(main_.querySelector("tr[data-slug=hudu]")!.textContent).toContain("This computer");
+    document.querySelector<HTMLInputElement>("#gateway")!.value = "https://gw.acme.example";
+    document.querySelector<HTMLButtonElement>("#team-sign-in")!.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "team_login")!.args).toEqual({ gateway: "https://gw.acme.example" });
+    expect(document.querySelector<HTMLButtonElement>("#team-sign-in")!.disabled).toBe(true);
+    await emit("team-progress", { message: "Your browser is open at the gateway's sign-in page; finish signing in there.", url: "https://gw.acme.example/oauth/authorize?x=<1>" });
+    await settle();
+    const result = document.querySelector("#team-result")!;
+    expect(result.textContent).toContain("finish signing in there");
+    expect(result.querySelector("pre.url")!.textContent).toBe("https://gw.acme.example/oauth/authorize?x=<1>");
+    expect(document.querySelector<HTMLInputElement>("#gateway")!.value).toBe("https://gw.acme.example");
+    team = signedIn();
+    finish(team);
+    await settle();
+    expect(document.querySelector("#team-result")!.textContent).toContain("Signed in as tech@acme.example (Acme <MSP>)");
+    const dl = document.querySelector("dl.team")!.textContent!;
+    expect(dl).toContain("tech@acme.example");
+    expect(dl).toContain("Acme <MSP>");
+    expect(dl).toMatch(/expires in (29|30) min/);
+    expect(document.querySelector("dl.team")!.innerHTML).not.toContain("<MSP>");
+    expect(document.querySelector("tr[data-slug=autotask]")!.textContent).toContain("Team gateway");
+  });
+
+  it("refuses an address that is not http(s) without calling, and shows a failed sign-in with its hint", async () => {
+    answers.team_status = () => signedOut();
+    answers.team_login = () => {
+      throw { code: "sign_in_failed", message: "the sign-in was refused: access_denied", hint: "start the sign-in again on the Team page or from the tray menu" };
+    };
+    await main.go("team");
+    document.querySelector<HTMLInputElement>("#gateway")!.value = "conduit";
+    document.querySelector<HTMLButtonElement>("#team-sign-in")!.click();
+    await settle();
+    expect(document.querySelector("#gateway-invalid")!.hasAttribute("hidden")).toBe(false);
+    expect(commands()).not.toContain("team_login");
+    document.querySelector<HTMLInputElement>("#gateway")!.value = "";
+    document.querySelector<HTMLButtonElement>("#team-sign-in")!.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "team_login")!.args).toEqual({ gateway: null });
+    const alert = document.querySelector("#team-result [role=alert]")!;
+    expect(alert.textContent).toContain("sign_in_failed");
+    expect(alert.textContent).toContain("start the sign-in again on the Team page");
+    expect(document.querySelector<HTMLButtonElement>("#team-sign-in")!.disabled).toBe(false);
+  });
+
+  it("says when the sign-in expired, and signs out", async () => {
+    answers.team_status = () => signedOut("the team sign-in has expired and could not be renewed (invalid_grant)");
+    await main.go("team");
+    expect(document.querySelector("main [role=alert]")!.textContent).toContain("Your team sign-in is over");
+    let team = signedIn();
+    answers.team_status = () => team;
+    answers.team_logout = () => {
+      team = signedOut();
+      return { endpoint: "https://gw.acme.example/v1/mcp", revoked: 2, revoke_problem: null, keychain_items: 2 };
+    };
+    await main.go("team");
+    document.querySelector<HTMLButtonElement>("#team-sign-out")!.click();
+    await settle();
+    expect(commands()).toContain("team_logout");
+    expect(document.querySelector("#team-result")!.textContent).toContain("Signed out of https://gw.acme.example/v1/mcp");
+    expect(document.querySelector("#team-sign-in")).not.toBeNull();
+  });
+});
+
+describe("servers page, team vendors", () => {
+  it("shows who serves each vendor and offers no restart for one the team gateway serves", async () => {
+    const row = { state: "running" as const, source: "gateway" as const, pid: null, uptime_s: null, restarts: 0, tools: 2, memory_bytes: null, last_error: null, stderr_tail: [] };
+    answers.servers_status = () =>
+      ({
+        daemon: { running: true, pid: 1, version: "0.1.0", endpoint: "/run/sb/daemon.sock" },
+        vendors: [
+          { ...row, slug: "autotask", name: "Autotask", served_by: "gateway" },
+          { ...row, slug: "hudu", name: "Hudu", source: "catalog", pid: 5, served_by: "local" },
+        ],
+        gateway: null,
+      }) satisfies StatusReport;
+    await main.go("servers");
+    const autotask = document.querySelector("tr[data-slug=autotask]")!;
+    expect(autotask.textContent).toContain("Team gateway");
+    expect(autotask.querySelector("button")).toBeNull();
+    expect(document.querySelector("tr[data-slug=hudu]")!.textContent).toContain("This computer");
+    expect(document.querySelector("#restart-hudu")).not.toBeNull();
   });
 });
 

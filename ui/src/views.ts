@@ -12,8 +12,11 @@ import type {
   ProbeRecord,
   ServerState,
   ServerStatus,
+  Served,
   Settings,
+  SignedOut,
   StatusReport,
+  TeamView,
   UpdateCheck,
   VendorView,
 } from "./api";
@@ -258,22 +261,101 @@ export function renderServers(report: StatusReport, openLogs: Set<string>, logs:
     return `${renderDaemon(report)}<div class="empty"><p>No vendor connected yet.</p><button type="button" id="goto-vendors" data-goto="vendors" class="primary">Connect a vendor</button></div>`;
   }
   return `${renderDaemon(report)}<div id="servers-message" aria-live="polite"></div><table class="servers">
-    <thead><tr><th>Vendor</th><th>State</th><th>Tools</th><th>Restarts</th><th>Memory</th><th>Uptime</th><th>Last error</th><th></th></tr></thead>
+    <thead><tr><th>Vendor</th><th>State</th><th>Served by</th><th>Tools</th><th>Restarts</th><th>Memory</th><th>Uptime</th><th>Last error</th><th></th></tr></thead>
     <tbody>${rows.map((s) => serverRow(s, openLogs.has(s.slug), logs[s.slug])).join("")}</tbody></table>`;
 }
 
 function serverRow(s: ServerStatus, open: boolean, lines: string[] | undefined): string {
   const log = open
-    ? `<tr class="log-row" data-log-for="${escape(s.slug)}"><td colspan="8"><div class="log-head"><strong>Log</strong> <button type="button" id="logs-refresh-${escape(s.slug)}" data-logs-refresh="${escape(s.slug)}">Refresh</button></div><pre class="log" id="log-${escape(s.slug)}" tabindex="0">${escape(lines === undefined ? "Loading…" : lines.join("\n") || "No log yet.")}</pre></td></tr>`
+    ? `<tr class="log-row" data-log-for="${escape(s.slug)}"><td colspan="9"><div class="log-head"><strong>Log</strong> <button type="button" id="logs-refresh-${escape(s.slug)}" data-logs-refresh="${escape(s.slug)}">Refresh</button></div><pre class="log" id="log-${escape(s.slug)}" tabindex="0">${escape(lines === undefined ? "Loading…" : lines.join("\n") || "No log yet.")}</pre></td></tr>`
     : "";
+  // A vendor the team gateway serves has no process here to restart, stop or read.
+  const actions =
+    s.served_by === "gateway"
+      ? `<span class="small muted">On the Team page</span>`
+      : `<button type="button" id="restart-${escape(s.slug)}" data-restart="${escape(s.slug)}">Restart</button>
+        <button type="button" id="stop-${escape(s.slug)}" data-stop="${escape(s.slug)}">Stop</button>
+        <button type="button" id="logs-${escape(s.slug)}" data-logs="${escape(s.slug)}" aria-expanded="${open}">${open ? "Hide log" : "Log"}</button>`;
   return `<tr data-slug="${escape(s.slug)}">
-      <td>${escape(s.name)}</td><td>${statePill(s.state)}</td><td>${s.tools}</td><td>${s.restarts}</td>
+      <td>${escape(s.name)}</td><td>${statePill(s.state)}</td><td>${escape(servedWords(s.served_by))}</td><td>${s.tools}</td><td>${s.restarts}</td>
       <td>${humanBytes(s.memory_bytes)}</td><td>${humanDuration(s.uptime_s)}</td>
       <td class="err">${escape(s.last_error ?? "")}</td>
-      <td class="row-actions"><button type="button" id="restart-${escape(s.slug)}" data-restart="${escape(s.slug)}">Restart</button>
-        <button type="button" id="stop-${escape(s.slug)}" data-stop="${escape(s.slug)}">Stop</button>
-        <button type="button" id="logs-${escape(s.slug)}" data-logs="${escape(s.slug)}" aria-expanded="${open}">${open ? "Hide log" : "Log"}</button></td>
+      <td class="row-actions">${actions}</td>
     </tr>${log}`;
+}
+
+/** Who serves a vendor, for people. */
+export function servedWords(by: Served | null): string {
+  if (by === "gateway") return "Team gateway";
+  if (by === "local") return "This computer";
+  return "—";
+}
+
+// ---- Team ----------------------------------------------------------------------
+
+/** When a Unix time is from `now` (seconds), in words. */
+export function expiryWords(at: number, now: number): string {
+  const left = at - now;
+  if (left <= 0) return `expired ${humanDuration(-left)} ago`;
+  return `in ${humanDuration(left)}`;
+}
+
+/** Where a sign-in is, as the app reports it while the browser is open. */
+export interface SignInProgress {
+  message: string;
+  /** The sign-in page, to open by hand when the browser did not open. */
+  url: string | null;
+}
+
+export function renderSignInProgress(p: SignInProgress): string {
+  const url = p.url
+    ? `<p class="small">If your browser did not open, open this address in it:</p><pre class="url" tabindex="0">${escape(p.url)}</pre>`
+    : "";
+  return `<div class="result pending" role="status"><p>${escape(p.message)}</p>${url}</div>`;
+}
+
+export function renderSignedOut(o: SignedOut): string {
+  if (!o.endpoint) return `<p class="result good" role="status">Not signed in; nothing to do.</p>`;
+  const warn = o.revoke_problem
+    ? `<p class="warn">The gateway was not told (${escape(o.revoke_problem)}). The tokens are gone from this computer and expire on their own.</p>`
+    : "";
+  return `<div class="result good" role="status"><p><strong>Signed out</strong> of ${escape(o.endpoint)}.</p>${warn}</div>`;
+}
+
+/** The Team page: the sign-in, and every vendor served with who serves it. */
+export function renderTeam(t: TeamView, now: number): string {
+  let head: string;
+  if (t.signed_in) {
+    const rows: [string, string][] = [["Gateway", t.endpoint]];
+    if (t.oauth) {
+      rows.push(["Account", t.account ?? "(the gateway did not say)"], ["Team", t.team ?? "(the gateway did not say)"]);
+      if (t.expires_at !== null) rows.push(["Token", `expires ${expiryWords(t.expires_at, now)}, renewed on its own`]);
+    }
+    if (t.state) rows.push(["State", stateLabel(t.state)]);
+    const problem = t.problem ? `<p class="warn" role="alert">${escape(t.problem)}</p>` : "";
+    head = `<h2>Team</h2><dl class="team">${rows.map(([k, v]) => `<dt>${escape(k)}</dt><dd>${escape(v)}</dd>`).join("")}</dl>${problem}
+      <div class="actions"><button type="button" id="team-sign-out">Sign out</button></div>`;
+  } else {
+    const expired = t.problem
+      ? `<div class="error" role="alert"><p><strong>Your team sign-in is over:</strong> ${escape(t.problem)}</p><p class="hint">Sign in again below. Vendors connected on this computer keep working.</p></div>`
+      : "";
+    head = `<h2>Team</h2>${expired}
+      <p class="muted">Sign in to your team's hosted gateway to use the vendors your team connected there, without their keys on this computer. Vendors connected here stay served from here.</p>
+      <form id="team-form" novalidate>
+        <div class="field"><label for="gateway">Gateway address</label>
+          <input id="gateway" name="gateway" type="url" value="${escape(t.endpoint)}" spellcheck="false" aria-describedby="gateway-help">
+          <p class="help" id="gateway-help">Its address (the MCP endpoint is …/v1/mcp) or its MCP endpoint.</p>
+          <p class="invalid" id="gateway-invalid" hidden></p></div>
+        <div class="actions"><button type="submit" id="team-sign-in" class="primary">Sign in…</button></div>
+      </form>`;
+  }
+  const vendors = t.vendors.length
+    ? `<h3>Vendors</h3><table class="team-vendors"><thead><tr><th>Vendor</th><th>Served by</th><th>Tools</th></tr></thead><tbody>${t.vendors
+        .map((v) => `<tr data-slug="${escape(v.slug)}"><td>${escape(v.name)}</td><td>${escape(servedWords(v.served_by))}</td><td>${v.tools}</td></tr>`)
+        .join("")}</tbody></table>
+      <p class="small muted">A vendor connected on this computer is served from here; pin one to a source with <code>switchboard vendors source &lt;slug&gt; local|gateway|auto</code>.</p>`
+    : `<p class="muted">No vendor is served yet.</p>`;
+  return `${head}<div id="team-result" aria-live="polite"></div>${vendors}`;
 }
 
 // ---- Clients -------------------------------------------------------------------

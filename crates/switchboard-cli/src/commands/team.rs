@@ -15,21 +15,17 @@ use super::{CmdResult, Failure};
 use crate::cli::{LoginArgs, SourceArg, SourceArgs, TeamCallArgs};
 use crate::{exit, output};
 
-/// Says where a sign-in is, on stderr.
+/// Says where a sign-in is, on stderr, with the sign-in page's address to open by hand.
 fn report(stage: Stage<'_>) {
     match stage {
-        Stage::Discovering { endpoint } => output::note(&format!("Signing in to {endpoint}…")),
-        Stage::Registering => output::note("Registering Switchboard with the gateway…"),
         Stage::Browser { url, opened: true } => output::note(&format!(
-            "Your browser is open at the sign-in page. If it is not, open this address:\n  {url}"
+            "{}\nIf it did not open, open this address:\n  {url}",
+            stage.words()
         )),
         Stage::Browser { url, opened: false } => {
-            output::note(&format!(
-                "Open this address in a browser to sign in:\n  {url}"
-            ));
+            output::note(&format!("{}\n  {url}", stage.words()));
         }
-        Stage::Exchanging => output::note("Signed in in the browser; getting the token…"),
-        Stage::Checking => output::note("Checking that the gateway accepts it…"),
+        _ => output::note(&stage.words()),
     }
 }
 

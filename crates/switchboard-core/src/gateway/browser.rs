@@ -9,7 +9,7 @@ use url::Url;
 
 /// Shows a URL to the person signing in.
 pub trait BrowserLauncher: Send + Sync {
-    fn open(&self, url: &Url) -> Result<(), String>;
+    fn open(&self, url: &Url) -> std::io::Result<()>;
 }
 
 /// The user's browser: `$BROWSER`, else the desktop's default.
@@ -17,7 +17,7 @@ pub trait BrowserLauncher: Send + Sync {
 pub struct SystemBrowser;
 
 impl BrowserLauncher for SystemBrowser {
-    fn open(&self, url: &Url) -> Result<(), String> {
+    fn open(&self, url: &Url) -> std::io::Result<()> {
         let configured = std::env::var(crate::env::BROWSER).unwrap_or_default();
         let mut last_error = None;
         for command in configured
@@ -46,12 +46,17 @@ impl BrowserLauncher for SystemBrowser {
                     });
                     return Ok(());
                 }
-                Err(e) => last_error = Some(format!("`{}`: {e}", words[0])),
+                Err(e) => {
+                    last_error = Some(std::io::Error::new(
+                        e.kind(),
+                        format!("`{}`: {e}", words[0]),
+                    ));
+                }
             }
         }
         if let Some(e) = last_error {
             return Err(e);
         }
-        open::that_detached(url.as_str()).map_err(|e| e.to_string())
+        open::that_detached(url.as_str())
     }
 }

@@ -66,6 +66,34 @@ pub enum Stage<'a> {
     Checking,
 }
 
+impl Stage<'_> {
+    /// The stage in words, for a terminal or a window (the sign-in page's address is
+    /// the caller's to show, from [`Stage::url`]).
+    pub fn words(&self) -> String {
+        match self {
+            Self::Discovering { endpoint } => format!("Signing in to {}…", super::show(endpoint)),
+            Self::Registering => "Registering Switchboard with the gateway…".to_owned(),
+            Self::Browser { opened: true, .. } => {
+                "Your browser is open at the gateway's sign-in page; finish signing in there."
+                    .to_owned()
+            }
+            Self::Browser { opened: false, .. } => {
+                "Open the sign-in page in a browser to sign in.".to_owned()
+            }
+            Self::Exchanging => "Signed in in the browser; getting the token…".to_owned(),
+            Self::Checking => "Checking that the gateway accepts it…".to_owned(),
+        }
+    }
+
+    /// The sign-in page, at the browser stage.
+    pub fn url(&self) -> Option<&Url> {
+        match self {
+            Self::Browser { url, .. } => Some(url),
+            _ => None,
+        }
+    }
+}
+
 /// The endpoint a sign-in goes to.
 pub fn endpoint_for(opts: &LoginOptions, settings: &GatewaySettings) -> Result<Url, GatewayError> {
     let input = opts
@@ -461,7 +489,7 @@ pub async fn step_up(
 }
 
 /// What `logout` did.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, ts_rs::TS)]
 pub struct SignedOut {
     /// The endpoint that was signed in, if one was.
     pub endpoint: Option<String>,

@@ -23,6 +23,7 @@ use url::Url;
 
 use super::discovery::{ServerMetadata, chain};
 use super::{GatewayError, show};
+use crate::code::{Coded, ErrorCode};
 use crate::secret::Secret;
 
 /// How Switchboard authenticates at the token endpoint.
@@ -127,6 +128,14 @@ enum OAuthHttpError {
     Reqwest(reqwest::Error),
     #[error("{0}")]
     Http(oauth2::http::Error),
+}
+
+/// Only ever seen inside this module, turned into a [`GatewayError`]; coded anyway, as
+/// every core error is.
+impl Coded for OAuthHttpError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::GatewayUnreachable
+    }
 }
 
 impl<'c> oauth2::AsyncHttpClient<'c> for OAuthHttp<'_> {

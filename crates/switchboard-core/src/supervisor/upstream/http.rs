@@ -265,7 +265,7 @@ impl Shared {
                 {
                     replayed_init = true;
                     *self.session.lock().expect("session lock") = None;
-                    if let Err(why) = self.reinitialize(token.as_ref()).await {
+                    if let Outcome::Failed(why) = self.reinitialize(token.as_ref()).await {
                         return self.fail(id.as_ref(), &why);
                     }
                 }
@@ -459,20 +459,29 @@ impl Shared {
 
     /// Sends the saved `initialize` again (the server forgot the session), and
     /// `notifications/initialized`; nothing of it reaches the caller.
-    async fn reinitialize(&self, token: Option<&Secret<String>>) -> Result<(), String> {
+    async fn reinitialize(&self, token: Option<&Secret<String>>) -> Outcome {
         let Some(init) = self.init.lock().expect("init lock").clone() else {
-            return Err(format!("{} lost the session before it began", self.host()));
+            return Outcome::Failed(format!("{} lost the session before it began", self.host()));
         };
-        let resp = self
+        let resp = match self
             .request(
                 self.client.post(self.spec.url.clone()).body(init.to_line()),
                 token,
             )
             .send()
             .await
-            .map_err(|e| format!("cannot reach {} ({})", self.host(), error_chain(&e)))?;
+        {
+            Ok(r) => r,
+            Err(e) => {
+                return Outcome::Failed(format!(
+                    "cannot reach {} ({})",
+                    self.host(),
+                    error_chain(&e)
+                ));
+            }
+        };
         if !resp.status().is_success() {
-            return Err(format!(
+            return Outcome::Failed(format!(
                 "{} did not take the session again (HTTP {})",
                 self.host(),
                 resp.status().as_u16()
@@ -495,7 +504,7 @@ impl Shared {
             .send()
             .await;
         tracing::info!(vendor = %self.spec.vendor, "the server had forgotten the session; initialized again");
-        Ok(())
+        Outcome::Done
     }
 
     /// Hands the messages in `text` on; returns the ids of the responses among them.
