@@ -3,20 +3,25 @@
 # with its own gnome-keyring, and a throwaway HOME:
 #  1. WebDriver (tauri-driver + WebKitWebDriver), tests/gui/e2e.py: connect Hudu
 #     through the form against the fake Hudu API, see it connected, install into
-#     Claude Desktop, find the entry in the config file; a screenshot of every page.
+#     Claude Desktop, find the entry in the config file; sign in to the fake team
+#     gateway on the Team page and out again; a screenshot of every page.
 #  2. Tray and notifications (tests/gui/sni_watcher.py stands in for the desktop's
 #     tray host and notification service): the menu lists every vendor and the app's
 #     items; a custom server that crashes at once opens its circuit breaker and a
 #     notification says so; clicking Quit ends the app with status 0.
-#  3. A leak scan: the vendor key appears in no file under the temp home and in no log.
+#  3. A leak scan: the vendor key and every secret the fake gateway issued appear in no
+#     file under the temp home and in no log.
 # Screenshots and logs go to artifacts/app-e2e/ for a person to look at.
 #
-#   tests/gui/app_e2e.sh <switchboard-app> <tauri-driver> <switchboard> <fake-vendor>
+#   tests/gui/app_e2e.sh <switchboard-app> <tauri-driver> <switchboard> <fake-vendor> \
+#     <fake-gateway> <fake-browser>
 set -euo pipefail
 app=$(realpath "$1")
 driver=$(realpath "$2")
 cli=$(realpath "$3")
 fake=$(realpath "$4")
+fake_gateway=$(realpath "$5")
+browser=$(realpath "$6")
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 out="$root/artifacts/app-e2e"
@@ -26,10 +31,14 @@ tmp=$(mktemp -d /tmp/sb-e2e.XXXXXX)
 display=":$((100 + RANDOM % 400))"
 Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
 xvfb=$!
-fake_pid=
+fake_pid= gateway_pid=
+# The fake gateway's list of what it issued lives outside everything the leak scan reads.
+secrets_dir=$(mktemp -d /tmp/sb-e2e-secrets.XXXXXX)
 cleanup() {
   "$cli" daemon stop >/dev/null 2>&1 || true
   [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null || true
+  [ -n "$gateway_pid" ] && kill "$gateway_pid" 2>/dev/null || true
+  rm -rf "$secrets_dir"
   kill $xvfb 2>/dev/null || true
   rm -rf "$tmp"
 }
@@ -48,6 +57,12 @@ coproc FAKE { "$fake" hudu "api_key=$good_key" 2>"$out/fake-vendor.log"; }
 fake_pid=$FAKE_PID
 read -r hudu <&"${FAKE[0]}"
 echo "fake Hudu API at $hudu"
+coproc GATEWAY { "$fake_gateway" "$secrets_dir/issued" 2>"$out/fake-gateway.log"; }
+gateway_pid=$GATEWAY_PID
+read -r gateway <&"${GATEWAY[0]}"
+echo "fake team gateway at $gateway"
+# The "browser" the app opens for a sign-in follows the gateway's redirect back.
+export BROWSER="$browser"
 
 # Starts an unlocked gnome-keyring in the current D-Bus session.
 keyring='printf switchboard-e2e | gnome-keyring-daemon --unlock --components=secrets --daemonize >/dev/null
@@ -73,8 +88,8 @@ dbus-run-session -- bash -c "
   \"\$1\" --port 4444 --native-driver \"\$9\" >\"\$2/tauri-driver.log\" 2>&1 &
   driver=\$!
   trap 'kill \$driver 2>/dev/null || true; \"\$6\" daemon stop >/dev/null 2>&1 || true' EXIT
-  /usr/bin/python3 \"\$3/e2e.py\" \"\$4\" \"\$2\" \"\$5\" \"\$7\" \"\$8\" \"\$6\"
-" bash "$driver" "$out" "$here" "$tmp/app-under-webdriver" "$hudu" "$cli" "$good_key" "$claude_config" "$tmp/webkit-webdriver" 2>>"$out/dbus.log"
+  /usr/bin/python3 \"\$3/e2e.py\" \"\$4\" \"\$2\" \"\$5\" \"\$7\" \"\$8\" \"\$6\" \"\${10}\"
+" bash "$driver" "$out" "$here" "$tmp/app-under-webdriver" "$hudu" "$cli" "$good_key" "$claude_config" "$tmp/webkit-webdriver" "$gateway" 2>>"$out/dbus.log"
 
 echo "== tray: StatusNotifierWatcher and notification service stand-ins"
 # A custom server that dies at once, with a short fuse, to open a circuit breaker.
@@ -131,7 +146,7 @@ vendors = [m for m in menu if " — " in m]
 assert len(vendors) >= 11, f"expected every vendor in the menu: {vendors}"
 assert any(m.startswith("Hudu — connected") for m in vendors), vendors
 assert any(m.startswith("crasher — failed") for m in vendors), vendors
-for item in ("Installed in Claude Desktop", "Open Switchboard…", "Start at login",
+for item in ("Sign in to team…", "Installed in Claude Desktop", "Open Switchboard…", "Start at login",
              "Check for updates", "Quit", "Test", "Restart", "Disconnect…", "Connect…"):
     assert item in menu, f"{item!r} missing from {menu}"
 assert any(m.startswith("⚠ Failed: crasher") for m in menu), menu
@@ -147,6 +162,18 @@ if grep -rl --binary-files=text -- "$good_key" "$tmp" "$out" 2>/dev/null; then
   echo "FAIL: the vendor key was found in the files above"; fail=1
 else
   echo "the key appears in no file under the temp home and in no log"
+fi
+# The fake gateway writes what it issued when its stdin closes.
+exec {GATEWAY[1]}>&-
+wait "$gateway_pid" 2>/dev/null || true
+gateway_pid=
+issued=$(grep -c . "$secrets_dir/issued" || true)
+if [ "${issued:-0}" -lt 3 ]; then
+  echo "FAIL: the fake gateway issued $issued secrets; the sign-in did not happen"; fail=1
+elif grep -rlF --binary-files=text -f "$secrets_dir/issued" "$tmp" "$out" 2>/dev/null; then
+  echo "FAIL: a token, code or client secret from the gateway was found in the files above"; fail=1
+else
+  echo "none of the $issued tokens, codes and client secrets the gateway issued appears in a file or log"
 fi
 ls "$out"/*.png
 exit $fail

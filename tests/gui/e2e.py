@@ -8,7 +8,10 @@ keychain item with secret-tool, sees the vendor connected, looks at Servers, ins
 into Claude Desktop from Clients and finds the entry in the config file, and opens
 Settings. A screenshot of every page goes to the output folder.
 
-Usage: e2e.py <app> <out-dir> <fake-hudu-base> <good-key> <claude-config> <cli>
+Then signs in to the fake team gateway on the Team page (the test browser follows
+the authorization redirect), sees the account and the team's vendors, and signs out.
+
+Usage: e2e.py <app> <out-dir> <fake-hudu-base> <good-key> <claude-config> <cli> <fake-gateway-base>
 """
 import base64
 import http.client
@@ -20,7 +23,7 @@ import time
 import urllib.request
 
 BASE = "http://127.0.0.1:4444"
-APP, OUT, HUDU, GOOD_KEY, CLAUDE_CONFIG, CLI = sys.argv[1:7]
+APP, OUT, HUDU, GOOD_KEY, CLAUDE_CONFIG, CLI, GATEWAY = sys.argv[1:8]
 BAD_KEY = "wrong-key-for-the-e2e-test"
 
 
@@ -182,6 +185,30 @@ try:
     assert entry["command"] == os.path.realpath(CLI), entry
     assert entry["args"] == ["bridge"], entry
     print("Claude Desktop entry:", json.dumps(entry))
+
+    # Team: sign in through the browser, see who is signed in and the team's vendors
+    # beside Hudu, then sign out.
+    p.goto("team")
+    p.wait("the sign-in form", "return !!document.querySelector('#team-sign-in')")
+    p.type("#gateway", GATEWAY)
+    p.click("#team-sign-in")
+    p.wait("the team sign-in",
+           "const r = document.querySelector('#team-result');"
+           " return r && r.innerText.includes('Signed in as tech@acme-msp.example (Acme MSP)')",
+           timeout=60)
+    p.wait("the team's vendors",
+           "const r = document.querySelector('tr[data-slug=itglue]');"
+           " return r && r.innerText.includes('Team gateway')")
+    hudu_row = p.js("const r = document.querySelector('tr[data-slug=hudu]'); return r ? r.innerText : ''")
+    assert "This computer" in hudu_row, hudu_row
+    team = p.js("return document.querySelector('dl.team').innerText")
+    assert GATEWAY in team and "Acme MSP" in team, team
+    p.shot("team")
+    p.click("#team-sign-out")
+    p.wait("the sign-out",
+           "const r = document.querySelector('#team-result');"
+           " return r && r.innerText.includes('Signed out of')")
+    assert not os.path.exists(os.path.join(os.environ["SWITCHBOARD_HOME"], "config", "gateway.json"))
 
     # Settings.
     p.goto("settings")
