@@ -440,3 +440,27 @@ fn a_corrupt_config_file_is_reported_and_never_rewritten() {
         run.stderr
     );
 }
+
+#[test]
+fn names_switchboard_keeps_for_itself_are_refused_for_custom_servers_and_in_config() {
+    let home = TempHome::new();
+    for name in ["gateway", "switchboard"] {
+        let run = home.run(["servers", "add", name, "--", "echo", "hi"], "");
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("reserved"), "{}", run.stderr);
+    }
+    // Written into config.toml by hand: skipped with a warning, never served.
+    home.write_config("[servers.gateway]\ncommand = \"echo\"\n");
+    let run = home.run(["vendors", "list", "--json"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("reserved"), "{}", run.stderr);
+    assert!(
+        !run.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|v| v["slug"] == "gateway"),
+        "{}",
+        run.stdout
+    );
+}

@@ -64,6 +64,12 @@ pub fn add_custom_servers(catalog: &mut Catalog, config: &Config) -> Vec<String>
             ));
             continue;
         }
+        if validate::is_reserved(name) {
+            problems.push(format!(
+                "custom server name `{name}` is reserved for Switchboard itself"
+            ));
+            continue;
+        }
         if catalog
             .insert(custom_server_vendor(name, server), Source::Custom)
             .is_err()

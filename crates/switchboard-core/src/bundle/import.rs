@@ -299,6 +299,11 @@ fn bind(
         return Ok((v.slug.clone(), Binding::Catalog));
     }
     let slug = slug_for(&manifest.name);
+    if crate::catalog::validate::is_reserved(&slug) {
+        return Err(invalid(format!(
+            "`{slug}` is reserved for Switchboard itself; pass --vendor <slug>"
+        )));
+    }
     if !crate::catalog::validate::is_slug(&slug) {
         return Err(invalid(format!(
             "cannot make a vendor name from `{}`; pass --vendor <slug>",

@@ -25,6 +25,15 @@ pub const CATEGORIES: &[&str] = &[
     "other",
 ];
 
+/// Names Switchboard keeps for itself: the team gateway's actor and the prefix of its
+/// own tools (`switchboard__search_tools`). No vendor, custom server or bundle takes
+/// them.
+pub const RESERVED: [&str; 2] = ["gateway", "switchboard"];
+
+pub fn is_reserved(slug: &str) -> bool {
+    RESERVED.contains(&slug)
+}
+
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.split('-').all(|part| {
@@ -66,6 +75,12 @@ pub fn validate(vendor: &Vendor) -> Vec<String> {
     if !is_slug(&vendor.slug) {
         bad(format!(
             "slug `{}` must be lower-case words joined by `-`",
+            vendor.slug
+        ));
+    }
+    if is_reserved(&vendor.slug) {
+        bad(format!(
+            "slug `{}` is reserved for Switchboard itself",
             vendor.slug
         ));
     }

@@ -50,6 +50,12 @@ impl Switchboard {
             ))
             .into());
         }
+        if catalog::validate::is_reserved(name) {
+            return Err(ConfigError::Invalid(format!(
+                "`{name}` is reserved for Switchboard itself; pick another name"
+            ))
+            .into());
+        }
         let missing: Vec<&String> = server
             .secret_env
             .iter()

@@ -180,3 +180,11 @@ pub(crate) fn show(url: &url::Url) -> String {
     shown.set_fragment(None);
     shown.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn no_vendor_can_take_the_gateways_slug() {
+        assert!(crate::catalog::validate::is_reserved(super::SLUG));
+    }
+}
