@@ -8,7 +8,13 @@
 //! - `tools/list` with 10 vendors served from cache (no server running);
 //! - resident memory of the daemon and of a bridge (children excluded);
 //! - `bundle build` time per bundle (unsigned, signed, a batch of 10), against the
-//!   official `mcpb pack` and plain `gzip -6` of the same binary in the same run.
+//!   official `mcpb pack` and plain `gzip -6` of the same binary in the same run;
+//! - the team gateway (the fake one from the testkit, on loopback): a call to a team
+//!   vendor's tool through the bridge against the same call POSTed straight to the
+//!   gateway's MCP endpoint with the same token (p50, p99, ratio, alternating blocks),
+//!   and the time from starting `switchboard login` to its exit with the token stored
+//!   (the browser leg included). Needs a Secret Service: `scripts/bench` runs under
+//!   a private one.
 //!
 //! Run: `scripts/bench` (a release build).
 #![allow(clippy::print_stdout)]
@@ -311,6 +317,181 @@ fn main() {
     run(home, &bin, &["daemon", "stop"]);
 
     bundles(home, &bin);
+    gateway(&bin);
+}
+
+/// The same `tools/call` POSTed straight to the gateway: one session, the bearer
+/// token, the SSE-framed answer read whole.
+struct DirectGateway {
+    rt: tokio::runtime::Runtime,
+    http: reqwest::Client,
+    url: String,
+    token: String,
+    session: String,
+    next: u64,
+}
+
+impl DirectGateway {
+    fn post(&mut self, body: Value) -> (reqwest::header::HeaderMap, String) {
+        let mut req = self
+            .http
+            .post(&self.url)
+            .header("Accept", "application/json, text/event-stream")
+            .header("Content-Type", "application/json")
+            .bearer_auth(&self.token)
+            .body(body.to_string());
+        if !self.session.is_empty() {
+            req = req.header("Mcp-Session-Id", &self.session);
+        }
+        self.rt.block_on(async move {
+            let resp = req.send().await.expect("the gateway answers");
+            assert!(resp.status().is_success(), "HTTP {}", resp.status());
+            let headers = resp.headers().clone();
+            (headers, resp.text().await.expect("a body"))
+        })
+    }
+
+    fn connect(url: &str, token: &str) -> Self {
+        let mut d = Self {
+            rt: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime"),
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("client"),
+            url: url.to_owned(),
+            token: token.to_owned(),
+            session: String::new(),
+            next: 1,
+        };
+        let (headers, _) = d.post(json!({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "bench", "version": "1"}}}));
+        d.session = headers
+            .get("mcp-session-id")
+            .and_then(|v| v.to_str().ok())
+            .expect("a session")
+            .to_owned();
+        d.post(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}));
+        d
+    }
+
+    fn time_calls(&mut self, tool: &str, n: usize) -> Vec<Duration> {
+        (0..n)
+            .map(|_| {
+                let id = self.next;
+                self.next += 1;
+                let t = Instant::now();
+                let (_, body) = self.post(json!({"jsonrpc": "2.0", "id": id, "method": "tools/call", "params": {"name": tool, "arguments": {"text": "benchmark payload"}}}));
+                let msg: Value = body
+                    .lines()
+                    .find_map(|l| l.strip_prefix("data:"))
+                    .and_then(|d| serde_json::from_str(d.trim()).ok())
+                    .unwrap_or_else(|| serde_json::from_str(&body).expect("JSON"));
+                let d = t.elapsed();
+                assert!(msg.get("result").is_some(), "{msg}");
+                d
+            })
+            .collect()
+    }
+}
+
+/// The team gateway: login time, then bridged against direct calls to a team tool.
+fn gateway(bin: &Path) {
+    const LOGINS: usize = 10;
+    const GW_CALLS: usize = 1000;
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none() {
+        println!(
+            "
+team gateway: skipped (no Secret Service; run scripts/bench)"
+        );
+        return;
+    }
+    let browser = std::env::current_exe()
+        .unwrap()
+        .with_file_name("fake-browser");
+    assert!(browser.exists(), "build fake-browser first");
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let fake = switchboard_tests::FakeGateway::start();
+    let cmd = |args: &[&str]| {
+        let mut c = Command::new(bin);
+        c.args(args)
+            .env("SWITCHBOARD_HOME", home)
+            .env("BROWSER", &browser)
+            .env("NO_PROXY", "127.0.0.1");
+        c
+    };
+    let mut logins = Vec::new();
+    for _ in 0..LOGINS {
+        let t = Instant::now();
+        let out = cmd(&["login", "--gateway", &fake.base])
+            .output()
+            .expect("login");
+        logins.push(t.elapsed());
+        assert!(
+            out.status.success(),
+            "login: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    logins.sort();
+    println!(
+        "
+team gateway (fake, loopback)"
+    );
+    println!(
+        "  login start → token stored ({LOGINS} runs, the first registers)   p50 {}  min {}  max {}",
+        ms(percentile(&logins, 0.5)),
+        ms(logins[0]),
+        ms(logins[LOGINS - 1])
+    );
+
+    let mut bridged = LineClient::spawn(cmd(&["bridge"]));
+    bridged.initialize();
+    // The token the last login stored is the one the daemon uses.
+    let token = fake
+        .live_access_tokens()
+        .pop()
+        .expect("a live access token");
+    let mut direct = DirectGateway::connect(&fake.mcp_url(), &token);
+    let tool = "autotask__list_companies";
+    direct.time_calls(tool, WARMUP);
+    bridged.time_calls(tool, WARMUP);
+    let (mut d, mut b) = (Vec::with_capacity(GW_CALLS), Vec::with_capacity(GW_CALLS));
+    for _ in 0..(GW_CALLS / BLOCK) {
+        d.extend(direct.time_calls(tool, BLOCK));
+        b.extend(bridged.time_calls(tool, BLOCK));
+    }
+    d.sort();
+    b.sort();
+    let (d50, d99, b50, b99) = (
+        percentile(&d, 0.5),
+        percentile(&d, 0.99),
+        percentile(&b, 0.5),
+        percentile(&b, 0.99),
+    );
+    println!(
+        "  tools/call {tool}, {GW_CALLS} sequential calls each after {WARMUP} warm-up, alternating blocks of {BLOCK}"
+    );
+    println!(
+        "  direct   (HTTP client → gateway)                         p50 {}  p99 {}",
+        ms(d50),
+        ms(d99)
+    );
+    println!(
+        "  bridged  (client → bridge → daemon → HTTP → gateway)     p50 {}  p99 {}",
+        ms(b50),
+        ms(b99)
+    );
+    println!(
+        "  overhead p50 {}   ratio p50 {:.2}×   ratio p99 {:.2}×",
+        ms(b50.saturating_sub(d50)),
+        b50.as_secs_f64() / d50.as_secs_f64(),
+        b99.as_secs_f64() / d99.as_secs_f64()
+    );
+    drop(bridged);
+    let _ = cmd(&["daemon", "stop"]).output();
 }
 
 fn wall(mut cmd: Command) -> Duration {

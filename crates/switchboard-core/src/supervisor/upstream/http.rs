@@ -194,6 +194,9 @@ struct Shared {
     events: mpsc::UnboundedSender<Event>,
 }
 
+/// How long the rest of an SSE answer is read after the response came.
+const DRAIN: Duration = Duration::from_secs(5);
+
 /// How one request's answer went.
 enum Outcome {
     /// Delivered (or nothing to deliver).
@@ -420,7 +423,22 @@ impl Shared {
                     }
                 }
             }
-            if answered || id.is_none() {
+            if answered {
+                // Read the stream to its end (servers close it after the answer), so
+                // the connection goes back to the pool instead of being torn down;
+                // anything more on it is still delivered. Bounded: a server that keeps
+                // it open loses the connection, not the answer.
+                let _ = tokio::time::timeout(DRAIN, async {
+                    while let Some(Ok(sse)) = events.next().await {
+                        if let Some(data) = sse.data.filter(|d| !d.trim().is_empty()) {
+                            self.deliver(&data);
+                        }
+                    }
+                })
+                .await;
+                return Outcome::Done;
+            }
+            if id.is_none() {
                 return Outcome::Done;
             }
             if attempt == RESUMES {
