@@ -28,8 +28,6 @@ pub fn write_atomic_with(
     Ok(())
 }
 
-/// Makes the rename durable. Directories cannot be opened for syncing everywhere
-/// (Windows), and a failure here does not undo the write, so it is best effort.
 /// An exclusive advisory lock on `path` (created if missing), released on drop. Used
 /// around read-modify-write of files two processes may change at once.
 pub fn lock_file(path: &Path) -> std::io::Result<std::fs::File> {
@@ -45,6 +43,8 @@ pub fn lock_file(path: &Path) -> std::io::Result<std::fs::File> {
     Ok(file)
 }
 
+/// Makes the rename durable. Directories cannot be opened for syncing everywhere
+/// (Windows), and a failure here does not undo the write, so it is best effort.
 fn sync_dir(dir: &Path) {
     if let Ok(d) = std::fs::File::open(dir) {
         let _ = d.sync_all();
