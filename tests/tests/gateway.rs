@@ -569,3 +569,169 @@ async fn a_gateway_that_goes_down_fails_fast_keeps_its_tools_listed_and_recovers
     );
     drop(c);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_browser_prints_the_address_and_an_mcp_endpoint_is_taken_as_given() {
+    let mut s = Setup::new("");
+    let base = s.gateway.base.clone();
+    let run = s.run(
+        &["login", "--gateway", &base, "--no-browser", "--wait", "1"],
+        "",
+    );
+    assert_eq!(run.code, 10, "nobody opened the page: {}", run.stderr);
+    assert!(
+        run.stderr.contains("Open the sign-in page in a browser")
+            && run.stderr.contains(&format!("{base}/oauth/authorize?")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("no answer from the browser within 1 s"),
+        "{}",
+        run.stderr
+    );
+    assert!(read(&s.browser_log).is_empty(), "no browser was started");
+    assert!(!s.home.paths().config.join("gateway.json").exists());
+
+    // The MCP endpoint itself (no `/v1/mcp` added), and the settings' gateway next time.
+    let endpoint = s.gateway.mcp_url();
+    s.ok(&["login", "--gateway", &endpoint], "");
+    assert_eq!(s.team().endpoint, endpoint);
+    let mut unknown = s.run(&["login", "--gateway", "ftp://nowhere"], "");
+    assert_eq!(unknown.code, 2, "{}", unknown.stderr);
+    unknown = s.run(&["login", "--gateway", &format!("{base}/elsewhere")], "");
+    assert_ne!(
+        unknown.code, 0,
+        "a server that is not the gateway: {}",
+        unknown.stderr
+    );
+    assert!(s.team().signed_in, "a failed sign-in leaves the one before");
+}
+
+// ---- Tokens, at the core's seams: one process's view, or two racing ---------------
+
+mod tokens {
+    use std::sync::Arc;
+
+    use switchboard_core::config::GatewaySettings;
+    use switchboard_core::gateway::browser::BrowserLauncher;
+    use switchboard_core::gateway::login::{self, LoginOptions};
+    use switchboard_core::gateway::tokens::TokenSource;
+    use switchboard_core::paths::Paths;
+    use switchboard_core::vault::{MemoryStore, Namespace, Vault};
+    use switchboard_core::{Coded, ErrorCode};
+    use switchboard_tests::FakeGateway;
+
+    /// A browser that follows the authorization redirect, on the test's runtime.
+    struct Follow;
+
+    impl BrowserLauncher for Follow {
+        fn open(&self, url: &url::Url) -> std::io::Result<()> {
+            let url = url.to_string();
+            tokio::spawn(async move {
+                let client = reqwest::Client::builder().no_proxy().build().unwrap();
+                let _ = client.get(url).send().await;
+            });
+            Ok(())
+        }
+    }
+
+    async fn signed_in(gateway: &FakeGateway) -> (tempfile::TempDir, Paths, Vault) {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::under(dir.path());
+        let vault = Vault::new(
+            Arc::new(MemoryStore::new()),
+            Namespace::new("tokens-test"),
+            &paths,
+        );
+        let opts = LoginOptions {
+            gateway: Some(gateway.base.clone()),
+            ..LoginOptions::default()
+        };
+        login::login(
+            &paths,
+            &vault,
+            &GatewaySettings::default(),
+            &opts,
+            &Follow,
+            &|_| {},
+        )
+        .await
+        .expect("signed in");
+        (dir, paths, vault)
+    }
+
+    fn refresh_grants(gateway: &FakeGateway) -> usize {
+        gateway
+            .requests_to("/oauth/token")
+            .iter()
+            .filter(|r| r.form_map().get("grant_type").map(String::as_str) == Some("refresh_token"))
+            .count()
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_token_about_to_expire_is_renewed_before_it_is_used() {
+        let gateway = FakeGateway::start();
+        // Shorter than the renewal margin: stale as soon as it is issued.
+        gateway.set_access_ttl(std::time::Duration::from_secs(30));
+        let (_dir, paths, vault) = signed_in(&gateway).await;
+        let issued = gateway.live_access_tokens();
+        let first_refresh = gateway.live_refresh_tokens();
+        let tokens = TokenSource::new(paths, vault).unwrap();
+        let token = tokens.current().await.unwrap().expect("a token");
+        assert_eq!(refresh_grants(&gateway), 1, "renewed before use");
+        assert!(!issued.contains(&token.expose().to_owned()), "a new token");
+        assert!(gateway.revoked().contains(&first_refresh[0]), "rotated");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn two_processes_refreshing_at_once_refresh_once_and_share_the_result() {
+        let gateway = FakeGateway::start();
+        let (_dir, paths, vault) = signed_in(&gateway).await;
+        // The daemon and the CLI: separate token sources over the same files and keychain.
+        let daemon = TokenSource::new(paths.clone(), vault.clone()).unwrap();
+        let cli = TokenSource::new(paths.clone(), vault.clone()).unwrap();
+        let old = daemon.current().await.unwrap().unwrap();
+        assert_eq!(cli.current().await.unwrap().unwrap().expose(), old.expose());
+        gateway.expire_access_tokens();
+        let (a, b) = tokio::join!(daemon.refreshed(Some(&old)), cli.refreshed(Some(&old)));
+        let (a, b) = (a.unwrap().unwrap(), b.unwrap().unwrap());
+        assert_eq!(refresh_grants(&gateway), 1, "one refresh for both");
+        assert_eq!(a.expose(), b.expose());
+        assert_ne!(a.expose(), old.expose());
+        // The rotated refresh token is the one stored: the next refresh works.
+        gateway.expire_access_tokens();
+        let c = cli.refreshed(Some(&a)).await.unwrap().unwrap();
+        assert_eq!(refresh_grants(&gateway), 2);
+        assert_ne!(c.expose(), a.expose());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_refused_refresh_signs_out_and_later_calls_fail_without_the_network() {
+        let gateway = FakeGateway::start();
+        let (_dir, paths, vault) = signed_in(&gateway).await;
+        let tokens = TokenSource::new(paths.clone(), vault.clone()).unwrap();
+        let old = tokens.current().await.unwrap().unwrap();
+        gateway.refuse_refresh(true);
+        let e = tokens.refreshed(Some(&old)).await.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::NotSignedIn, "{e}");
+        assert!(
+            e.hint().unwrap().contains("switchboard login"),
+            "{:?}",
+            e.hint()
+        );
+        let recorded = switchboard_core::gateway::store::read(&paths)
+            .unwrap()
+            .unwrap();
+        assert!(recorded.signed_out.is_some(), "{recorded:?}");
+        let asked = gateway.requests().len();
+        let fresh_process = TokenSource::new(paths, vault).unwrap();
+        let e = fresh_process.current().await.unwrap_err();
+        assert_eq!(e.code(), ErrorCode::NotSignedIn);
+        assert_eq!(
+            gateway.requests().len(),
+            asked,
+            "no request once signed out"
+        );
+    }
+}
