@@ -36,7 +36,7 @@ async fn refresh<R: Runtime>(app: &AppHandle<R>) {
 
 async fn run<R: Runtime>(app: AppHandle<R>) {
     let mut retry = Duration::from_secs(1);
-    // Last known state per vendor, to notify on the change to `failed` only.
+    // Last known state per vendor, to notify on a change only (see `notice_for`).
     let mut states: HashMap<String, State> = HashMap::new();
     loop {
         let state = app.state::<AppState>();
@@ -113,43 +113,63 @@ async fn run<R: Runtime>(app: AppHandle<R>) {
     }
 }
 
-/// A vendor that just turned `failed` gets a notification with its last error.
+/// A vendor that just turned `failed`, or a team sign-in that just expired, gets a
+/// notification.
 fn breaker_notice<R: Runtime>(
     app: &AppHandle<R>,
     states: &mut HashMap<String, State>,
     event: &ControlEvent,
 ) {
+    let name_of = |slug: &str| {
+        app.state::<AppState>()
+            .core
+            .catalog()
+            .get(slug)
+            .map_or_else(|_| slug.to_owned(), |v| v.name.clone())
+    };
+    if let Some(notice) = notice_for(states, event, name_of) {
+        desktop::notify(app, &notice.title, &notice.body);
+    }
+}
+
+/// What one notification says.
+#[derive(Debug, PartialEq, Eq)]
+struct Notice {
+    title: String,
+    body: String,
+}
+
+/// Decides whether `event` deserves a notification, remembering each vendor's last
+/// state in `states` so that only the change is announced: a vendor turning `failed`,
+/// or the gateway turning `signed_out`. Repeats of the same state (every failed call
+/// after an expiry, say) announce nothing.
+fn notice_for(
+    states: &mut HashMap<String, State>,
+    event: &ControlEvent,
+    name_of: impl FnOnce(&str) -> String,
+) -> Option<Notice> {
     let ControlEvent::VendorState {
         slug,
         state,
         last_error,
     } = event
     else {
-        return;
+        return None;
     };
     let old = states.insert(slug.clone(), *state);
     if old == Some(*state) {
-        return;
+        return None;
     }
     if slug == switchboard_core::gateway::SLUG {
-        if *state == State::SignedOut {
-            desktop::notify(
-                app,
-                "Team sign-in expired",
-                "Your team's vendors are unavailable until you sign in again: choose “Sign in to team again…” in the Switchboard menu. Vendors connected on this computer keep working.",
-            );
-        }
-        return;
+        return (*state == State::SignedOut).then(|| Notice {
+            title: "Team sign-in expired".into(),
+            body: "Your team's vendors are unavailable until you sign in again: choose “Sign in to team again…” in the Switchboard menu. Vendors connected on this computer keep working.".into(),
+        });
     }
     if *state != State::Failed {
-        return;
+        return None;
     }
-    let name = app
-        .state::<AppState>()
-        .core
-        .catalog()
-        .get(slug)
-        .map_or_else(|_| slug.clone(), |v| v.name.clone());
+    let name = name_of(slug);
     let mut body = format!(
         "{name}'s server kept crashing, so Switchboard stopped restarting it. Restart it from the tray or the Servers page."
     );
@@ -157,5 +177,66 @@ fn breaker_notice<R: Runtime>(
         body.push('\n');
         body.push_str(err);
     }
-    desktop::notify(app, &format!("{name} stopped"), &body);
+    Some(Notice {
+        title: format!("{name} stopped"),
+        body,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(slug: &str, state: State) -> ControlEvent {
+        ControlEvent::VendorState {
+            slug: slug.into(),
+            state,
+            last_error: Some("exit status 3".into()),
+        }
+    }
+
+    fn titles(events: &[ControlEvent]) -> Vec<String> {
+        let mut states = HashMap::new();
+        events
+            .iter()
+            .filter_map(|e| notice_for(&mut states, e, |s| s.to_uppercase()))
+            .map(|n| n.title)
+            .collect()
+    }
+
+    #[test]
+    fn an_expired_team_sign_in_is_announced_once_however_many_calls_fail() {
+        let gw = switchboard_core::gateway::SLUG;
+        let mut events = vec![event(gw, State::Running)];
+        events.extend((0..20).map(|_| event(gw, State::SignedOut)));
+        assert_eq!(titles(&events), ["Team sign-in expired"]);
+        // Signed in again, expired again: a second notice, for a second change.
+        events.push(event(gw, State::Running));
+        events.push(event(gw, State::SignedOut));
+        events.push(event(gw, State::SignedOut));
+        assert_eq!(titles(&events).len(), 2);
+    }
+
+    #[test]
+    fn a_breaker_that_opens_is_announced_once_with_the_last_error() {
+        let mut states = HashMap::new();
+        let failed = event("huntress", State::Failed);
+        let first = notice_for(&mut states, &failed, |s| s.to_uppercase()).expect("notice");
+        assert_eq!(first.title, "HUNTRESS stopped");
+        assert!(first.body.ends_with("\nexit status 3"), "{}", first.body);
+        assert_eq!(notice_for(&mut states, &failed, |_| unreachable!()), None);
+        // Other states and other events say nothing.
+        assert_eq!(
+            titles(&[
+                event("huntress", State::Running),
+                event("huntress", State::BackingOff),
+                event(switchboard_core::gateway::SLUG, State::Failed),
+                ControlEvent::ToolsChanged {
+                    slug: "huntress".into(),
+                    tools: 3,
+                },
+            ]),
+            Vec::<String>::new()
+        );
+    }
 }
