@@ -69,6 +69,8 @@ struct State {
     access_ttl: Option<Duration>,
     refuse_refresh: bool,
     down: bool,
+    /// How long the token endpoint thinks before it answers.
+    token_delay: Option<Duration>,
     /// Vendor slug → its tools (name, description).
     vendors: BTreeMap<String, Vec<(String, String)>>,
     /// `token_endpoint_auth_methods_supported`, as the metadata says.
@@ -183,6 +185,11 @@ impl FakeGateway {
         self.with(|s| s.refuse_refresh = refuse);
     }
 
+    /// The token endpoint waits this long before it answers (a slow or busy gateway).
+    pub fn set_token_delay(&self, delay: Option<Duration>) {
+        self.with(|s| s.token_delay = delay);
+    }
+
     /// Answer every request with 503 while `down`.
     pub fn set_down(&self, down: bool) {
         self.with(|s| s.down = down);
@@ -239,8 +246,9 @@ impl FakeGateway {
         })
     }
 
-    /// Every secret the gateway handed out (tokens, codes, client secrets), for leak
-    /// scans.
+    /// Every secret the gateway handed out (tokens, codes, client secrets) or was
+    /// shown (PKCE verifiers), for leak scans. Not `state`: it travels in the sign-in
+    /// page's address, which the browser's argv and `--no-browser` show by design.
     pub fn secrets_issued(&self) -> Vec<String> {
         self.with(|s| {
             let mut all: Vec<String> = s.access.keys().cloned().collect();
@@ -253,6 +261,11 @@ impl FakeGateway {
                     .cloned()
                     .or_else(|| r.form_map().get("code").cloned())
             }));
+            all.extend(
+                s.requests
+                    .iter()
+                    .filter_map(|r| r.form_map().get("code_verifier").cloned()),
+            );
             all.sort();
             all.dedup();
             all
@@ -341,6 +354,12 @@ async fn handle(
             .collect(),
         body: body.to_vec(),
     };
+    let delay = (method == Method::POST && uri.path() == "/oauth/token")
+        .then(|| state.lock().expect("gateway state").token_delay)
+        .flatten();
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     let mut s = state.lock().expect("gateway state");
     s.requests.push(recorded.clone());
     if s.down {

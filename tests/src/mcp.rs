@@ -152,6 +152,24 @@ impl McpClient {
         }
     }
 
+    /// Forgets every notification received so far; returns them.
+    pub fn drain_notifications(&mut self) -> Vec<Value> {
+        let mut out = Vec::new();
+        while let Ok(msg) = self.notifications.try_recv() {
+            out.push(msg);
+        }
+        out
+    }
+
+    /// Panics if a notification with this method arrives within `within`.
+    pub async fn no_notification_within(&mut self, method: &str, within: Duration) {
+        let deadline = tokio::time::Instant::now() + within;
+        while let Ok(Some(msg)) = tokio::time::timeout_at(deadline, self.notifications.recv()).await
+        {
+            assert_ne!(msg["method"], method, "unexpected {msg}");
+        }
+    }
+
     /// The next response nobody awaits (the answer to a line sent with `send_raw`),
     /// skipping notifications.
     pub async fn raw_response(&mut self) -> Value {

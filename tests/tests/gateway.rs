@@ -325,12 +325,22 @@ async fn a_team_sign_in_serves_the_gateways_vendors_beside_local_ones() {
         "{text}"
     );
 
+    // The gateway is asked for its tools every second (relist_s = 1); while they stay
+    // the same, the bridge's client hears nothing.
+    c.drain_notifications();
+    c.no_notification_within(
+        "notifications/tools/list_changed",
+        Duration::from_millis(2500),
+    )
+    .await;
+
     // The team's huntress is hidden while huntress is connected here; a pin flips it.
     s.gateway
         .add_vendor("huntress", &[("list_incidents", "List Huntress incidents")]);
     s.gateway
         .add_vendor("ninjaone", &[("list_devices", "List NinjaOne devices")]);
-    // A vendor the team connects while signed in shows up, announced.
+    // A vendor the team connects while signed in shows up, announced. (Nothing was
+    // announced while nothing changed: see above.)
     c.notification("notifications/tools/list_changed").await;
     let names = listed_when(&mut c, "ninjaone listed", |n| {
         has(n, "ninjaone__list_devices")
@@ -415,7 +425,17 @@ async fn a_team_sign_in_serves_the_gateways_vendors_beside_local_ones() {
         "{}",
         s.keychain_items()
     );
-    assert!(!s.home.paths().config.join("gateway.json").exists());
+    let signin_file = s.home.paths().config.join("gateway.json");
+    assert!(!signin_file.exists());
+    assert!(
+        !s.home
+            .paths()
+            .cache
+            .join("tools")
+            .join("gateway.json")
+            .exists(),
+        "the team's cached tool list went too"
+    );
     c.notification("notifications/tools/list_changed").await;
     let names = tool_names(&c.request("tools/list", json!({})).await);
     assert!(
@@ -427,6 +447,16 @@ async fn a_team_sign_in_serves_the_gateways_vendors_beside_local_ones() {
     assert!(failure(&r).is_some(), "{r}");
     let team = s.team();
     assert!(!team.signed_in, "{team:?}");
+    // A sign-in file that cannot be read does not stop a sign-out, which says so.
+    std::fs::write(&signin_file, "{ not json").unwrap();
+    let out = s.ok(&["logout", "--json"], "").json();
+    assert!(
+        out["revoke_problem"]
+            .as_str()
+            .is_some_and(|p| p.contains("could not be read")),
+        "{out}"
+    );
+    assert!(!signin_file.exists());
 
     s.assert_no_leaks();
     drop(c);
@@ -472,9 +502,20 @@ async fn tokens_renew_mid_session_and_a_refused_refresh_asks_to_sign_in_again() 
         s.keyring.lookup(&s.service(), "refresh_token").as_deref(),
         Some(live[0].as_str())
     );
-    // The CLI shares the renewed token rather than refreshing again.
+    // The CLI picks up the token the daemon renewed from the keychain: no token
+    // request of its own, and the bearer it sends is the stored one. (Two processes
+    // refreshing at the same moment are tested at the core's seam, below.)
+    let token_requests = s.gateway.requests_to("/oauth/token").len();
     s.ok(&["team", "tools", "--json"], "");
     assert_eq!(s.gateway.live_refresh_tokens(), live, "no second refresh");
+    assert_eq!(s.gateway.requests_to("/oauth/token").len(), token_requests);
+    let stored = s.keyring.lookup(&s.service(), "access_token");
+    let sent = s.gateway.requests_to("/v1/mcp");
+    let sent = sent.last().and_then(|r| r.bearer()).map(str::to_owned);
+    assert!(
+        stored.is_some() && sent == stored,
+        "the CLI sent the stored token"
+    );
 
     // Now the gateway refuses every refresh (say, a password change): every gateway
     // call fails at once saying to sign in again; the local vendor carries on.
@@ -567,6 +608,40 @@ async fn a_gateway_that_goes_down_fails_fast_keeps_its_tools_listed_and_recovers
         inits >= 2,
         "a new session after the restart ({inits} initializes)"
     );
+    drop(c);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_gateway_down_when_first_needed_fails_fast_is_never_given_up_and_comes_back() {
+    // Two failed starts in a row would mark a local server failed.
+    let mut s =
+        Setup::new("[supervisor]\ncrash_limit = 2\nbackoff_initial_ms = 100\nbackoff_max_s = 1\n");
+    s.login();
+    s.gateway.set_down(true);
+    let mut c = s.bridge().await;
+    assert_eq!(
+        text_of(&c.call("huntress__echo", json!({"text": "up"})).await),
+        "up"
+    );
+    for round in 0..4 {
+        let started = Instant::now();
+        let r = c.call("itglue__search_organizations", json!({})).await;
+        let why = failure(&r).expect("the call fails while the gateway is down");
+        assert!(started.elapsed() < Duration::from_secs(5), "failed fast");
+        assert!(!why.contains("marked failed"), "round {round}: {why}");
+        assert!(
+            why.contains("503") || why.contains("cannot be reached"),
+            "{why}"
+        );
+        // Past the longest wait, so that the next call starts it again.
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+    }
+    assert_ne!(s.status().gateway.unwrap().state, State::Failed);
+
+    s.gateway.set_down(false);
+    let r = c.call("itglue__search_organizations", json!({})).await;
+    assert_eq!(failure(&r), None, "{r}");
+    assert_eq!(s.status().gateway.unwrap().state, State::Running);
     drop(c);
 }
 
@@ -704,6 +779,33 @@ mod tokens {
         let c = cli.refreshed(Some(&a)).await.unwrap().unwrap();
         assert_eq!(refresh_grants(&gateway), 2);
         assert_ne!(c.expose(), a.expose());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_sign_out_while_a_refresh_is_on_its_way_is_not_undone_by_it() {
+        use switchboard_core::gateway::store::{self, ALL_ITEMS, KEYCHAIN_OWNER};
+        let gateway = FakeGateway::start();
+        let (_dir, paths, vault) = signed_in(&gateway).await;
+        let tokens = TokenSource::new(paths.clone(), vault.clone()).unwrap();
+        let old = tokens.current().await.unwrap().unwrap();
+        // The daemon renews the token; the gateway takes its time to answer, and the
+        // technician signs out meanwhile.
+        gateway.set_token_delay(Some(std::time::Duration::from_millis(600)));
+        let refresh = tokio::spawn(async move { tokens.refreshed(Some(&old)).await });
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let out = login::logout(&paths, &vault).await.unwrap();
+        let _ = refresh.await.unwrap();
+        assert!(
+            store::read(&paths).unwrap().is_none(),
+            "signed out stays signed out"
+        );
+        let items = vault.get_items(KEYCHAIN_OWNER, &ALL_ITEMS).await.unwrap();
+        assert!(items.iter().all(Option::is_none), "no token came back");
+        assert!(
+            gateway.live_refresh_tokens().is_empty(),
+            "the renewed refresh token was revoked too ({} revoked)",
+            out.revoked
+        );
     }
 
     #[tokio::test(flavor = "multi_thread")]

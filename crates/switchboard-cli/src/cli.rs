@@ -75,7 +75,8 @@ pub struct LoginArgs {
     /// Print the sign-in page's address instead of opening the browser.
     #[arg(long)]
     pub no_browser: bool,
-    /// A client id your gateway's administrator registered (kept in the settings).
+    /// A client id your gateway's administrator registered (kept in the settings with
+    /// this gateway once the sign-in works; used only with it).
     #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
     /// Read that client's secret from stdin (it goes to the keychain).

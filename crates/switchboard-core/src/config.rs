@@ -39,8 +39,9 @@ pub struct Config {
 pub struct GatewaySettings {
     /// The gateway's address or MCP endpoint; the built-in one when unset.
     pub url: Option<String>,
-    /// A pre-registered OAuth client id (its secret, if any, is in the keychain);
-    /// Switchboard registers itself when unset.
+    /// A pre-registered OAuth client id at `url`'s gateway, used only with that gateway
+    /// (its secret, if any, is in the keychain with the sign-in); Switchboard
+    /// registers itself when unset.
     pub client_id: Option<String>,
     /// How often a running gateway connection looks for newly shared vendors.
     pub relist_s: u64,

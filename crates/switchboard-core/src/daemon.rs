@@ -160,6 +160,7 @@ pub async fn run(
         vault: vault.clone(),
         max_message_bytes: config.supervisor.max_message_bytes,
         gateway_relist: Duration::from_secs(config.gateway.relist_s.max(1)),
+        call_timeout: config.supervisor.call_timeout(),
     };
     let deps = Arc::new(Deps {
         paths: paths.clone(),

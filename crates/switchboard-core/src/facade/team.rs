@@ -146,6 +146,15 @@ impl TeamSession {
                 max_message_bytes: 64 * 1024 * 1024,
                 redactor: Redactor::new(),
                 relist_every: None,
+                // As long as the daemon gives a call, plus a browser round for more
+                // scope.
+                call_limit: sb
+                    .config()
+                    .cloned()
+                    .unwrap_or_default()
+                    .supervisor
+                    .call_timeout()
+                    + LoginOptions::default().wait,
             },
             tx,
         )
@@ -202,7 +211,8 @@ impl TeamSession {
 
 impl Switchboard {
     /// Signs in to the team gateway, then tells the daemon. A client id given here is
-    /// kept in the settings for next time (its secret in the keychain).
+    /// kept in the settings for next time once the sign-in worked, together with the
+    /// gateway it belongs to (its secret goes in the keychain with the sign-in).
     pub async fn login(
         &self,
         opts: LoginOptions,
@@ -210,9 +220,6 @@ impl Switchboard {
         progress: &(dyn Fn(Stage<'_>) + Sync),
     ) -> Result<TeamView> {
         let settings = self.config().cloned().unwrap_or_default().gateway;
-        if let Some(client_id) = &opts.client_id {
-            servers::set_gateway(&self.paths, settings.url.as_deref(), Some(client_id))?;
-        }
         login::login(
             &self.paths,
             &self.vault,
@@ -222,14 +229,21 @@ impl Switchboard {
             progress,
         )
         .await?;
+        if let Some(client_id) = &opts.client_id {
+            let url = opts.gateway.as_deref().or(settings.url.as_deref());
+            servers::set_gateway(&self.paths, url, Some(client_id))?;
+        }
         self.notify_daemon(Some(gateway::SLUG)).await;
         self.team().await
     }
 
-    /// Revokes the sign-in's tokens and removes every keychain item and file of it.
+    /// Revokes the sign-in's tokens and removes every keychain item and file of it,
+    /// and the cached list of the team's tools.
     pub async fn logout(&self) -> Result<SignedOut> {
         let out = login::logout(&self.paths, &self.vault).await?;
         self.notify_daemon(Some(gateway::SLUG)).await;
+        // The team's tool list goes too (the daemon has let go of the gateway).
+        crate::supervisor::cache::remove(&self.paths.cache, gateway::SLUG);
         Ok(out)
     }
 

@@ -330,6 +330,31 @@ async fn first<T: serde::de::DeserializeOwned>(
     Ok(None)
 }
 
+/// Every endpoint the sign-in will send a code, a token or a secret to is HTTPS (or
+/// on this computer).
+fn require_secure(server: &ServerMetadata) -> Result<(), GatewayError> {
+    let endpoints = [
+        (
+            "authorization endpoint",
+            Some(&server.authorization_endpoint),
+        ),
+        ("token endpoint", Some(&server.token_endpoint)),
+        (
+            "registration endpoint",
+            server.registration_endpoint.as_ref(),
+        ),
+        ("revocation endpoint", server.revocation_endpoint.as_ref()),
+    ];
+    for (what, url) in endpoints {
+        let Some(url) = url else { continue };
+        let parsed = Url::parse(url).map_err(|_| {
+            GatewayError::Discovery(format!("its {what} `{url}` is not a valid URL"))
+        })?;
+        super::endpoint::require_https(what, &parsed)?;
+    }
+    Ok(())
+}
+
 fn require_pkce(server: &ServerMetadata) -> Result<(), GatewayError> {
     let offered = server
         .code_challenge_methods_supported
@@ -387,6 +412,7 @@ pub async fn discover(
                 ))
             })?;
         require_pkce(&server)?;
+        require_secure(&server)?;
         let scope = challenge.scope.clone().or_else(|| {
             prm.scopes_supported
                 .as_ref()
@@ -412,6 +438,7 @@ pub async fn discover(
     let server = match legacy {
         Some(server) => {
             require_pkce(&server)?;
+            require_secure(&server)?;
             server
         }
         None => ServerMetadata {
@@ -547,5 +574,32 @@ mod tests {
         assert!(matches!(require_pkce(&server), Err(GatewayError::NoPkce)));
         server.code_challenge_methods_supported = Some(vec!["plain".into(), "S256".into()]);
         assert!(require_pkce(&server).is_ok());
+    }
+
+    #[test]
+    fn metadata_that_would_send_a_secret_in_clear_text_is_refused() {
+        let mut server = ServerMetadata {
+            issuer: None,
+            authorization_endpoint: "https://as.example/authorize".into(),
+            token_endpoint: "https://as.example/token".into(),
+            registration_endpoint: Some("http://127.0.0.1:9/register".into()),
+            revocation_endpoint: None,
+            code_challenge_methods_supported: Some(vec!["S256".into()]),
+            token_endpoint_auth_methods_supported: None,
+            scopes_supported: None,
+        };
+        assert!(require_secure(&server).is_ok());
+        server.revocation_endpoint = Some("http://as.example/revoke".into());
+        let err = require_secure(&server).unwrap_err();
+        assert!(
+            matches!(&err, GatewayError::NotHttps { what, .. } if what == "revocation endpoint"),
+            "{err}"
+        );
+        server.revocation_endpoint = None;
+        server.token_endpoint = "http://as.example/token".into();
+        assert!(matches!(
+            require_secure(&server),
+            Err(GatewayError::NotHttps { .. })
+        ));
     }
 }

@@ -14,6 +14,7 @@ pub fn mcp_endpoint(input: &str) -> Result<Url, GatewayError> {
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.has_host())
         .ok_or_else(|| GatewayError::BadUrl(trimmed.to_owned()))?;
+    require_https("address", &url)?;
     if url.path().trim_end_matches('/').is_empty() {
         let mut endpoint = url;
         endpoint.set_path("/v1/mcp");
@@ -21,6 +22,34 @@ pub fn mcp_endpoint(input: &str) -> Result<Url, GatewayError> {
         return Ok(endpoint);
     }
     Ok(url)
+}
+
+/// Whether tokens, codes and secrets may travel to `url`: HTTPS, or plain HTTP to this
+/// computer (a gateway or a test server on loopback). The MCP authorization spec asks
+/// the same of every endpoint.
+pub fn secure(url: &Url) -> bool {
+    match url.scheme() {
+        "https" => true,
+        "http" => match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// `url`, the gateway's `what`, is [`secure`], else the error that says it is not.
+pub fn require_https(what: &str, url: &Url) -> Result<(), GatewayError> {
+    if secure(url) {
+        Ok(())
+    } else {
+        Err(GatewayError::NotHttps {
+            what: what.to_owned(),
+            url: super::show(url),
+        })
+    }
 }
 
 /// The origin (`scheme://host:port`) of a URL, as a URL with path `/`.
@@ -35,6 +64,29 @@ pub fn origin(url: &Url) -> Url {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_https_or_this_computer_is_trusted_with_a_token() {
+        for ok in [
+            "https://gw.example/v1/mcp",
+            "http://127.0.0.1:9/mcp",
+            "http://localhost:9/mcp",
+            "http://[::1]:9/mcp",
+        ] {
+            assert!(secure(&Url::parse(ok).unwrap()), "{ok}");
+        }
+        for bad in [
+            "http://gw.example/v1/mcp",
+            "http://10.0.0.1/mcp",
+            "http://127.0.0.1.evil.example/",
+            "ftp://gw.example/",
+        ] {
+            assert!(!secure(&Url::parse(bad).unwrap()), "{bad}");
+        }
+        let err = mcp_endpoint("http://gw.example").unwrap_err();
+        assert!(matches!(err, GatewayError::NotHttps { .. }), "{err}");
+        assert!(err.to_string().contains("`http://gw.example/`"), "{err}");
+    }
 
     #[test]
     fn an_address_gets_the_v1_mcp_path_and_an_endpoint_is_kept() {

@@ -13,12 +13,12 @@ use url::Url;
 use super::browser::BrowserLauncher;
 use super::discovery::{self, Challenge, Discovered, Probe, rpc};
 use super::endpoint::mcp_endpoint;
-use super::loopback::Loopback;
+use super::loopback::{Landing, Loopback};
 use super::oauth::{self, AuthMethod, ClientAuth, Tokens};
 use super::store::{
     self, ACCESS_TOKEN, ALL_ITEMS, CLIENT_SECRET, KEYCHAIN_OWNER, OAuthState, REFRESH_TOKEN, SignIn,
 };
-use super::{DEFAULT_GATEWAY, GatewayError, MAX_SCOPE_STEPS, show};
+use super::{DEFAULT_GATEWAY, GatewayError, MAX_SCOPE_STEPS, show, tokens};
 use crate::config::GatewaySettings;
 use crate::paths::Paths;
 use crate::secret::Secret;
@@ -191,6 +191,31 @@ pub fn union(a: Option<&str>, b: Option<&str>) -> Option<String> {
     (!words.is_empty()).then(|| words.join(" "))
 }
 
+/// The pre-registered client to sign in to `endpoint` as: the one given now, else the
+/// settings' when `endpoint` is the settings' gateway (a client id belongs to the
+/// gateway that issued it).
+fn configured_client_id(
+    opts: &LoginOptions,
+    settings: &GatewaySettings,
+    endpoint: &Url,
+) -> Option<String> {
+    opts.client_id.clone().or_else(|| {
+        let settings_gateway = endpoint_for(&LoginOptions::default(), settings).ok();
+        settings
+            .client_id
+            .clone()
+            .filter(|_| settings_gateway.as_ref() == Some(endpoint))
+    })
+}
+
+/// Whether the client secret stored with `previous` (the sign-in to this same
+/// endpoint) belongs to the pre-registered `client_id` at `token_endpoint`.
+fn secret_is_for(previous: Option<&SignIn>, client_id: &str, token_endpoint: &str) -> bool {
+    previous.and_then(|p| p.oauth.as_ref()).is_some_and(|o| {
+        !o.registered && o.client_id == client_id && o.server.token_endpoint == token_endpoint
+    })
+}
+
 /// What the browser rounds of one sign-in share.
 struct Round<'a> {
     http: &'a reqwest::Client,
@@ -201,13 +226,14 @@ struct Round<'a> {
 }
 
 impl Round<'_> {
-    /// One browser round: authorize, wait for the code, exchange it.
+    /// One browser round: authorize, wait for the code, exchange it. The browser's
+    /// page is left for the caller to finish, once it knows how the sign-in ended.
     async fn authorize(
         &self,
         state: &OAuthState,
         client: &ClientAuth,
         scope: Option<&str>,
-    ) -> Result<Tokens, GatewayError> {
+    ) -> Result<(Tokens, Landing), GatewayError> {
         let auth = oauth::authorize(
             &state.server,
             client,
@@ -228,12 +254,12 @@ impl Round<'_> {
             url: &auth.url,
             opened,
         });
-        let code = self
+        let (code, landing) = self
             .loopback
             .wait(auth.state.secret(), self.opts.wait)
             .await?;
         (self.progress)(Stage::Exchanging);
-        oauth::exchange(
+        match oauth::exchange(
             self.http,
             &state.server,
             client,
@@ -243,14 +269,23 @@ impl Round<'_> {
             &state.resource,
         )
         .await
+        {
+            Ok(tokens) => Ok((tokens, landing)),
+            Err(e) => Err(landing.fail_with(e).await),
+        }
     }
 
     /// The client to sign in as: one from the options or settings, the one registered
     /// with this gateway before, or a new registration. `true` when Switchboard
     /// registered it.
+    ///
+    /// The settings' client id belongs to the settings' gateway, and a stored client
+    /// secret to the client and token endpoint it was stored with: neither is offered
+    /// to any other gateway.
     async fn client(
         &self,
         vault: &Vault,
+        endpoint: &Url,
         previous: Option<&SignIn>,
         found: &Discovered,
         settings: &GatewaySettings,
@@ -264,15 +299,13 @@ impl Round<'_> {
                     .flatten(),
             )
         };
-        if let Some(client_id) = self
-            .opts
-            .client_id
-            .clone()
-            .or_else(|| settings.client_id.clone())
-        {
+        if let Some(client_id) = configured_client_id(self.opts, settings, endpoint) {
             let secret = match &self.opts.client_secret {
                 Some(s) => Some(s.clone()),
-                None => stored_secret().await?,
+                None if secret_is_for(previous, &client_id, &found.server.token_endpoint) => {
+                    stored_secret().await?
+                }
+                None => None,
             };
             let method = AuthMethod::choose(&found.server, secret.is_some());
             return Ok((
@@ -337,6 +370,10 @@ pub async fn login(
     let previous = store::read(paths)?;
     let challenge = match discovery::probe(&http, &endpoint).await? {
         Probe::Open => {
+            let _lock = tokens::lock(paths).await?;
+            if let Some(old) = store::read(paths)?.as_ref().and_then(|p| p.oauth.as_ref()) {
+                revoke_stored(vault, old).await;
+            }
             vault.delete_items(KEYCHAIN_OWNER, &ALL_ITEMS).await?;
             let signin = SignIn {
                 version: store::VERSION,
@@ -364,7 +401,9 @@ pub async fn login(
         browser,
         progress,
     };
-    let (client, registered) = round.client(vault, same_gateway, &found, settings).await?;
+    let (client, registered) = round
+        .client(vault, &endpoint, same_gateway, &found, settings)
+        .await?;
     let mut state = OAuthState {
         server: found.server.clone(),
         resource: found.resource.clone(),
@@ -375,29 +414,53 @@ pub async fn login(
         expires_at: None,
     };
     let mut tries = 0;
-    let tokens = loop {
+    let (tokens, landing) = loop {
         tries += 1;
-        let tokens = round
+        let (tokens, landing) = round
             .authorize(&state, &client, state.scope.as_deref())
             .await?;
         progress(Stage::Checking);
-        match check(&http, &endpoint, &tokens.access).await? {
-            Checked::Accepted => break tokens,
+        let checked = match check(&http, &endpoint, &tokens.access).await {
+            Ok(c) => c,
+            Err(e) => return Err(landing.fail_with(e).await),
+        };
+        match checked {
+            Checked::Accepted => break (tokens, landing),
             Checked::MoreScope(more) => {
                 let wanted = union(state.scope.as_deref(), more.scope.as_deref());
                 if tries >= MAX_SCOPE_STEPS {
-                    return Err(GatewayError::ScopeSteps {
+                    let e = GatewayError::ScopeSteps {
                         scope: wanted.unwrap_or_default(),
                         tries,
-                    });
+                    };
+                    return Err(landing.fail_with(e).await);
                 }
+                landing.more_access().await;
                 state.scope = wanted;
             }
         }
     };
     state.expires_at = tokens.expires_at;
+    match save(paths, vault, &endpoint, state, &tokens, &client).await {
+        Ok(signin) => {
+            landing.signed_in().await;
+            Ok(signin)
+        }
+        Err(e) => Err(landing.fail_with(e).await),
+    }
+}
+
+/// Stores a new sign-in: its secrets in the keychain, then `gateway.json` (which says
+/// "signed in" only once they are stored). The sign-in it replaces is revoked.
+async fn save(
+    paths: &Paths,
+    vault: &Vault,
+    endpoint: &Url,
+    state: OAuthState,
+    tokens: &Tokens,
+    client: &ClientAuth,
+) -> Result<SignIn, GatewayError> {
     let (account, team) = store::claims(tokens.access.expose());
-    // Secrets first; the file says "signed in" only once they are stored.
     let mut items = Vec::new();
     if let Some(refresh) = &tokens.refresh {
         items.push((
@@ -417,6 +480,13 @@ pub async fn login(
             "Switchboard: team gateway client secret".to_owned(),
             secret.clone(),
         ));
+    }
+    let _lock = tokens::lock(paths).await?;
+    if let Some(old) = store::read(paths)?.as_ref().and_then(|p| p.oauth.as_ref()) {
+        let (_, problem) = revoke_stored(vault, old).await;
+        if let Some(problem) = problem {
+            tracing::info!(problem, "the previous sign-in's tokens were not revoked");
+        }
     }
     vault.delete_items(KEYCHAIN_OWNER, &ALL_ITEMS).await?;
     vault.set_items(KEYCHAIN_OWNER, items).await?;
@@ -443,8 +513,8 @@ pub async fn step_up(
     browser: &dyn BrowserLauncher,
     progress: &(dyn Fn(Stage<'_>) + Sync),
 ) -> Result<Secret<String>, GatewayError> {
-    let mut signin = store::read(paths)?.ok_or(GatewayError::NotSignedIn)?;
-    let mut state = signin.oauth.clone().ok_or(GatewayError::NotSignedIn)?;
+    let signin = store::read(paths)?.ok_or(GatewayError::NotSignedIn)?;
+    let state = signin.oauth.clone().ok_or(GatewayError::NotSignedIn)?;
     let http = oauth::http_client()?;
     let secret = vault
         .get_items(KEYCHAIN_OWNER, &[CLIENT_SECRET])
@@ -465,7 +535,33 @@ pub async fn step_up(
         browser,
         progress,
     };
-    let tokens = round.authorize(&state, &client, scope.as_deref()).await?;
+    let (tokens, landing) = round.authorize(&state, &client, scope.as_deref()).await?;
+    match save_step_up(paths, vault, &signin, state, scope, &tokens).await {
+        Ok(()) => {
+            landing.signed_in().await;
+            Ok(tokens.access)
+        }
+        Err(e) => Err(landing.fail_with(e).await),
+    }
+}
+
+/// Stores the tokens of a step-up, unless the sign-in changed meanwhile.
+async fn save_step_up(
+    paths: &Paths,
+    vault: &Vault,
+    signin: &SignIn,
+    mut state: OAuthState,
+    scope: Option<String>,
+    tokens: &Tokens,
+) -> Result<(), GatewayError> {
+    let _lock = tokens::lock(paths).await?;
+    // Signed out, or signed in anew, while the browser was open: this round is stale.
+    let mut signin = store::read(paths)?
+        .filter(|now| {
+            now.endpoint == signin.endpoint
+                && now.oauth.as_ref().map(|o| &o.client_id) == Some(&state.client_id)
+        })
+        .ok_or(GatewayError::NotSignedIn)?;
     let mut items = Vec::new();
     if let Some(refresh) = &tokens.refresh {
         items.push((
@@ -485,7 +581,7 @@ pub async fn step_up(
     signin.oauth = Some(state);
     signin.signed_out = None;
     store::write(paths, &signin)?;
-    Ok(tokens.access)
+    Ok(())
 }
 
 /// What `logout` did.
@@ -501,63 +597,162 @@ pub struct SignedOut {
 }
 
 /// Revokes the tokens (RFC 7009, best effort) and removes every keychain item and the
-/// file of the sign-in.
+/// file of the sign-in. A sign-in file that cannot be read does not stop it: the
+/// keychain items go, and so does the file (it is Switchboard's own, and signing out
+/// is asking for it to go), with a word that nothing could be revoked.
 pub async fn logout(paths: &Paths, vault: &Vault) -> Result<SignedOut, GatewayError> {
-    let signin = store::read(paths)?;
+    let _lock = tokens::lock(paths).await?;
+    let (signin, unreadable) = match store::read(paths) {
+        Ok(s) => (s, None),
+        Err(e @ GatewayError::Corrupt { .. }) => (None, Some(e.to_string())),
+        Err(e) => return Err(e),
+    };
     let mut out = SignedOut {
         endpoint: signin.as_ref().map(|s| s.endpoint.clone()),
         revoked: 0,
-        revoke_problem: None,
+        revoke_problem: unreadable.map(|why| {
+            format!("nothing was revoked, because the sign-in could not be read ({why})")
+        }),
         keychain_items: 0,
     };
     if let Some(state) = signin.as_ref().and_then(|s| s.oauth.as_ref()) {
-        let mut items = vault
-            .get_items(
-                KEYCHAIN_OWNER,
-                &[REFRESH_TOKEN, ACCESS_TOKEN, CLIENT_SECRET],
-            )
-            .await?
-            .into_iter();
-        let (refresh, access, secret) = (
-            items.next().flatten(),
-            items.next().flatten(),
-            items.next().flatten(),
-        );
-        match &state.server.revocation_endpoint {
-            Some(endpoint) => {
-                let http = oauth::http_client()?;
-                let client = ClientAuth {
-                    client_id: state.client_id.clone(),
-                    secret,
-                    method: state.auth_method,
-                };
-                for (token, hint) in [(refresh, "refresh_token"), (access, "access_token")] {
-                    let Some(token) = token else { continue };
-                    match oauth::revoke(&http, endpoint, &client, &token, hint).await {
-                        Ok(()) => out.revoked += 1,
-                        Err(e) => out.revoke_problem = Some(e.to_string()),
-                    }
-                }
-            }
-            None => {
-                out.revoke_problem =
-                    Some("the gateway offers no revocation; its tokens expire on their own".into());
-            }
-        }
+        let (revoked, problem) = revoke_stored(vault, state).await;
+        out.revoked = revoked;
+        out.revoke_problem = problem;
     }
     out.keychain_items = match vault.delete_items(KEYCHAIN_OWNER, &ALL_ITEMS).await {
         Ok(n) => n,
         // Not signed in and no keychain to hold leftovers of a sign-in: nothing to do.
-        Err(_) if signin.is_none() => 0,
+        Err(_) if signin.is_none() && out.revoke_problem.is_none() => 0,
         Err(e) => return Err(e.into()),
     };
     store::remove(paths)?;
     Ok(out)
 }
 
+/// Revokes the stored tokens of `state` at its revocation endpoint: how many the
+/// gateway confirmed, and why not when something did not work.
+async fn revoke_stored(vault: &Vault, state: &OAuthState) -> (usize, Option<String>) {
+    let Some(endpoint) = &state.server.revocation_endpoint else {
+        return (
+            0,
+            Some("the gateway offers no revocation; its tokens expire on their own".into()),
+        );
+    };
+    let items = match vault
+        .get_items(
+            KEYCHAIN_OWNER,
+            &[REFRESH_TOKEN, ACCESS_TOKEN, CLIENT_SECRET],
+        )
+        .await
+    {
+        Ok(items) => items,
+        Err(e) => return (0, Some(format!("the tokens could not be read: {e}"))),
+    };
+    let mut items = items.into_iter();
+    let (refresh, access, secret) = (
+        items.next().flatten(),
+        items.next().flatten(),
+        items.next().flatten(),
+    );
+    let http = match oauth::http_client() {
+        Ok(h) => h,
+        Err(e) => return (0, Some(e.to_string())),
+    };
+    let client = ClientAuth {
+        client_id: state.client_id.clone(),
+        secret,
+        method: state.auth_method,
+    };
+    let (mut revoked, mut problem) = (0, None);
+    for (token, hint) in [(refresh, "refresh_token"), (access, "access_token")] {
+        let Some(token) = token else { continue };
+        match oauth::revoke(&http, endpoint, &client, &token, hint).await {
+            Ok(()) => revoked += 1,
+            Err(e) => problem = Some(e.to_string()),
+        }
+    }
+    (revoked, problem)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_id_and_its_secret_go_only_to_the_gateway_they_belong_to() {
+        let a = Url::parse("https://a.example/v1/mcp").unwrap();
+        let b = Url::parse("https://b.example/v1/mcp").unwrap();
+        let settings = GatewaySettings {
+            url: Some("https://a.example".into()),
+            client_id: Some("acme".into()),
+            ..GatewaySettings::default()
+        };
+        let none = LoginOptions::default();
+        assert_eq!(
+            configured_client_id(&none, &settings, &a).as_deref(),
+            Some("acme")
+        );
+        assert_eq!(configured_client_id(&none, &settings, &b), None);
+        let given = LoginOptions {
+            client_id: Some("other".into()),
+            ..LoginOptions::default()
+        };
+        assert_eq!(
+            configured_client_id(&given, &settings, &b).as_deref(),
+            Some("other")
+        );
+
+        let signin = |client_id: &str, registered: bool, token: &str| SignIn {
+            version: store::VERSION,
+            endpoint: a.to_string(),
+            oauth: Some(OAuthState {
+                server: discovery::ServerMetadata {
+                    issuer: None,
+                    authorization_endpoint: "https://as.a.example/authorize".into(),
+                    token_endpoint: token.into(),
+                    registration_endpoint: None,
+                    revocation_endpoint: None,
+                    code_challenge_methods_supported: Some(vec!["S256".into()]),
+                    token_endpoint_auth_methods_supported: None,
+                    scopes_supported: None,
+                },
+                resource: a.to_string(),
+                client_id: client_id.into(),
+                auth_method: AuthMethod::Basic,
+                registered,
+                scope: None,
+                expires_at: None,
+            }),
+            account: None,
+            team: None,
+            signed_in_at: String::new(),
+            signed_out: None,
+        };
+        let token = "https://as.a.example/token";
+        assert!(secret_is_for(
+            Some(&signin("acme", false, token)),
+            "acme",
+            token
+        ));
+        assert!(!secret_is_for(
+            Some(&signin("acme", false, token)),
+            "other",
+            token
+        ));
+        assert!(!secret_is_for(
+            Some(&signin("acme", false, token)),
+            "acme",
+            "https://as.evil.example/token"
+        ));
+        // A secret Switchboard got by registering is not a pre-registered client's.
+        assert!(!secret_is_for(
+            Some(&signin("acme", true, token)),
+            "acme",
+            token
+        ));
+        assert!(!secret_is_for(None, "acme", token));
+    }
 
     #[test]
     fn scopes_join_without_repeats() {

@@ -1,7 +1,11 @@
 //! The browser step's return address: a one-shot HTTP listener on `127.0.0.1` with an
-//! ephemeral port (RFC 8252 §7.3). It takes the authorization server's redirect,
-//! checks `state`, answers the browser with a page that says in words what happened
-//! and that the window can be closed, and hands back the code.
+//! ephemeral port (RFC 8252 §7.3). It takes the authorization server's redirect and
+//! checks `state`. An answer that is not for this sign-in (another `state`: a stale
+//! tab, another program) gets a page saying it was ignored, and the wait goes on. A
+//! refusal gets a page saying why. A code is handed back with the browser's
+//! connection still open ([`Landing`]): the page says whether the sign-in worked only
+//! once the code has been exchanged and the token checked, and that the window can be
+//! closed.
 
 use std::time::Duration;
 
@@ -54,19 +58,27 @@ impl Loopback {
         })
     }
 
-    /// Waits up to `within` for the redirect that carries `state`, and answers it.
+    /// Waits up to `within` for the redirect that carries `state`. The code comes with
+    /// the page still to be written.
     pub async fn wait(
         &self,
         state: &str,
         within: Duration,
-    ) -> Result<Secret<String>, GatewayError> {
-        match tokio::time::timeout(within, self.answer(state)).await {
+    ) -> Result<(Secret<String>, Landing), GatewayError> {
+        let mut ignored = false;
+        match tokio::time::timeout(within, self.answer(state, &mut ignored)).await {
             Ok(result) => result,
+            // Only answers for another sign-in came: say that, not just "no answer".
+            Err(_) if ignored => Err(GatewayError::StateMismatch),
             Err(_) => Err(GatewayError::BrowserTimeout(within.as_secs())),
         }
     }
 
-    async fn answer(&self, state: &str) -> Result<Secret<String>, GatewayError> {
+    async fn answer(
+        &self,
+        state: &str,
+        ignored: &mut bool,
+    ) -> Result<(Secret<String>, Landing), GatewayError> {
         loop {
             let Ok((mut stream, _)) = self.listener.accept().await else {
                 continue;
@@ -83,39 +95,88 @@ impl Loopback {
                     .await;
                 continue;
             };
-            let (status, title, text) = match &answer {
-                Answer::Code(_) => (
-                    "200 OK",
-                    "Signed in",
-                    "Switchboard is signed in to your team. You can close this window.".to_owned(),
-                ),
-                Answer::Refused { error, description } => (
-                    "400 Bad Request",
-                    "Sign-in refused",
-                    format!(
-                        "The gateway refused the sign-in ({}). Nothing was stored. You can close this window and try again from Switchboard.",
-                        description.as_deref().unwrap_or(error)
-                    ),
-                ),
-                Answer::WrongState => (
-                    "400 Bad Request",
-                    "Sign-in not recognised",
-                    "This answer does not belong to the sign-in Switchboard started, so it was ignored. You can close this window and try again from Switchboard.".to_owned(),
-                ),
-            };
-            let _ = stream
-                .write_all(page(status, title, &text).as_bytes())
-                .await;
-            let _ = stream.shutdown().await;
-            return match answer {
-                Answer::Code(code) => Ok(code),
+            match answer {
+                Answer::Code(code) => return Ok((code, Landing { stream })),
                 Answer::Refused { error, description } => {
-                    Err(GatewayError::Refused { error, description })
+                    let text = format!(
+                        "The gateway refused the sign-in ({}). Nothing was stored. You can close this window and try again from Switchboard.",
+                        description.as_deref().unwrap_or(&error)
+                    );
+                    write_page(&mut stream, "400 Bad Request", "Sign-in refused", &text).await;
+                    return Err(GatewayError::Refused { error, description });
                 }
-                Answer::WrongState => Err(GatewayError::StateMismatch),
-            };
+                Answer::WrongState => {
+                    *ignored = true;
+                    write_page(
+                        &mut stream,
+                        "400 Bad Request",
+                        "Sign-in not recognised",
+                        "This answer does not belong to the sign-in Switchboard is waiting for, so it was ignored. If you started a sign-in, finish it in the window Switchboard opened, or start again from Switchboard.",
+                    )
+                    .await;
+                }
+            }
         }
     }
+}
+
+/// The browser's connection that brought the code, waiting for the page that says how
+/// the sign-in ended.
+#[derive(Debug)]
+pub struct Landing {
+    stream: tokio::net::TcpStream,
+}
+
+impl Landing {
+    /// The sign-in worked.
+    pub async fn signed_in(mut self) {
+        write_page(
+            &mut self.stream,
+            "200 OK",
+            "Signed in",
+            "Switchboard is signed in to your team. You can close this window.",
+        )
+        .await;
+    }
+
+    /// The gateway wants more access: the browser opens once more.
+    pub async fn more_access(mut self) {
+        write_page(
+            &mut self.stream,
+            "200 OK",
+            "One more step",
+            "The gateway asks for more access than this sign-in gave. Switchboard opens the sign-in page once more; you can close this window.",
+        )
+        .await;
+    }
+
+    /// The sign-in failed after the browser step, for `why` (an error's words, which
+    /// never hold a secret).
+    pub async fn failed(mut self, why: &str) {
+        let text = format!(
+            "The sign-in did not complete: {why}. Nothing was stored. You can close this window and try again from Switchboard."
+        );
+        write_page(
+            &mut self.stream,
+            "500 Internal Server Error",
+            "Sign-in failed",
+            &text,
+        )
+        .await;
+    }
+}
+
+impl Landing {
+    /// Tells the browser the sign-in failed with `e`, and hands `e` back.
+    pub async fn fail_with(self, e: GatewayError) -> GatewayError {
+        self.failed(&e.to_string()).await;
+        e
+    }
+}
+
+async fn write_page(stream: &mut tokio::net::TcpStream, status: &str, title: &str, text: &str) {
+    let _ = stream.write_all(page(status, title, text).as_bytes()).await;
+    let _ = stream.shutdown().await;
 }
 
 /// The request target of an HTTP request (`/callback?…`), read with a size limit.
@@ -217,24 +278,58 @@ mod tests {
             assert!(favicon.starts_with("HTTP/1.1 404"));
             get(&format!("{base}?code=abc&state=s1")).await
         });
-        let code = lb.wait("s1", Duration::from_secs(5)).await.unwrap();
+        let (code, landing) = lb.wait("s1", Duration::from_secs(5)).await.unwrap();
         assert_eq!(code.expose(), "abc");
+        // The page waits for the outcome.
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(!browser.is_finished(), "the page waits for the token");
+        landing.signed_in().await;
         let page = browser.await.unwrap();
         assert!(page.starts_with("HTTP/1.1 200"), "{page}");
         assert!(page.contains("You can close this window"), "{page}");
+
+        let lb = Loopback::bind().await.unwrap();
+        let base = lb.redirect_uri.clone();
+        let browser = tokio::spawn(async move { get(&format!("{base}?code=abc&state=s1")).await });
+        let (_, landing) = lb.wait("s1", Duration::from_secs(5)).await.unwrap();
+        landing
+            .failed("the gateway did not issue a token: <invalid_grant>")
+            .await;
+        let page = browser.await.unwrap();
+        assert!(page.starts_with("HTTP/1.1 500"), "{page}");
+        assert!(
+            page.contains(
+                "did not complete: the gateway did not issue a token: &lt;invalid_grant&gt;"
+            ),
+            "{page}"
+        );
     }
 
     #[tokio::test]
-    async fn a_wrong_state_or_a_refusal_stores_nothing_and_says_why() {
+    async fn a_wrong_state_is_ignored_and_a_refusal_stores_nothing_and_says_why() {
         let lb = Loopback::bind().await.unwrap();
         let base = lb.redirect_uri.clone();
-        let browser =
-            tokio::spawn(async move { get(&format!("{base}?code=abc&state=other")).await });
+        let browser = tokio::spawn(async move {
+            let stale = get(&format!("{base}?code=old&state=other")).await;
+            let right = get(&format!("{base}?code=abc&state=s1")).await;
+            (stale, right)
+        });
+        // An answer for another sign-in is ignored; the right one still counts.
+        let (code, landing) = lb.wait("s1", Duration::from_secs(5)).await.unwrap();
+        assert_eq!(code.expose(), "abc");
+        landing.signed_in().await;
+        let (stale, right) = browser.await.unwrap();
+        assert!(stale.contains("does not belong"), "{stale}");
+        assert!(right.contains("Signed in"), "{right}");
+
+        // Nothing but answers for another sign-in: that is what the timeout says.
+        let lb = Loopback::bind().await.unwrap();
+        let base = lb.redirect_uri.clone();
+        tokio::spawn(async move { get(&format!("{base}?code=x&state=other")).await });
         assert!(matches!(
-            lb.wait("s1", Duration::from_secs(5)).await,
+            lb.wait("s1", Duration::from_millis(500)).await,
             Err(GatewayError::StateMismatch)
         ));
-        assert!(browser.await.unwrap().contains("does not belong"));
 
         let lb = Loopback::bind().await.unwrap();
         let base = lb.redirect_uri.clone();

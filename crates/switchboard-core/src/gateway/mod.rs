@@ -62,6 +62,10 @@ pub enum GatewayError {
         "the gateway's metadata speaks for another server (`{resource}`) than `{endpoint}`; nothing was sent to it"
     )]
     ResourceMismatch { resource: String, endpoint: String },
+    #[error(
+        "the gateway's {what} (`{url}`) is not HTTPS; Switchboard sends tokens, codes and secrets only over HTTPS (plain http only to this computer)"
+    )]
+    NotHttps { what: String, url: String },
     #[error("cannot find how to sign in to the gateway: {0}")]
     Discovery(String),
     #[error(
@@ -76,7 +80,7 @@ pub enum GatewayError {
         description: Option<String>,
     },
     #[error(
-        "the browser's answer does not belong to this sign-in (its state differs); nothing was stored"
+        "the only answers from the browser belonged to another sign-in (their state differed); nothing was stored"
     )]
     StateMismatch,
     #[error("no answer from the browser within {0} s")]
@@ -137,6 +141,10 @@ impl Coded for GatewayError {
             }
             Self::ResourceMismatch { .. } => Some(
                 "check the gateway's address; if it is right, tell the gateway's administrator that its protected-resource metadata names another server"
+                    .into(),
+            ),
+            Self::NotHttps { .. } => Some(
+                "use the gateway's https:// address; if it is right, tell the gateway's administrator that its sign-in must use HTTPS"
                     .into(),
             ),
             Self::NoPkce => Some(

@@ -2,14 +2,14 @@
 //!
 //! A token that expires within a minute is refreshed before it is used, and a 401 asks
 //! for a refresh too. Refreshes are single-flight across every Switchboard process
-//! (the daemon, the CLI, the tray): one holds `<runtime>/gateway-refresh.lock`, and
+//! (the daemon, the CLI, the tray): one holds `<runtime>/gateway-refresh.lock` (as do
+//! sign-in, step-up and sign-out while they write), and
 //! whoever waited reads the keychain again before refreshing, so a token another
 //! process just renewed is used rather than renewed twice. A rotated refresh token is
 //! stored before the new access token, so a crash in between never loses the only
 //! refresh token that still works. A refused refresh marks the sign-in signed out for
 //! every process; only a new sign-in clears it.
 
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use super::GatewayError;
@@ -34,6 +34,18 @@ pub struct TokenSource {
     cached: Mutex<Option<Cached>>,
     /// One refresh at a time within this process.
     refreshing: tokio::sync::Mutex<()>,
+}
+
+/// Holds `<runtime>/gateway-refresh.lock` until dropped. Every change to a sign-in's
+/// tokens and file happens under it (a refresh, a sign-in's last step, a step-up, a
+/// sign-out), so none of them writes back what another has just replaced or removed.
+pub(super) async fn lock(paths: &Paths) -> Result<std::fs::File, GatewayError> {
+    let path = paths.runtime.join("gateway-refresh.lock");
+    let at = path.clone();
+    tokio::task::spawn_blocking(move || crate::atomic::lock_file(&at))
+        .await
+        .map_err(|e| GatewayError::Token(format!("the sign-in lock failed: {e}")))?
+        .map_err(|source| GatewayError::Io { path, source })
 }
 
 fn fresh(expires_at: Option<u64>) -> bool {
@@ -104,20 +116,9 @@ impl TokenSource {
         self.refresh(sent).await.map(Some)
     }
 
-    fn lock_path(&self) -> PathBuf {
-        self.paths.runtime.join("gateway-refresh.lock")
-    }
-
     async fn refresh(&self, sent: Option<&Secret<String>>) -> Result<Secret<String>, GatewayError> {
         let _here = self.refreshing.lock().await;
-        let lock_path = self.lock_path();
-        let lock = tokio::task::spawn_blocking(move || crate::atomic::lock_file(&lock_path))
-            .await
-            .map_err(|e| GatewayError::Token(format!("the refresh lock failed: {e}")))?
-            .map_err(|source| GatewayError::Io {
-                path: self.lock_path(),
-                source,
-            })?;
+        let lock = lock(&self.paths).await?;
         let result = self.refresh_locked(sent).await;
         drop(lock);
         result

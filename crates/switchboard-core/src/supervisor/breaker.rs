@@ -4,7 +4,10 @@
 //! Each crash in a row doubles the wait (`backoff_initial_ms`, up to `backoff_max_s`);
 //! a run of at least `stable_after_s` before a crash starts the count over; after
 //! `crash_limit` crashes in a row the breaker opens and the vendor is `failed` until a
-//! person restarts it. Pure: times are passed in.
+//! person restarts it. A remote server (a self-hosted HTTP one, the team gateway) is
+//! never given up on: a network that is down comes back on its own, so it keeps
+//! backing off at the longest wait and the next call after it tries again. Pure: times
+//! are passed in.
 
 use std::time::Duration;
 
@@ -27,6 +30,8 @@ pub struct Breaker {
     /// Every crash since the actor started, for `status`.
     restarts: u32,
     backoff_until: Option<Instant>,
+    /// Reached over the network: the breaker never opens.
+    remote: bool,
 }
 
 impl Breaker {
@@ -40,12 +45,21 @@ impl Breaker {
         let stable = ran_for.is_some_and(|d| d >= policy.stable_after());
         self.crashes_in_a_row = if stable { 1 } else { self.crashes_in_a_row + 1 };
         self.restarts += 1;
-        if self.crashes_in_a_row >= policy.crash_limit {
+        if self.crashes_in_a_row >= policy.crash_limit && !self.remote {
             return Verdict::Open;
         }
         let until = now + policy.backoff(self.crashes_in_a_row);
         self.backoff_until = Some(until);
         Verdict::BackOff { until }
+    }
+
+    /// Whether the server is reached over the network (set at each start).
+    pub fn set_remote(&mut self, remote: bool) {
+        self.remote = remote;
+    }
+
+    pub fn remote(&self) -> bool {
+        self.remote
     }
 
     /// A person restarted it, or its connection changed: start afresh.
@@ -103,6 +117,29 @@ mod tests {
         };
         assert_eq!(waits, [ms(100), ms(200), ms(400), ms(800), Verdict::Open]);
         assert_eq!((b.crashes_in_a_row(), b.restarts()), (5, 5));
+    }
+
+    #[test]
+    fn a_remote_server_keeps_backing_off_at_the_cap_and_never_opens() {
+        let p = policy();
+        let now = Instant::now();
+        let mut b = Breaker::default();
+        b.set_remote(true);
+        let verdicts: Vec<Verdict> = (0..20).map(|_| b.crashed(None, now, &p)).collect();
+        assert!(
+            verdicts
+                .iter()
+                .all(|v| matches!(v, Verdict::BackOff { .. }))
+        );
+        assert_eq!(
+            verdicts.last(),
+            Some(&Verdict::BackOff {
+                until: now + Duration::from_secs(1)
+            })
+        );
+        // The same count on a local server opens the breaker.
+        b.set_remote(false);
+        assert_eq!(b.crashed(None, now, &p), Verdict::Open);
     }
 
     #[test]

@@ -38,6 +38,12 @@ impl Scope {
     pub fn sees(&self, slug: &str) -> bool {
         self.vendors.as_ref().is_none_or(|v| v.contains(slug))
     }
+
+    /// Whether news from the server behind `owner` concerns this session: its own
+    /// vendors, and the gateway, which may serve any of them.
+    fn hears(&self, owner: &str) -> bool {
+        owner == gateway::SLUG || self.sees(owner)
+    }
 }
 
 #[derive(Default)]
@@ -283,7 +289,7 @@ impl Hub {
 
     fn each_session(&self, slug: &str, mut f: impl FnMut(&Reply)) {
         for s in self.sessions.lock().expect("sessions lock").values() {
-            if s.scope.sees(slug) {
+            if s.scope.hears(slug) {
                 f(&s.reply);
             }
         }
@@ -397,7 +403,7 @@ impl Hub {
             .read()
             .expect("vendors lock")
             .iter()
-            .filter(|(slug, _)| scope.sees(slug) && !offers.contains_key(*slug))
+            .filter(|(slug, _)| scope.hears(slug) && !offers.contains_key(*slug))
             .any(|(_, h)| matches!(h.state(), State::Starting | State::Running))
     }
 

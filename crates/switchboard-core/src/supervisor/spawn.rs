@@ -198,6 +198,8 @@ pub struct Spawner {
     pub max_message_bytes: usize,
     /// How often a gateway connection looks for newly shared vendors.
     pub gateway_relist: Duration,
+    /// The longest an HTTP server's answer may take (the call timeout).
+    pub call_timeout: Duration,
 }
 
 /// The daemon's bearer for the gateway: the sign-in's token, renewed before it
@@ -315,6 +317,7 @@ impl Spawner {
                 max_message_bytes: max,
                 redactor,
                 relist_every: Some(self.gateway_relist),
+                call_limit: self.call_timeout,
             };
             return Ok(Box::new(HttpServer::start(spec, wiring.events)?));
         }
@@ -329,6 +332,7 @@ impl Spawner {
             max_message_bytes: max,
             redactor,
             relist_every: None,
+            call_limit: self.call_timeout,
         };
         Ok(Box::new(HttpServer::start(spec, wiring.events)?))
     }

@@ -28,7 +28,7 @@ use super::breaker::{Breaker, Verdict};
 use super::cache::{self, Offer};
 pub use super::inflight::SessionId;
 use super::inflight::{Answered, RequestTable};
-use super::launch::{self, Launch, ProgramFinder};
+use super::launch::{self, Launch, Plan, ProgramFinder};
 use super::spawn::{Connector, StartError, Wiring};
 use super::upstream::{Event, Upstream, stdio};
 use crate::catalog::Vendor;
@@ -453,6 +453,26 @@ impl Actor {
                         );
                         answer_error(&reply, &msg, code::UPSTREAM_FAILED, &text);
                     }
+                    // A remote server that is being waited out: the network is
+                    // down or the server is, so say so now rather than after the
+                    // wait; the first call after it tries again.
+                    State::BackingOff if self.breaker.remote() => {
+                        let wait = self
+                            .breaker
+                            .waiting_until(Instant::now())
+                            .map_or(0, |until| {
+                                until.duration_since(Instant::now()).as_secs() + 1
+                            });
+                        let text = format!(
+                            "{}{}; Switchboard tries again in {wait} s",
+                            self.vendor.name,
+                            self.last_error
+                                .as_deref()
+                                .map(|e| format!(" cannot be reached ({e})"))
+                                .unwrap_or_else(|| " cannot be reached".to_owned()),
+                        );
+                        answer_error(&reply, &msg, code::UPSTREAM_FAILED, &text);
+                    }
                     State::Starting | State::BackingOff => self.queue.push_back(Queued {
                         session,
                         reply,
@@ -557,6 +577,10 @@ impl Actor {
         self.set_state(State::Starting);
         match self.spawn_upstream().await {
             Ok(run) => {
+                self.breaker.set_remote(matches!(
+                    run.launch.plan,
+                    Plan::Http { .. } | Plan::Gateway { .. }
+                ));
                 self.run = Some(run);
                 self.request_internal(
                     Internal::Initialize,

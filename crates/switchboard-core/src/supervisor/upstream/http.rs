@@ -38,6 +38,8 @@ use crate::secret::{Redactor, Secret};
 
 /// How often an SSE answer that broke off is resumed before the call fails.
 const RESUMES: usize = 3;
+/// The longest wait before resuming that a server's `retry` can ask for.
+const MAX_RETRY_WAIT: Duration = Duration::from_secs(30);
 
 pub struct HttpServer {
     tx: mpsc::UnboundedSender<Message>,
@@ -96,6 +98,9 @@ pub struct Connect {
     pub redactor: Redactor,
     /// Announce `tools/list_changed` this often (for a gateway that gains vendors).
     pub relist_every: Option<Duration>,
+    /// The longest one message may take, retries and resumes included; past it the
+    /// request is answered with an error and its connection dropped.
+    pub call_limit: Duration,
 }
 
 impl HttpServer {
@@ -250,54 +255,69 @@ impl Shared {
                 "the team sign-in has expired; sign in again (`switchboard login`, or from the tray)",
             );
         }
+        let limit = self.spec.call_limit;
+        if tokio::time::timeout(limit, self.deliver_one(&msg, id.as_ref()))
+            .await
+            .is_err()
+        {
+            self.fail(
+                id.as_ref(),
+                &format!(
+                    "{} did not answer within {} s",
+                    self.host(),
+                    limit.as_secs_f32()
+                ),
+            );
+        }
+    }
+
+    /// Sends `msg` and delivers the answer, renewing the token, replaying
+    /// `initialize` and resuming as needed.
+    async fn deliver_one(&self, msg: &Message, id: Option<&Value>) {
         let mut token = match &self.spec.bearer {
             Some(b) => match b.token().await {
                 Ok(t) => t,
-                Err(p) => return self.auth_problem(id.as_ref(), p),
+                Err(p) => return self.auth_problem(id, p),
             },
             None => None,
         };
         let mut retried_auth = false;
         let mut replayed_init = false;
         loop {
-            match self.exchange(&msg, id.as_ref(), token.as_ref()).await {
+            match self.exchange(msg, id, token.as_ref()).await {
                 Outcome::Done => return,
-                Outcome::Failed(why) => return self.fail(id.as_ref(), &why),
+                Outcome::Failed(why) => return self.fail(id, &why),
                 Outcome::SessionGone
                     if !replayed_init && msg.method.as_deref() != Some("initialize") =>
                 {
                     replayed_init = true;
                     *self.session.lock().expect("session lock") = None;
                     if let Outcome::Failed(why) = self.reinitialize(token.as_ref()).await {
-                        return self.fail(id.as_ref(), &why);
+                        return self.fail(id, &why);
                     }
                 }
                 Outcome::SessionGone => {
-                    return self.fail(id.as_ref(), &format!("{} lost the session", self.host()));
+                    return self.fail(id, &format!("{} lost the session", self.host()));
                 }
                 Outcome::Refused(status, challenge) => {
                     let Some(bearer) = &self.spec.bearer else {
-                        return self.fail(
-                            id.as_ref(),
-                            &format!("{} answered HTTP {status}", self.host()),
-                        );
+                        return self.fail(id, &format!("{} answered HTTP {status}", self.host()));
                     };
                     if retried_auth {
-                        return self.auth_problem(
-                            id.as_ref(),
-                            AuthProblem {
-                                message: format!(
-                                    "{} refused the renewed token (HTTP {status}); sign in again (`switchboard login`, or from the tray)",
-                                    self.host()
-                                ),
-                                signed_out: status == 401,
-                            },
+                        // Only this call fails: the sign-in itself is over only when
+                        // a refresh is refused, which the bearer says.
+                        return self.fail(
+                            id,
+                            &format!(
+                                "{} refused a token it had just renewed (HTTP {status}); try again, and sign in again (`switchboard login`, or from the tray) if it keeps happening",
+                                self.host()
+                            ),
                         );
                     }
                     retried_auth = true;
                     match bearer.rejected(token.as_ref(), status, challenge).await {
                         Ok(t) => token = t,
-                        Err(p) => return self.auth_problem(id.as_ref(), p),
+                        Err(p) => return self.auth_problem(id, p),
                     }
                 }
             }
@@ -408,7 +428,7 @@ impl Shared {
                             last_event = Some(i);
                         }
                         if let Some(ms) = sse.retry {
-                            retry = Duration::from_millis(ms);
+                            retry = Duration::from_millis(ms).min(MAX_RETRY_WAIT);
                         }
                         if let Some(data) = sse.data.filter(|d| !d.trim().is_empty())
                             && self.deliver(&data).iter().any(|r| Some(r) == id)
