@@ -330,6 +330,25 @@ async fn first<T: serde::de::DeserializeOwned>(
     Ok(None)
 }
 
+/// The metadata names the authorization server it was fetched for (RFC 8414 §3.3):
+/// the one the protected-resource metadata named, so a server cannot pass off
+/// another's endpoints. A trailing `/` does not count;
+/// metadata without an `issuer` (required, but sometimes missing) is taken as is.
+fn require_issuer(server: &ServerMetadata, issuer: &Url) -> Result<(), GatewayError> {
+    let Some(named) = &server.issuer else {
+        return Ok(());
+    };
+    let trim = |s: &str| s.trim_end_matches('/').to_owned();
+    if trim(named) == trim(issuer.as_str()) {
+        Ok(())
+    } else {
+        Err(GatewayError::Discovery(format!(
+            "the authorization-server metadata for `{}` names another issuer (`{named}`)",
+            show(issuer)
+        )))
+    }
+}
+
 /// Every endpoint the sign-in will send a code, a token or a secret to is HTTPS (or
 /// on this computer).
 fn require_secure(server: &ServerMetadata) -> Result<(), GatewayError> {
@@ -411,6 +430,7 @@ pub async fn discover(
                     show(&issuer)
                 ))
             })?;
+        require_issuer(&server, &issuer)?;
         require_pkce(&server)?;
         require_secure(&server)?;
         let scope = challenge.scope.clone().or_else(|| {
@@ -436,6 +456,8 @@ pub async fn discover(
     let root = origin(endpoint);
     let legacy: Option<ServerMetadata> = first(http, &server_metadata_urls(&root)).await?;
     let server = match legacy {
+        // No issuer check here: in 2025-03-26 the MCP server's root is where the
+        // metadata lives, not an issuer anyone named (servers put theirs under a path).
         Some(server) => {
             require_pkce(&server)?;
             require_secure(&server)?;
@@ -574,6 +596,27 @@ mod tests {
         assert!(matches!(require_pkce(&server), Err(GatewayError::NoPkce)));
         server.code_challenge_methods_supported = Some(vec!["plain".into(), "S256".into()]);
         assert!(require_pkce(&server).is_ok());
+    }
+
+    #[test]
+    fn metadata_must_name_the_issuer_it_was_fetched_for() {
+        let mut server = ServerMetadata {
+            issuer: Some("https://as.example/tenant1".into()),
+            authorization_endpoint: "https://as.example/authorize".into(),
+            token_endpoint: "https://as.example/token".into(),
+            registration_endpoint: None,
+            revocation_endpoint: None,
+            code_challenge_methods_supported: Some(vec!["S256".into()]),
+            token_endpoint_auth_methods_supported: None,
+            scopes_supported: None,
+        };
+        let tenant = Url::parse("https://as.example/tenant1/").unwrap();
+        assert!(require_issuer(&server, &tenant).is_ok());
+        let other = Url::parse("https://as.example/tenant2").unwrap();
+        let err = require_issuer(&server, &other).unwrap_err();
+        assert!(err.to_string().contains("names another issuer"), "{err}");
+        server.issuer = None;
+        assert!(require_issuer(&server, &other).is_ok());
     }
 
     #[test]
