@@ -464,3 +464,85 @@ fn names_switchboard_keeps_for_itself_are_refused_for_custom_servers_and_in_conf
         run.stdout
     );
 }
+
+#[test]
+fn a_preset_is_checked_with_line_numbers_shown_with_its_source_and_never_half_applied() {
+    let home = TempHome::new();
+    let preset = home.path().join("preset.toml");
+    let run = home.run(["preset", "show", "--json"], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.json()["state"], "none", "{}", run.stdout);
+
+    let good = r#"locked = ["gateway.url"]
+
+[msp]
+name = "Acme IT"
+
+[gateway]
+url = "https://gw.acme.example"
+
+[vendors]
+shown = ["autotask", "itglue"]
+
+[vendors.defaults.itglue]
+region = "eu"
+"#;
+    std::fs::write(&preset, good).unwrap();
+    let run = home.run(["preset", "check", preset.to_str().unwrap()], "");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("gateway: https://gw.acme.example (locked)"),
+        "{}",
+        run.stdout
+    );
+    let shown = home.run(["preset", "show", "--json"], "").json();
+    assert_eq!(shown["state"], "applied", "{shown}");
+    assert_eq!(shown["path"], preset.to_str().unwrap());
+    assert_eq!(
+        shown["preset"]["vendors"]["defaults"]["itglue"]["region"],
+        "eu"
+    );
+    let doctor = home.run(["doctor", "--json"], "").json();
+    let check = doctor["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "preset")
+        .cloned()
+        .expect("a preset check");
+    assert!(
+        check["message"]
+            .as_str()
+            .unwrap()
+            .contains("managed by Acme IT"),
+        "{check}"
+    );
+
+    // A secret, an unknown vendor and a field the vendor does not have: every problem
+    // with its line, exit 2, and the preset in force is none of it.
+    let bad = r#"[vendors]
+shown = ["autotask", "nosuch"]
+
+[vendors.defaults.itglue]
+region = "eu"
+api_key = "itg-live-123"
+"#;
+    std::fs::write(&preset, bad).unwrap();
+    let run = home.run(["preset", "check", preset.to_str().unwrap()], "");
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("line 2, column"), "{}", run.stderr);
+    assert!(run.stderr.contains("line 6, column"), "{}", run.stderr);
+    assert!(run.stderr.contains("looks like a secret"), "{}", run.stderr);
+    assert!(
+        !run.all_output().contains("itg-live-123"),
+        "the value is never repeated"
+    );
+    let shown = home.run(["preset", "show", "--json"], "").json();
+    assert_eq!(shown["state"], "ignored", "{shown}");
+    assert!(
+        shown.get("preset").is_none(),
+        "nothing of it applies: {shown}"
+    );
+    assert_eq!(shown["problems"].as_array().unwrap().len(), 2, "{shown}");
+}

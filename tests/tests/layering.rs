@@ -30,6 +30,7 @@ const FLOORS: &[(&str, u32)] = &[
     // 2: where things live, and the settings file.
     ("paths", 2),
     ("config", 2),
+    ("preset", 2),
     // 3: the catalog, the data model of vendors.
     ("catalog", 3),
     // 4: what works on single vendors and files: probes, the bundle format, logs.

@@ -64,6 +64,8 @@ pub enum Command {
     Logout,
     /// The team sign-in and the vendors it serves; `team tools` and `team call` use it.
     Team(TeamArgs),
+    /// The MSP preset: where it was read from and what it sets, or check a preset file.
+    Preset(PresetArgs),
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +87,26 @@ pub struct LoginArgs {
     /// Give up waiting for the browser after this many seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 300)]
     pub wait: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct PresetArgs {
+    #[command(subcommand)]
+    pub action: PresetCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PresetCommand {
+    /// Where the preset in force was read from, and what it sets and locks.
+    Show,
+    /// Check a preset file as Switchboard would read it; problems come with line numbers.
+    Check(PresetCheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PresetCheckArgs {
+    /// The preset file (TOML).
+    pub file: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -24,7 +24,7 @@ pub enum CheckStatus {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    /// Stable identifier: `keychain`, `catalog`, `connections`, `daemon`,
+    /// Stable identifier: `keychain`, `catalog`, `connections`, `preset`, `daemon`,
     /// `client:<client>`, `probe:<slug>`, `runtime:<slug>`.
     pub id: String,
     pub status: CheckStatus,
@@ -76,6 +76,7 @@ async fn run(sb: &Switchboard) -> DoctorReport {
     let vault = sb.vault();
     let mut checks = vec![keychain(vault).await, catalog_check(catalog)];
     checks.push(connections(catalog, vault));
+    checks.push(preset_check(&sb.preset()));
     checks.push(daemon(sb).await);
     let homes = clients::Homes::from_env();
     for client in Client::ALL {
@@ -103,6 +104,60 @@ async fn run(sb: &Switchboard) -> DoctorReport {
         }
     }
     DoctorReport::new(checks)
+}
+
+/// Where the MSP preset was read from, or why it does not apply.
+fn preset_check(found: &crate::preset::Found) -> Check {
+    use crate::preset::Found;
+    match found {
+        Found::None { looked_at: Some(p) } => Check::new(
+            "preset",
+            CheckStatus::Ok,
+            format!("no MSP preset (looked for {})", p.display()),
+        ),
+        Found::None { looked_at: None } => Check::new(
+            "preset",
+            CheckStatus::Ok,
+            "no MSP preset (this platform's preset is not read yet; SWITCHBOARD_PRESET names a file)",
+        ),
+        Found::Applied { path, preset } => {
+            let by = preset.msp.name.as_deref().unwrap_or("your MSP");
+            Check::new(
+                "preset",
+                CheckStatus::Ok,
+                format!(
+                    "managed by {by}: preset read from {} ({} locked)",
+                    path.display(),
+                    preset.locked.len()
+                ),
+            )
+        }
+        Found::Ignored { path, problems } => Check::new(
+            "preset",
+            CheckStatus::Warn,
+            format!(
+                "the preset {} is not valid, so none of it applies ({} problems; first: {})",
+                path.display(),
+                problems.len(),
+                problems
+                    .first()
+                    .map(ToString::to_string)
+                    .unwrap_or_default()
+            ),
+        )
+        .hint(format!(
+            "ask your MSP to fix it; `switchboard preset check {}` lists every problem",
+            path.display()
+        )),
+        Found::Unreadable { path, error } => Check::new(
+            "preset",
+            CheckStatus::Warn,
+            format!(
+                "cannot read the preset {}: {error}; none of it applies",
+                path.display()
+            ),
+        ),
+    }
 }
 
 async fn daemon(sb: &Switchboard) -> Check {

@@ -32,6 +32,8 @@ pub enum Error {
     Client(#[from] crate::clients::ClientError),
     #[error(transparent)]
     Gateway(#[from] crate::gateway::GatewayError),
+    #[error(transparent)]
+    Preset(#[from] crate::preset::PresetError),
 }
 
 impl Error {
@@ -48,6 +50,7 @@ impl Error {
             Self::Bundle(e) => e,
             Self::Client(e) => e,
             Self::Gateway(e) => e,
+            Self::Preset(e) => e,
         }
     }
 }

@@ -27,6 +27,7 @@ pub mod jsonrpc;
 pub mod logs;
 pub mod paths;
 mod platform;
+pub mod preset;
 pub mod probe;
 pub mod process;
 pub mod secret;

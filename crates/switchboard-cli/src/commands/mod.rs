@@ -6,6 +6,7 @@ mod connect;
 mod daemon;
 mod doctor;
 mod install;
+mod preset;
 mod servers;
 mod team;
 mod vendors;
@@ -17,7 +18,8 @@ use switchboard_core::vault::KeyringStore;
 use switchboard_core::{Coded, ErrorCode, Switchboard};
 
 use crate::cli::{
-    BundleCommand, Cli, Command, DaemonAction, ServersCommand, TeamCommand, VendorsCommand,
+    BundleCommand, Cli, Command, DaemonAction, PresetCommand, ServersCommand, TeamCommand,
+    VendorsCommand,
 };
 use crate::{exit, output};
 
@@ -144,5 +146,9 @@ async fn dispatch(cli: Cli) -> CmdResult {
             Some(TeamCommand::Call(c)) => team::call(&sb, c, json).await,
         },
         Command::Vendors(VendorsCommand::Source(a)) => team::source(&sb, a, json).await,
+        Command::Preset(a) => match a.action {
+            PresetCommand::Show => preset::show(&sb, json),
+            PresetCommand::Check(c) => preset::check(&sb, c, json),
+        },
     }
 }

@@ -5,6 +5,7 @@
 mod bundles;
 mod clients;
 mod daemon;
+mod preset;
 mod servers;
 mod team;
 mod vendors;

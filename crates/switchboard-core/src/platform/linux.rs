@@ -31,3 +31,9 @@ pub const CLAUDE_DESKTOP_PROCESSES: &[&str] = &["claude-desktop", "Claude"];
 /// Whether the OS hands a `.mcpb` to Claude Desktop when opened: no Linux build
 /// registers the type.
 pub const OPENS_MCPB: bool = false;
+
+/// Where an MSP's preset lives: a root-owned file an RMM drops outside the package,
+/// like Chrome's and Firefox's policies under `/etc`.
+pub fn preset_file() -> Option<PathBuf> {
+    Some(PathBuf::from("/etc/switchboard/preset.toml"))
+}

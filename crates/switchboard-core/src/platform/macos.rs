@@ -31,3 +31,10 @@ pub const CLAUDE_DESKTOP_PROCESSES: &[&str] = &["Claude"];
 
 /// Claude Desktop registers `.mcpb`: opening one shows its install preview.
 pub const OPENS_MCPB: bool = true;
+
+/// Where an MSP's preset lives. On macOS it belongs in managed preferences for
+/// `io.switchboard.desktop` (a configuration profile), which Switchboard does not read
+/// yet; only `SWITCHBOARD_PRESET` names a preset file here.
+pub fn preset_file() -> Option<PathBuf> {
+    None
+}

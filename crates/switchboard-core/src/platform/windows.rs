@@ -199,3 +199,10 @@ pub const CLAUDE_DESKTOP_PROCESSES: &[&str] = &["Claude.exe"];
 
 /// Claude Desktop registers `.mcpb`: opening one shows its install preview.
 pub const OPENS_MCPB: bool = true;
+
+/// Where an MSP's preset lives. On Windows it belongs in the registry under
+/// `HKLM\SOFTWARE\Policies\Switchboard`, which Switchboard does not read yet; only
+/// `SWITCHBOARD_PRESET` names a preset file here.
+pub fn preset_file() -> Option<PathBuf> {
+    None
+}
