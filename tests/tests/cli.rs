@@ -518,6 +518,29 @@ region = "eu"
             .contains("managed by Acme IT"),
         "{check}"
     );
+    // The preset's gateway is the one a sign-in uses; locked, another is refused
+    // before anything goes on the network.
+    let team = home.run(["team", "--json"], "");
+    assert_eq!(team.code, 0, "{}", team.stderr);
+    assert_eq!(team.json()["endpoint"], "https://gw.acme.example/v1/mcp");
+    let run = home.run(
+        [
+            "login",
+            "--gateway",
+            "https://other.example",
+            "--no-browser",
+            "--wait",
+            "1",
+        ],
+        "",
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the team gateway is managed by Acme IT"),
+        "{}",
+        run.stderr
+    );
 
     // A secret, an unknown vendor and a field the vendor does not have: every problem
     // with its line, exit 2, and the preset in force is none of it.

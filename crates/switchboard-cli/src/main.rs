@@ -16,7 +16,7 @@ fn main() {
         .then(|| {
             switchboard_core::paths::Paths::from_env()
                 .ok()
-                .and_then(|p| switchboard_core::settings::load(&p).ok())
+                .and_then(|p| switchboard_core::settings::load(&p, None).ok())
         })
         .flatten()
         .map(|s| s.log_level.filter());

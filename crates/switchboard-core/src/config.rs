@@ -247,6 +247,9 @@ pub enum ConfigError {
     },
     #[error("{0}")]
     Invalid(String),
+    /// The MSP's preset locks this setting.
+    #[error("{setting} is managed by {by}; it cannot be changed here")]
+    Managed { setting: String, by: String },
 }
 
 impl Coded for ConfigError {
@@ -254,13 +257,16 @@ impl Coded for ConfigError {
         match self {
             Self::Corrupt { .. } => ErrorCode::ConfigCorrupt,
             Self::Io { .. } => ErrorCode::Io,
-            Self::Invalid(_) => ErrorCode::InvalidField,
+            Self::Invalid(_) | Self::Managed { .. } => ErrorCode::InvalidField,
         }
     }
 
     fn hint_for(&self, _: Surface) -> Option<String> {
         match self {
             Self::Corrupt { path, .. } => Some(left_untouched_hint(path)),
+            Self::Managed { by, .. } => Some(format!(
+                "ask {by} to change it; `switchboard preset show` says where the preset is"
+            )),
             _ => None,
         }
     }

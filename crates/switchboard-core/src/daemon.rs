@@ -93,6 +93,11 @@ fn load(paths: &Paths, vault: &Vault) -> Result<(Config, Vec<Vendor>), DaemonErr
     for problem in problems {
         tracing::warn!("{problem}");
     }
+    // The configuration as it applies: with the MSP's preset, if there is one.
+    let config = match crate::preset::load(&|slug| catalog.fields_of(slug)).preset() {
+        Some(preset) => crate::settings::effective_config(paths, Some(preset))?,
+        None => config,
+    };
     let index = vault.index()?;
     let mut connected = Vec::new();
     for slug in index.vendors.keys() {

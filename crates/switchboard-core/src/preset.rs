@@ -7,8 +7,10 @@
 //! secret: a key that looks like one (`api_key`, `password`, `client_secret`, …) is
 //! refused, because each technician connects with their own credentials.
 //!
-//! Not done yet (issue 11 is open): reading the Windows registry and macOS managed
-//! preferences, and enforcing `locked` in the CLI, the tray and the window.
+//! `settings::effective_config` applies it; `settings::save` and `login` refuse
+//! changes to what it locks. Not done yet (issue 11 is open): reading the Windows
+//! registry and macOS managed preferences, and applying `vendors.shown` and the field
+//! defaults.
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::{self, Config, ConfigError, LogLevel};
 use crate::paths::Paths;
+use crate::preset::Preset;
 
 /// Vendor servers may not idle-stop sooner than this: a conversation pauses that long.
 pub const MIN_IDLE_TIMEOUT_S: u64 = 60;
@@ -78,12 +79,97 @@ pub fn check_endpoint(endpoint: &str) -> Result<(), ConfigError> {
     }
 }
 
-pub fn load(paths: &Paths) -> Result<Settings, ConfigError> {
-    Ok(Settings::from_config(&Config::load(&paths.config_file())?))
+/// `config.toml` with the MSP's preset applied: a locked preset value always wins; an
+/// unlocked one fills in what `config.toml` leaves unset (a technician's own choice
+/// stands). The file itself is never changed.
+pub fn effective_config(paths: &Paths, preset: Option<&Preset>) -> Result<Config, ConfigError> {
+    let path = paths.config_file();
+    let mut config = Config::load(&path)?;
+    if let Some(preset) = preset {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let doc: toml_edit::DocumentMut = text.parse().unwrap_or_default();
+        apply_preset(&mut config, &doc, preset);
+    }
+    Ok(config)
 }
 
-/// Checks and writes `new`; returns what the file now says.
-pub fn save(paths: &Paths, new: &Settings) -> Result<Settings, ConfigError> {
+/// The overlay behind [`effective_config`], on a parsed `config.toml`.
+pub fn apply_preset(config: &mut Config, doc: &toml_edit::DocumentMut, preset: &Preset) {
+    let set_here = |table: &str, key: &str| doc.get(table).and_then(|t| t.get(key)).is_some();
+    let wins =
+        |setting: &str, table: &str, key: &str| preset.is_locked(setting) || !set_here(table, key);
+    if let Some(v) = preset.supervisor.idle_timeout_s
+        && wins("supervisor.idle_timeout_s", "supervisor", "idle_timeout_s")
+    {
+        config.supervisor.idle_timeout_s = v.clamp(MIN_IDLE_TIMEOUT_S, MAX_IDLE_TIMEOUT_S);
+    }
+    if let Some(v) = preset.supervisor.compact
+        && wins("supervisor.compact", "supervisor", "compact")
+    {
+        config.supervisor.compact = v;
+    }
+    if let Some(v) = &preset.gateway.url
+        && wins("gateway.url", "gateway", "url")
+    {
+        config.gateway.url = Some(v.clone());
+    }
+    if let Some(v) = &preset.updates.endpoint
+        && wins("updates.endpoint", "app", "update_endpoint")
+    {
+        config.app.update_endpoint = Some(v.clone());
+    }
+}
+
+/// Refuses `new` where it changes a setting the preset locks.
+pub fn check_locks(old: &Settings, new: &Settings, preset: &Preset) -> Result<(), ConfigError> {
+    let by = preset
+        .msp
+        .name
+        .clone()
+        .unwrap_or_else(|| "your MSP".to_owned());
+    let changed = [
+        (
+            "supervisor.idle_timeout_s",
+            "the idle timeout",
+            old.idle_timeout_s != new.idle_timeout_s,
+        ),
+        (
+            "supervisor.compact",
+            "compact mode",
+            old.compact != new.compact,
+        ),
+        (
+            "updates.endpoint",
+            "the update endpoint",
+            old.update_endpoint != new.update_endpoint,
+        ),
+    ];
+    for (setting, words, differs) in changed {
+        if differs && preset.is_locked(setting) {
+            return Err(ConfigError::Managed {
+                setting: words.to_owned(),
+                by,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The Settings page's values as they apply: `config.toml` with the preset.
+pub fn load(paths: &Paths, preset: Option<&Preset>) -> Result<Settings, ConfigError> {
+    Ok(Settings::from_config(&effective_config(paths, preset)?))
+}
+
+/// Checks and writes `new` (refusing changes to what the preset locks); returns what
+/// now applies.
+pub fn save(
+    paths: &Paths,
+    new: &Settings,
+    preset: Option<&Preset>,
+) -> Result<Settings, ConfigError> {
+    if let Some(p) = preset {
+        check_locks(&load(paths, Some(p))?, new, p)?;
+    }
     new.validate()?;
     let config = config::edit(&paths.config_file(), |doc| {
         let supervisor = config::table(doc, &["supervisor"]);
@@ -104,7 +190,10 @@ pub fn save(paths: &Paths, new: &Settings) -> Result<Settings, ConfigError> {
         }
         Ok(())
     })?;
-    Ok(Settings::from_config(&config))
+    match preset {
+        Some(_) => load(paths, preset),
+        None => Ok(Settings::from_config(&config)),
+    }
 }
 
 #[cfg(test)]
@@ -130,8 +219,8 @@ mod tests {
                 "https://updates.example.com/{{target}}/{{current_version}}".into(),
             ),
         };
-        assert_eq!(save(&paths, &new).unwrap(), new);
-        assert_eq!(load(&paths).unwrap(), new);
+        assert_eq!(save(&paths, &new, None).unwrap(), new);
+        assert_eq!(load(&paths, None).unwrap(), new);
         let text = std::fs::read_to_string(paths.config_file()).unwrap();
         assert!(text.starts_with("# mine\n"), "{text}");
         assert!(text.contains("call_timeout_s = 30 # short"), "{text}");
@@ -143,7 +232,7 @@ mod tests {
             update_endpoint: None,
             ..new
         };
-        save(&paths, &back).unwrap();
+        save(&paths, &back, None).unwrap();
         assert!(
             !std::fs::read_to_string(paths.config_file())
                 .unwrap()
@@ -178,7 +267,7 @@ mod tests {
                 "not a URL",
             ),
         ] {
-            let err = save(&paths, &bad).unwrap_err().to_string();
+            let err = save(&paths, &bad, None).unwrap_err().to_string();
             assert!(err.contains(why), "{err}");
             assert!(!paths.config_file().exists());
         }
@@ -187,7 +276,7 @@ mod tests {
             update_endpoint: Some("http://127.0.0.1:8123/latest.json".into()),
             ..defaults()
         };
-        save(&paths, &local).unwrap();
+        save(&paths, &local, None).unwrap();
     }
 
     #[test]
@@ -196,9 +285,12 @@ mod tests {
         let paths = Paths::under(home.path());
         std::fs::create_dir_all(&paths.config).unwrap();
         std::fs::write(paths.config_file(), "[supervisor\n").unwrap();
-        assert!(matches!(load(&paths), Err(ConfigError::Corrupt { .. })));
         assert!(matches!(
-            save(&paths, &defaults()),
+            load(&paths, None),
+            Err(ConfigError::Corrupt { .. })
+        ));
+        assert!(matches!(
+            save(&paths, &defaults(), None),
             Err(ConfigError::Corrupt { .. })
         ));
         assert_eq!(
@@ -234,5 +326,48 @@ mod tests {
             LogLevel::Error.filter(),
             "error,switchboard_core=error,switchboard=error"
         );
+    }
+
+    #[test]
+    fn a_preset_fills_in_what_config_leaves_unset_and_a_lock_always_wins() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = Paths::under(dir.path());
+        let preset = crate::preset::parse(
+            "locked = [\"supervisor.compact\"]\n[msp]\nname = \"Acme IT\"\n[gateway]\nurl = \"https://gw.acme.example\"\n[supervisor]\nidle_timeout_s = 900\ncompact = true\n",
+        )
+        .unwrap();
+        // The technician chose their own idle timeout and turned compact mode off.
+        std::fs::create_dir_all(paths.config_file().parent().unwrap()).unwrap();
+        std::fs::write(
+            paths.config_file(),
+            "[supervisor]\nidle_timeout_s = 300\ncompact = false\n",
+        )
+        .unwrap();
+        let config = effective_config(&paths, Some(&preset)).unwrap();
+        assert_eq!(config.supervisor.idle_timeout_s, 300, "their choice stands");
+        assert!(config.supervisor.compact, "the lock wins");
+        assert_eq!(
+            config.gateway.url.as_deref(),
+            Some("https://gw.acme.example")
+        );
+        // Without the preset, the file as it is.
+        assert!(!effective_config(&paths, None).unwrap().supervisor.compact);
+
+        // Changing a locked setting is refused, naming the MSP; the file is untouched.
+        let before = std::fs::read_to_string(paths.config_file()).unwrap();
+        let mut new = load(&paths, Some(&preset)).unwrap();
+        new.compact = false;
+        let err = save(&paths, &new, Some(&preset)).unwrap_err();
+        assert!(matches!(err, ConfigError::Managed { .. }), "{err}");
+        assert!(err.to_string().contains("managed by Acme IT"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(paths.config_file()).unwrap(),
+            before
+        );
+        // An unlocked one saves.
+        let mut new = load(&paths, Some(&preset)).unwrap();
+        new.idle_timeout_s = 1200;
+        let saved = save(&paths, &new, Some(&preset)).unwrap();
+        assert_eq!((saved.idle_timeout_s, saved.compact), (1200, true));
     }
 }

@@ -205,6 +205,14 @@ impl Catalog {
         Ok(())
     }
 
+    /// A vendor's fields as `(key, secret)`; `None` for a vendor it does not have.
+    /// What an MSP's preset is checked against.
+    pub fn fields_of(&self, slug: &str) -> Option<Vec<(String, bool)>> {
+        self.vendors
+            .get(slug)
+            .map(|(v, _)| v.fields.iter().map(|f| (f.key.clone(), f.secret)).collect())
+    }
+
     pub fn get(&self, slug: &str) -> Result<&Vendor, CatalogError> {
         self.vendors
             .get(slug)

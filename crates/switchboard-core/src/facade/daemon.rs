@@ -182,9 +182,9 @@ impl Switchboard {
         Ok(())
     }
 
-    /// The Settings page's values, from `config.toml`.
+    /// The Settings page's values, from `config.toml` with the MSP's preset applied.
     pub fn settings(&self) -> Result<settings::Settings> {
-        Ok(settings::load(&self.paths)?)
+        Ok(settings::load(&self.paths, self.preset().preset())?)
     }
 
     /// Saves settings and tells a running daemon. Compact mode applies to the next
@@ -196,8 +196,9 @@ impl Switchboard {
         &self,
         new: &settings::Settings,
     ) -> Result<(settings::Settings, bool)> {
-        let before = settings::load(&self.paths)?;
-        let saved = settings::save(&self.paths, new)?;
+        let found = self.preset();
+        let before = settings::load(&self.paths, found.preset())?;
+        let saved = settings::save(&self.paths, new, found.preset())?;
         if before.needs_daemon_restart(&saved) {
             return Ok((saved, self.stop_daemon().await?));
         }

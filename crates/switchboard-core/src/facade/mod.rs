@@ -22,6 +22,7 @@ use crate::error::Result;
 use crate::paths::Paths;
 use crate::probe::Prober;
 use crate::process::{ProcessList, SystemProcesses};
+use crate::settings;
 use crate::sources;
 use crate::vault::{KeyringStore, Namespace, SecretStore, Vault};
 
@@ -81,6 +82,11 @@ impl Switchboard {
         let vault = Vault::new(store, Namespace::detect(&paths), &paths);
         let prober = Prober::from_env().map_err(ConnectError::from)?;
         let mut sb = Self::new(paths, catalog, vault, prober);
+        // The configuration as it applies: with the MSP's preset, if there is one.
+        let config = match (config, sb.preset().preset()) {
+            (Ok(_), Some(preset)) => settings::effective_config(&sb.paths, Some(preset)),
+            (config, _) => config,
+        };
         sb.config = Arc::new(config);
         Ok(sb)
     }

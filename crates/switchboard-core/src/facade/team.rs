@@ -220,6 +220,23 @@ impl Switchboard {
         progress: &(dyn Fn(Stage<'_>) + Sync),
     ) -> Result<TeamView> {
         let settings = self.config().cloned().unwrap_or_default().gateway;
+        if let Some(preset) = self.preset().preset()
+            && preset.is_locked("gateway.url")
+            && let Some(asked) = &opts.gateway
+        {
+            let endpoint = |u: &str| gateway::endpoint::mcp_endpoint(u).ok();
+            if endpoint(asked) != preset.gateway.url.as_deref().and_then(endpoint) {
+                return Err(crate::config::ConfigError::Managed {
+                    setting: "the team gateway".into(),
+                    by: preset
+                        .msp
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| "your MSP".to_owned()),
+                }
+                .into());
+            }
+        }
         login::login(
             &self.paths,
             &self.vault,
