@@ -518,6 +518,38 @@ region = "eu"
             .contains("managed by Acme IT"),
         "{check}"
     );
+    // Only the vendors the MSP uses are listed, with its field defaults; another
+    // cannot be connected.
+    let listed = home.run(["vendors", "list", "--json"], "").json();
+    let slugs: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["slug"].as_str().unwrap())
+        .collect();
+    assert_eq!(slugs, ["autotask", "itglue"], "{listed}");
+    let region = listed[1]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["key"] == "region")
+        .cloned()
+        .unwrap();
+    assert_eq!(region["default"], "eu", "{region}");
+    let run = home.run(
+        [
+            "connect",
+            "huntress",
+            "--field",
+            "api_key=k",
+            "--no-test",
+            "--stdin",
+        ],
+        r#"{"api_secret": "s"}"#,
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("managed by Acme IT"), "{}", run.stderr);
+
     // The preset's gateway is the one a sign-in uses; locked, another is refused
     // before anything goes on the network.
     let team = home.run(["team", "--json"], "");

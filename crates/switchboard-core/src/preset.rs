@@ -8,9 +8,9 @@
 //! refused, because each technician connects with their own credentials.
 //!
 //! `settings::effective_config` applies it; `settings::save` and `login` refuse
-//! changes to what it locks. Not done yet (issue 11 is open): reading the Windows
-//! registry and macOS managed preferences, and applying `vendors.shown` and the field
-//! defaults.
+//! changes to what it locks; the facade applies the vendors shown and the field
+//! defaults. Not done yet (issue 11 is open): reading the Windows registry and macOS
+//! managed preferences.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -204,10 +204,18 @@ pub fn location() -> Option<PathBuf> {
         .or_else(crate::platform::preset_file)
 }
 
-/// What the preset's vendor settings are checked against: a vendor's fields as
-/// `(key, secret)`, or `None` for a vendor the catalog does not have. (The catalog
+/// What the preset's vendor settings are checked against: one of a vendor's fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldFacts {
+    pub key: String,
+    pub secret: bool,
+    /// Allowed values; empty means free text.
+    pub options: Vec<String>,
+}
+
+/// A vendor's fields, or `None` for a vendor the catalog does not have. (The catalog
 /// sits above this module, so the caller passes it in.)
-pub type FieldsOf<'a> = &'a dyn Fn(&str) -> Option<Vec<(String, bool)>>;
+pub type FieldsOf<'a> = &'a dyn Fn(&str) -> Option<Vec<FieldFacts>>;
 
 /// Reads the preset in force, checked against the catalog.
 pub fn load(fields_of: FieldsOf<'_>) -> Found {
@@ -308,31 +316,40 @@ fn vendor_problems(text: &str, preset: &Preset, fields_of: FieldsOf<'_>) -> Vec<
             continue;
         };
         // Names that look like secrets were reported by `parse` already.
-        for key in values.keys().filter(|k| !looks_secret(k)) {
+        for (key, value) in values.iter().filter(|(k, _)| !looks_secret(k)) {
             let span = table
                 .and_then(toml_edit::Item::as_table_like)
                 .and_then(|t| t.key(key))
                 .and_then(toml_edit::Key::span);
-            match fields.iter().find(|(k, _)| k == key) {
+            match fields.iter().find(|f| &f.key == key) {
                 None => problems.push(at(
                     span,
                     format!(
                         "`{slug}` has no field `{key}`; its fields: {}",
                         fields
                             .iter()
-                            .filter(|(_, secret)| !secret)
-                            .map(|(k, _)| k.as_str())
+                            .filter(|f| !f.secret)
+                            .map(|f| f.key.as_str())
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
                 )),
-                Some((_, true)) => problems.push(at(
+                Some(f) if !f.secret && !f.options.is_empty() && !f.options.contains(value) => {
+                    problems.push(at(
+                        span,
+                        format!(
+                            "`{slug}.{key}` is `{value}`; it can be: {}",
+                            f.options.join(", ")
+                        ),
+                    ));
+                }
+                Some(f) if f.secret => problems.push(at(
                     span,
                     format!(
                         "`{slug}.{key}` is a secret field; a preset never carries one (each technician connects with their own credentials)"
                     ),
                 )),
-                Some((_, false)) => {}
+                Some(_) => {}
             }
         }
     }
@@ -523,14 +540,27 @@ idle_timeout_s = 900
 compact = true
 "#;
 
-    fn catalog(slug: &str) -> Option<Vec<(String, bool)>> {
+    fn catalog(slug: &str) -> Option<Vec<FieldFacts>> {
         let fields: &[(&str, bool)] = match slug {
             "autotask" => &[("username", false), ("secret", true), ("zone", false)],
             "itglue" => &[("api_key", true), ("region", false)],
             "huntress" => &[("api_key", true), ("api_secret", true)],
             _ => return None,
         };
-        Some(fields.iter().map(|(k, s)| ((*k).to_owned(), *s)).collect())
+        Some(
+            fields
+                .iter()
+                .map(|(k, s)| FieldFacts {
+                    key: (*k).to_owned(),
+                    secret: *s,
+                    options: if *k == "region" {
+                        vec!["us".into(), "eu".into(), "au".into()]
+                    } else {
+                        Vec::new()
+                    },
+                })
+                .collect(),
+        )
     }
 
     #[test]
@@ -546,6 +576,9 @@ colour = "blue"
 
 [vendors.defaults.ghost]
 region = "eu"
+
+[vendors.defaults.itglue]
+region = "mars"
 "#;
         let problems = parse_for(text, &catalog).unwrap_err();
         let got: Vec<(usize, bool)> = problems
@@ -553,11 +586,17 @@ region = "eu"
             .map(|p| {
                 (
                     p.line,
-                    p.message.contains("not a vendor") || p.message.contains("no field"),
+                    p.message.contains("not a vendor")
+                        || p.message.contains("no field")
+                        || p.message.contains("it can be: us, eu, au"),
                 )
             })
             .collect();
-        assert_eq!(got, [(2, true), (7, true), (9, true)], "{problems:#?}");
+        assert_eq!(
+            got,
+            [(2, true), (7, true), (9, true), (13, true)],
+            "{problems:#?}"
+        );
     }
 
     #[test]

@@ -205,12 +205,34 @@ impl Catalog {
         Ok(())
     }
 
-    /// A vendor's fields as `(key, secret)`; `None` for a vendor it does not have.
-    /// What an MSP's preset is checked against.
-    pub fn fields_of(&self, slug: &str) -> Option<Vec<(String, bool)>> {
-        self.vendors
-            .get(slug)
-            .map(|(v, _)| v.fields.iter().map(|f| (f.key.clone(), f.secret)).collect())
+    /// A vendor's fields as an MSP's preset is checked against them; `None` for a
+    /// vendor it does not have.
+    pub fn fields_of(&self, slug: &str) -> Option<Vec<crate::preset::FieldFacts>> {
+        self.vendors.get(slug).map(|(v, _)| {
+            v.fields
+                .iter()
+                .map(|f| crate::preset::FieldFacts {
+                    key: f.key.clone(),
+                    secret: f.secret,
+                    options: f.options.iter().map(|o| o.value.clone()).collect(),
+                })
+                .collect()
+        })
+    }
+
+    /// Makes `value` the default of a vendor's plain field (an MSP's preset). `false`
+    /// when there is no such plain field.
+    pub fn set_default(&mut self, slug: &str, key: &str, value: &str) -> bool {
+        let Some((vendor, _)) = self.vendors.get_mut(slug) else {
+            return false;
+        };
+        match vendor.fields.iter_mut().find(|f| f.key == key && !f.secret) {
+            Some(field) => {
+                field.default = Some(value.to_owned());
+                true
+            }
+            None => false,
+        }
     }
 
     pub fn get(&self, slug: &str) -> Result<&Vendor, CatalogError> {

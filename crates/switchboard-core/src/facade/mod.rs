@@ -75,18 +75,27 @@ impl Switchboard {
 
     pub fn open_with_store(paths: Paths, store: Arc<dyn SecretStore>) -> Result<Self> {
         let config = Config::load(&paths.config_file());
-        let (catalog, problems) = sources::load_catalog(&paths, config.as_ref().ok())?;
+        let (mut catalog, problems) = sources::load_catalog(&paths, config.as_ref().ok())?;
         for p in problems {
             tracing::warn!("{p}");
         }
+        // The MSP's preset: its field defaults go into the catalog, its settings over
+        // the configuration.
+        let found = crate::preset::load(&|slug| catalog.fields_of(slug));
+        if let Some(preset) = found.preset() {
+            for (slug, values) in &preset.vendors.defaults {
+                for (key, value) in values {
+                    catalog.set_default(slug, key, value);
+                }
+            }
+        }
+        let config = match (config, found.preset()) {
+            (Ok(_), Some(preset)) => settings::effective_config(&paths, Some(preset)),
+            (config, _) => config,
+        };
         let vault = Vault::new(store, Namespace::detect(&paths), &paths);
         let prober = Prober::from_env().map_err(ConnectError::from)?;
         let mut sb = Self::new(paths, catalog, vault, prober);
-        // The configuration as it applies: with the MSP's preset, if there is one.
-        let config = match (config, sb.preset().preset()) {
-            (Ok(_), Some(preset)) => settings::effective_config(&sb.paths, Some(preset)),
-            (config, _) => config,
-        };
         sb.config = Arc::new(config);
         Ok(sb)
     }

@@ -10,14 +10,40 @@ use crate::view::VendorView;
 use super::Switchboard;
 
 impl Switchboard {
-    /// Every vendor with its connection state, sorted by slug.
+    /// Every vendor with its connection state, sorted by slug. When the MSP's preset
+    /// names the vendors it uses, the others are left out (unless connected here, so
+    /// that they can still be disconnected).
     pub fn vendor_views(&self) -> Result<Vec<VendorView>> {
         let index = self.vault.index()?;
+        let found = self.preset();
+        let shown = found.preset().and_then(|p| p.vendors.shown.as_ref());
         Ok(self
             .catalog
             .vendors()
+            .filter(|v| {
+                shown.is_none_or(|s| s.contains(&v.slug)) || index.vendors.contains_key(&v.slug)
+            })
             .map(|v| VendorView::new(&self.catalog, v, index.vendors.get(&v.slug)))
             .collect())
+    }
+
+    /// Refuses a vendor the MSP's preset leaves out.
+    fn check_shown(&self, slug: &str) -> Result<()> {
+        if let Some(preset) = self.preset().preset()
+            && let Some(shown) = &preset.vendors.shown
+            && !shown.iter().any(|s| s == slug)
+        {
+            return Err(crate::config::ConfigError::Managed {
+                setting: format!("which vendors are used ({slug} is not among them)"),
+                by: preset
+                    .msp
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| "your MSP".to_owned()),
+            }
+            .into());
+        }
+        Ok(())
     }
 
     pub fn vendor_view(&self, slug: &str) -> Result<VendorView> {
@@ -41,6 +67,7 @@ impl Switchboard {
         progress: impl Fn(connection::Stage<'_>),
     ) -> Result<ConnectReport> {
         let vendor = self.catalog.get(slug)?;
+        self.check_shown(slug)?;
         let creds = connection::prepare(vendor, input)?;
         // A corrupt index would stop the save; find out before any network call.
         self.vault.index()?;
