@@ -196,13 +196,25 @@ pub struct SettingsView {
     pub start_at_login: bool,
     /// The endpoint in use: the configured one, else the app's built-in one.
     pub update_endpoint: String,
+    /// The MSP whose preset applies, when one does.
+    #[serde(default)]
+    pub managed_by: Option<String>,
+    /// Settings the preset locks (`supervisor.idle_timeout_s`, `supervisor.compact`,
+    /// `updates.endpoint`, …); the page shows them as managed and read-only.
+    #[serde(default)]
+    pub locked: Vec<String>,
 }
 
 fn settings_view<R: Runtime>(
     app: &AppHandle<R>,
+    state: &AppState,
     s: switchboard_core::settings::Settings,
 ) -> SettingsView {
+    let found = state.core.preset();
+    let preset = found.preset();
     SettingsView {
+        managed_by: preset.map(|p| p.msp.name.clone().unwrap_or_else(|| "your MSP".to_owned())),
+        locked: preset.map(|p| p.locked.clone()).unwrap_or_default(),
         idle_timeout_s: s.idle_timeout_s,
         compact: s.compact,
         log_level: s.log_level,
@@ -218,7 +230,7 @@ pub fn settings_get<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<SettingsView> {
-    Ok(settings_view(&app, state.core.settings()?))
+    Ok(settings_view(&app, &state, state.core.settings()?))
 }
 
 /// Saves the settings (core restarts the daemon when a change needs it) and the
@@ -248,7 +260,7 @@ pub async fn settings_set<R: Runtime>(
         state.poke.notify_one();
     }
     crate::actions::refresh_tray(&app);
-    Ok(settings_view(&app, saved))
+    Ok(settings_view(&app, &state, saved))
 }
 
 #[tauri::command]

@@ -113,6 +113,10 @@ export interface Settings {
   log_level: "error" | "warn" | "info" | "debug" | "trace";
   start_at_login: boolean;
   update_endpoint: string;
+  /** The MSP whose preset applies, when one does. */
+  managed_by?: string | null;
+  /** Settings the preset locks, e.g. "supervisor.compact"; shown read-only. */
+  locked?: string[];
 }
 
 export interface UpdateCheck {

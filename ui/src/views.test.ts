@@ -176,6 +176,23 @@ describe("clients and settings", () => {
     expect(words).toEqual(["Installed", "Updated", "Already installed", "Removed", "Was not installed"]);
   });
 
+  it("shows what an MSP's preset locks as read-only, saying who manages it", () => {
+    document.body.innerHTML = v.renderSettings({
+      idle_timeout_s: 900, compact: true, log_level: "info", start_at_login: false,
+      update_endpoint: "https://u.example/latest.json", managed_by: "Acme <IT>", locked: ["supervisor.compact"],
+    });
+    const compact = document.querySelector<HTMLInputElement>("#compact")!;
+    expect(compact.disabled).toBe(true);
+    expect(document.querySelector<HTMLInputElement>("#idle")!.disabled).toBe(false);
+    expect(compact.closest(".field")!.textContent).toContain("Managed by Acme <IT>");
+    expect(document.querySelector("#managed-banner")!.textContent).toContain("managed by Acme <IT>");
+    expect(document.body.innerHTML).not.toContain("<IT>"); // escaped
+    // No preset: nothing is managed.
+    document.body.innerHTML = v.renderSettings({ idle_timeout_s: 900, compact: true, log_level: "info", start_at_login: false, update_endpoint: "" });
+    expect(document.querySelector(".managed")).toBeNull();
+    expect(document.querySelector<HTMLInputElement>("#compact")!.disabled).toBe(false);
+  });
+
   it("renders the settings form in minutes, and update results", () => {
     document.body.innerHTML = v.renderSettings({ idle_timeout_s: 1800, compact: true, log_level: "trace", start_at_login: false, update_endpoint: '"><b>x' });
     v.applySelectValues(document.body);

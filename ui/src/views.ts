@@ -425,22 +425,28 @@ export function renderClients(clients: ClientView[]): string {
 export const LOG_LEVELS: Settings["log_level"][] = ["error", "warn", "info", "debug", "trace"];
 
 export function renderSettings(s: Settings): string {
+  const by = escape(s.managed_by ?? "your MSP");
+  const locked = (setting: string) => (s.locked ?? []).includes(setting);
+  // A setting the MSP's preset locks: read-only, and says who manages it.
+  const lock = (setting: string) => (locked(setting) ? " disabled" : "");
+  const managed = (setting: string) => (locked(setting) ? `<p class="managed">Managed by ${by}</p>` : "");
+  const banner = s.managed_by ? `<p class="managed" id="managed-banner">Some settings are managed by ${by}.</p>` : "";
   return `<form id="settings-form" novalidate>
-      <h2>Settings</h2>
+      <h2>Settings</h2>${banner}
       <div class="field"><label for="idle">Stop an idle vendor server after (minutes)</label>
-        <input id="idle" name="idle" type="number" min="1" step="1" inputmode="numeric" value="${secondsToMinutes(s.idle_timeout_s)}" aria-describedby="idle-help">
-        <p class="help" id="idle-help">A stopped server starts again on the next call. At least 1 minute.</p>
+        <input id="idle" name="idle" type="number" min="1" step="1" inputmode="numeric" value="${secondsToMinutes(s.idle_timeout_s)}" aria-describedby="idle-help"${lock("supervisor.idle_timeout_s")}>
+        <p class="help" id="idle-help">A stopped server starts again on the next call. At least 1 minute.</p>${managed("supervisor.idle_timeout_s")}
         <p class="invalid" id="idle-invalid" hidden></p></div>
-      <div class="field check"><input id="compact" name="compact" type="checkbox"${s.compact ? " checked" : ""} aria-describedby="compact-help">
+      <div class="field check"><input id="compact" name="compact" type="checkbox"${s.compact ? " checked" : ""} aria-describedby="compact-help"${lock("supervisor.compact")}>
         <label for="compact">Compact mode</label>
-        <p class="help" id="compact-help">Show Claude two search/call tools instead of every vendor tool — for many vendors.</p></div>
+        <p class="help" id="compact-help">Show Claude two search/call tools instead of every vendor tool — for many vendors.</p>${managed("supervisor.compact")}</div>
       <div class="field check"><input id="autostart" name="autostart" type="checkbox"${s.start_at_login ? " checked" : ""}>
         <label for="autostart">Start at login</label></div>
       <div class="field"><label for="level">Log level</label>
         <select id="level" name="level" data-value="${escape(s.log_level)}">${LOG_LEVELS.map((l) => `<option value="${l}"${l === s.log_level ? " selected" : ""}>${l}</option>`).join("")}</select></div>
       <div class="field"><label for="endpoint">Update endpoint</label>
-        <input id="endpoint" name="endpoint" type="url" value="${escape(s.update_endpoint)}" spellcheck="false" aria-describedby="endpoint-help">
-        <p class="help" id="endpoint-help">Where “Check for updates” looks. Leave empty for the built-in one.</p></div>
+        <input id="endpoint" name="endpoint" type="url" value="${escape(s.update_endpoint)}" spellcheck="false" aria-describedby="endpoint-help"${lock("updates.endpoint")}>
+        <p class="help" id="endpoint-help">Where “Check for updates” looks. Leave empty for the built-in one.</p>${managed("updates.endpoint")}</div>
       <div class="actions"><button type="submit" id="settings-save" class="primary">Save</button></div>
       <div id="settings-result" aria-live="polite"></div>
       <div class="actions"><button type="button" id="check-updates">Check for updates</button></div>
