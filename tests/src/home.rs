@@ -110,8 +110,9 @@ impl TempHome {
             }
         }
         cmd.env("SWITCHBOARD_HOME", self.path());
-        // The MSP preset: this home's `preset.toml` (absent unless a test writes it),
-        // never the machine's `/etc/switchboard/preset.toml`.
+        // The MSP preset: this home's `preset.toml` (absent unless a test writes it).
+        // A machine with its own `/etc/switchboard/preset.toml` wins over it by
+        // design, so run the tests where there is none (CI has none).
         cmd.env("SWITCHBOARD_PRESET", self.path().join("preset.toml"));
         cmd.env("NO_PROXY", "127.0.0.1,localhost");
         // Client configs follow HOME and XDG: keep every test away from the real ones.

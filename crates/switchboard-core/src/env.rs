@@ -27,8 +27,9 @@ pub const LOG: &str = "SWITCHBOARD_LOG";
 /// Browser command used to open the gateway sign-in page.
 pub const BROWSER: &str = "BROWSER";
 
-/// Reads the MSP preset from this file instead of the platform's place (on Linux
-/// `/etc/switchboard/preset.toml`). For tests and for trying a preset out.
+/// A preset file to read when the platform's place (on Linux
+/// `/etc/switchboard/preset.toml`) holds none: for tests and for trying a preset
+/// out. It never overrides an MSP's preset.
 pub const PRESET: &str = "SWITCHBOARD_PRESET";
 
 /// The name of the probe override variable for a vendor slug.

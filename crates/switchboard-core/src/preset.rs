@@ -196,12 +196,25 @@ impl Found {
     }
 }
 
-/// Where the preset is read from: `SWITCHBOARD_PRESET`, else the platform's place.
+/// Where the preset is read from: the platform's place when a preset is there, else
+/// `SWITCHBOARD_PRESET`. The variable cannot override an MSP's preset: a technician
+/// could otherwise point it at an empty file and unlock everything.
 pub fn location() -> Option<PathBuf> {
-    std::env::var_os(crate::env::PRESET)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .or_else(crate::platform::preset_file)
+    choose_location(
+        crate::platform::preset_file(),
+        std::env::var_os(crate::env::PRESET)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from),
+    )
+}
+
+fn choose_location(platform: Option<PathBuf>, from_env: Option<PathBuf>) -> Option<PathBuf> {
+    // A place we cannot look into counts as holding a preset.
+    let present = |p: &PathBuf| p.try_exists().unwrap_or(true);
+    match platform {
+        Some(p) if present(&p) => Some(p),
+        platform => from_env.or(platform),
+    }
 }
 
 /// What the preset's vendor settings are checked against: one of a vendor's fields.
@@ -671,6 +684,26 @@ channel = "nightly"
                 .any(|p| p.line == 2 && p.message.contains("looks like a secret")),
             "{problems:?}"
         );
+    }
+
+    #[test]
+    fn the_environment_cannot_override_an_msps_preset() {
+        let dir = tempfile::tempdir().unwrap();
+        let msp = dir.path().join("etc-preset.toml");
+        let mine = dir.path().join("mine.toml");
+        // No MSP preset: the variable names one (tests, trying a preset out).
+        assert_eq!(
+            choose_location(Some(msp.clone()), Some(mine.clone())),
+            Some(mine.clone())
+        );
+        assert_eq!(choose_location(Some(msp.clone()), None), Some(msp.clone()));
+        assert_eq!(
+            choose_location(None, Some(mine.clone())),
+            Some(mine.clone())
+        );
+        // The MSP's preset is there: it wins.
+        std::fs::write(&msp, "").unwrap();
+        assert_eq!(choose_location(Some(msp.clone()), Some(mine)), Some(msp));
     }
 
     #[test]
