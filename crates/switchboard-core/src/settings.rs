@@ -167,25 +167,50 @@ pub fn save(
     new: &Settings,
     preset: Option<&Preset>,
 ) -> Result<Settings, ConfigError> {
-    if let Some(p) = preset {
-        check_locks(&load(paths, Some(p))?, new, p)?;
-    }
+    // With a preset, a value that came from it and was left alone is not written down:
+    // it stays the MSP's, so a later change to the preset still reaches it.
+    let before = match preset {
+        Some(p) => {
+            let before = load(paths, Some(p))?;
+            check_locks(&before, new, p)?;
+            Some(before)
+        }
+        None => None,
+    };
     new.validate()?;
+    let keep = |old: Option<bool>| before.is_none() || old != Some(true);
+    let write_idle = keep(
+        before
+            .as_ref()
+            .map(|b| b.idle_timeout_s == new.idle_timeout_s),
+    );
+    let write_compact = keep(before.as_ref().map(|b| b.compact == new.compact));
+    let write_endpoint = keep(
+        before
+            .as_ref()
+            .map(|b| b.update_endpoint == new.update_endpoint),
+    );
     let config = config::edit(&paths.config_file(), |doc| {
         let supervisor = config::table(doc, &["supervisor"]);
-        supervisor.insert(
-            "idle_timeout_s",
-            toml_edit::value(i64::try_from(new.idle_timeout_s).unwrap_or(i64::MAX)),
-        );
-        supervisor.insert("compact", toml_edit::value(new.compact));
+        if write_idle || supervisor.contains_key("idle_timeout_s") {
+            supervisor.insert(
+                "idle_timeout_s",
+                toml_edit::value(i64::try_from(new.idle_timeout_s).unwrap_or(i64::MAX)),
+            );
+        }
+        if write_compact || supervisor.contains_key("compact") {
+            supervisor.insert("compact", toml_edit::value(new.compact));
+        }
         supervisor.insert("log_level", toml_edit::value(new.log_level.as_str()));
         let app = config::table(doc, &["app"]);
-        match &new.update_endpoint {
-            Some(endpoint) => {
-                app.insert("update_endpoint", toml_edit::value(endpoint.as_str()));
-            }
-            None => {
-                app.remove("update_endpoint");
+        if write_endpoint || app.contains_key("update_endpoint") {
+            match &new.update_endpoint {
+                Some(endpoint) => {
+                    app.insert("update_endpoint", toml_edit::value(endpoint.as_str()));
+                }
+                None => {
+                    app.remove("update_endpoint");
+                }
             }
         }
         Ok(())
@@ -369,5 +394,17 @@ mod tests {
         new.idle_timeout_s = 1200;
         let saved = save(&paths, &new, Some(&preset)).unwrap();
         assert_eq!((saved.idle_timeout_s, saved.compact), (1200, true));
+
+        // A value that came from the preset and was left alone is not written down,
+        // so the MSP can still change it later.
+        std::fs::write(paths.config_file(), "").unwrap();
+        let mut new = load(&paths, Some(&preset)).unwrap();
+        assert_eq!(new.idle_timeout_s, 900);
+        new.log_level = LogLevel::Debug;
+        save(&paths, &new, Some(&preset)).unwrap();
+        let written = std::fs::read_to_string(paths.config_file()).unwrap();
+        assert!(!written.contains("idle_timeout_s"), "{written}");
+        assert!(!written.contains("compact"), "{written}");
+        assert!(written.contains("log_level"), "{written}");
     }
 }
