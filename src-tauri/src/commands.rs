@@ -213,7 +213,7 @@ fn settings_view<R: Runtime>(
     let found = state.core.preset();
     let preset = found.preset();
     SettingsView {
-        managed_by: preset.map(|p| p.msp.name.clone().unwrap_or_else(|| "your MSP".to_owned())),
+        managed_by: preset.map(switchboard_core::preset::Preset::managed_by),
         locked: preset.map(|p| p.locked.clone()).unwrap_or_default(),
         idle_timeout_s: s.idle_timeout_s,
         compact: s.compact,

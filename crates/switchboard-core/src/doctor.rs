@@ -121,7 +121,7 @@ fn preset_check(found: &crate::preset::Found) -> Check {
             "no MSP preset (this platform's preset is not read yet; SWITCHBOARD_PRESET names a file)",
         ),
         Found::Applied { path, preset } => {
-            let by = preset.msp.name.as_deref().unwrap_or("your MSP");
+            let by = preset.managed_by();
             Check::new(
                 "preset",
                 CheckStatus::Ok,

@@ -88,6 +88,14 @@ pub struct PresetSupervisor {
 }
 
 impl Preset {
+    /// Who manages the settings, for "managed by …": the MSP's name, else "your MSP".
+    pub fn managed_by(&self) -> String {
+        self.msp
+            .name
+            .clone()
+            .unwrap_or_else(|| "your MSP".to_owned())
+    }
+
     pub fn is_locked(&self, setting: &str) -> bool {
         self.locked.iter().any(|l| l == setting)
     }

@@ -122,11 +122,7 @@ pub fn apply_preset(config: &mut Config, doc: &toml_edit::DocumentMut, preset: &
 
 /// Refuses `new` where it changes a setting the preset locks.
 pub fn check_locks(old: &Settings, new: &Settings, preset: &Preset) -> Result<(), ConfigError> {
-    let by = preset
-        .msp
-        .name
-        .clone()
-        .unwrap_or_else(|| "your MSP".to_owned());
+    let by = preset.managed_by();
     let changed = [
         (
             "supervisor.idle_timeout_s",

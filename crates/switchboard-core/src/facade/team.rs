@@ -228,11 +228,7 @@ impl Switchboard {
             if endpoint(asked) != preset.gateway.url.as_deref().and_then(endpoint) {
                 return Err(crate::config::ConfigError::Managed {
                     setting: "the team gateway".into(),
-                    by: preset
-                        .msp
-                        .name
-                        .clone()
-                        .unwrap_or_else(|| "your MSP".to_owned()),
+                    by: preset.managed_by(),
                 }
                 .into());
             }

@@ -35,11 +35,7 @@ impl Switchboard {
         {
             return Err(crate::config::ConfigError::Managed {
                 setting: format!("which vendors are used ({slug} is not among them)"),
-                by: preset
-                    .msp
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| "your MSP".to_owned()),
+                by: preset.managed_by(),
             }
             .into());
         }
