@@ -122,6 +122,12 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[i]
 }
 
+/// Sorts the samples and gives their p50 and p99.
+fn p50_p99(samples: &mut [Duration]) -> (Duration, Duration) {
+    samples.sort();
+    (percentile(samples, 0.5), percentile(samples, 0.99))
+}
+
 fn ms(d: Duration) -> String {
     format!("{:.3} ms", d.as_secs_f64() * 1000.0)
 }
@@ -218,14 +224,7 @@ fn main() {
     drop(direct);
     let bridge_pid = bridged.pid();
 
-    d.sort();
-    b.sort();
-    let (d50, d99, b50, b99) = (
-        percentile(&d, 0.5),
-        percentile(&d, 0.99),
-        percentile(&b, 0.5),
-        percentile(&b, 0.99),
-    );
+    let ((d50, d99), (b50, b99)) = (p50_p99(&mut d), p50_p99(&mut b));
     println!(
         "\ntools/call, {CALLS} sequential calls each after {WARMUP} warm-up, in alternating blocks of {BLOCK}"
     );
@@ -463,14 +462,7 @@ team gateway (fake, loopback)"
         d.extend(direct.time_calls(tool, BLOCK));
         b.extend(bridged.time_calls(tool, BLOCK));
     }
-    d.sort();
-    b.sort();
-    let (d50, d99, b50, b99) = (
-        percentile(&d, 0.5),
-        percentile(&d, 0.99),
-        percentile(&b, 0.5),
-        percentile(&b, 0.99),
-    );
+    let ((d50, d99), (b50, b99)) = (p50_p99(&mut d), p50_p99(&mut b));
     println!(
         "  tools/call {tool}, {GW_CALLS} sequential calls each after {WARMUP} warm-up, alternating blocks of {BLOCK}"
     );
