@@ -18,6 +18,7 @@ fn main() {
         "settings_get",
         "settings_set",
         "updates_check",
+        "updates_install",
         "open_docs",
         "take_pending_page",
         "team_status",

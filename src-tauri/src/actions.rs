@@ -66,15 +66,23 @@ pub fn menu_event<R: Runtime>(app: &AppHandle<R>, id: &str) {
         tray::UPDATES => {
             let app = app.clone();
             tauri::async_runtime::spawn(async move {
-                let endpoint = app
-                    .state::<AppState>()
-                    .core
-                    .settings()
-                    .ok()
-                    .and_then(|s| s.update_endpoint);
-                match crate::updates::check(&app, endpoint).await {
+                let state = app.state::<AppState>();
+                // "Checking for updates…" while it runs.
+                state.updates.begin_check();
+                refresh_tray(&app);
+                match check_updates(&app, &state).await {
                     Ok(found) => desktop::notify(&app, "Switchboard updates", &found.summary()),
                     Err(e) => desktop::notify(&app, "Switchboard updates", &e.message),
+                }
+                refresh_tray(&app);
+            });
+        }
+        tray::UPDATE_INSTALL => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                // On success the app restarts into the new version and this never returns.
+                if let Err(e) = install_update(&app).await {
+                    desktop::notify(&app, "Update not installed", &e.message);
                 }
             });
         }
@@ -174,6 +182,7 @@ pub fn current_model<R: Runtime>(app: &AppHandle<R>) -> tray::Model {
         autostart: desktop::autostart_enabled(app),
         attaching: !state.attached_once.load(Ordering::Relaxed),
         signing_in: state.signing_in.load(Ordering::Relaxed),
+        update: state.updates.phase(),
     })
 }
 
@@ -248,4 +257,87 @@ pub async fn sign_out<R: Runtime>(app: &AppHandle<R>) -> Result<SignedOut, Comma
     state.poke.notify_one();
     refresh_tray(app);
     Ok(out)
+}
+
+/// Checks for updates where the settings say (the configured endpoint, else the
+/// built-in one on the configured channel); the tray shows "Checking…" meanwhile.
+pub async fn check_updates<R: Runtime>(
+    app: &AppHandle<R>,
+    state: &AppState,
+) -> Result<crate::updates::UpdateCheck, CommandError> {
+    let settings = state.core.settings()?;
+    crate::updates::check(
+        app,
+        &state.updates,
+        settings.update_endpoint,
+        settings.update_channel.as_deref(),
+    )
+    .await
+}
+
+/// Installs what the last check found and restarts into it; returns only when the
+/// update was refused or failed, with the running version untouched.
+pub async fn install_update<R: Runtime>(app: &AppHandle<R>) -> Result<(), CommandError> {
+    let state = app.state::<AppState>();
+    let current = app.package_info().version.to_string();
+    let result = crate::updates::install(&state.updates, &current, || refresh_tray(app)).await;
+    refresh_tray(app);
+    let version = result?;
+    desktop::notify(
+        app,
+        "Switchboard updated",
+        &format!("Switchboard {version} is installed; restarting."),
+    );
+    // Let the notification go out, then start the new version.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    tracing::info!(%version, "restarting into the new version");
+    app.restart()
+}
+
+/// The daily update check: a little after start, then whenever a day has passed
+/// since the last one (kept in `<data>/update-check`, so a restart does not check
+/// again). It only tells; installing takes the technician's click.
+pub fn start_daily_check<R: Runtime>(app: AppHandle<R>) {
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(90)).await;
+        loop {
+            daily_check_once(&app).await;
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+        }
+    });
+}
+
+async fn daily_check_once<R: Runtime>(app: &AppHandle<R>) {
+    let state = app.state::<AppState>();
+    let Ok(settings) = state.core.settings() else {
+        return;
+    };
+    if !settings.check_updates_daily {
+        return;
+    }
+    let marker = state.core.paths().data.join("update-check");
+    let last = std::fs::read_to_string(&marker)
+        .ok()
+        .and_then(|t| t.trim().parse::<u64>().ok());
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    if !crate::updates::daily_due(last, now) {
+        return;
+    }
+    let _ = std::fs::create_dir_all(&state.core.paths().data);
+    let _ = std::fs::write(&marker, now.to_string());
+    let found = check_updates(app, &state).await;
+    refresh_tray(app);
+    match found {
+        Ok(found) => {
+            if let Some(latest) = &found.latest
+                && state.updates.first_time_for(latest)
+            {
+                desktop::notify(app, "Switchboard update available", &found.summary());
+            }
+        }
+        // Quietly: the technician did not ask, and the next day tries again.
+        Err(e) => tracing::info!(error = %e.message, "the daily update check failed"),
+    }
 }

@@ -203,6 +203,16 @@ pub struct SettingsView {
     /// `updates.endpoint`, …); the page shows them as managed and read-only.
     #[serde(default)]
     pub locked: Vec<String>,
+    /// Look for a new version once a day (installing always takes a click).
+    #[serde(default = "yes")]
+    pub check_updates_daily: bool,
+    /// The version running now.
+    #[serde(default)]
+    pub version: String,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn settings_view<R: Runtime>(
@@ -219,6 +229,8 @@ fn settings_view<R: Runtime>(
         compact: s.compact,
         log_level: s.log_level,
         start_at_login: crate::desktop::autostart_enabled(app),
+        check_updates_daily: s.check_updates_daily,
+        version: app.package_info().version.to_string(),
         update_endpoint: s
             .update_endpoint
             .unwrap_or_else(|| crate::updates::builtin_endpoint(app).unwrap_or_default()),
@@ -250,6 +262,9 @@ pub async fn settings_set<R: Runtime>(
         // The built-in endpoint is not written down, so a new release can move it.
         update_endpoint: (!endpoint.is_empty() && Some(endpoint) != builtin.as_deref())
             .then(|| endpoint.to_owned()),
+        check_updates_daily: settings.check_updates_daily,
+        // Not edited here: config.toml or the preset names it.
+        update_channel: None,
     };
     let (saved, restarted) = state.core.save_settings(&new).await?;
     if settings.start_at_login != crate::desktop::autostart_enabled(&app) {
@@ -268,8 +283,16 @@ pub async fn updates_check<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<crate::updates::UpdateCheck> {
-    let endpoint = state.core.settings()?.update_endpoint;
-    crate::updates::check(&app, endpoint).await
+    let result = crate::actions::check_updates(&app, &state).await;
+    crate::actions::refresh_tray(&app);
+    result
+}
+
+/// Installs the update the last check found, then restarts into it. Returns only when
+/// it was not installed (the error says why; the running version is untouched).
+#[tauri::command]
+pub async fn updates_install<R: Runtime>(app: AppHandle<R>) -> Result<()> {
+    crate::actions::install_update(&app).await
 }
 
 /// The team sign-in and every vendor served, by whom.

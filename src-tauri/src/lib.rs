@@ -38,6 +38,7 @@ pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
         commands::settings_get,
         commands::settings_set,
         commands::updates_check,
+        commands::updates_install,
         commands::open_docs,
         commands::take_pending_page,
         commands::team_status,
@@ -80,6 +81,11 @@ pub fn run() {
             |app| open_page(app, "vendors", None),
         )?;
         watch::start(app.handle().clone());
+        actions::start_daily_check(app.handle().clone());
+        tracing::info!(
+            version = %app.package_info().version,
+            "Switchboard app started"
+        );
         if !hidden {
             show_window(app.handle())?;
         }
@@ -99,7 +105,9 @@ pub fn run() {
 }
 
 fn init_logging() {
-    let filter = std::env::var(switchboard_core::env::LOG).unwrap_or_else(|_| "warn".to_owned());
+    // The app's own start and update lines are worth keeping at the default level.
+    let filter = std::env::var(switchboard_core::env::LOG)
+        .unwrap_or_else(|_| "warn,switchboard_app=info".to_owned());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_new(filter).unwrap_or_else(|_| "warn".into()),

@@ -31,6 +31,8 @@ pub struct AppState {
     /// A team sign-in is waiting on the browser (one at a time, from the tray or the
     /// window).
     pub signing_in: std::sync::atomic::AtomicBool,
+    /// What the last update check found, kept for the click that installs it.
+    pub(crate) updates: crate::updates::Updates,
 }
 
 impl AppState {
@@ -44,6 +46,7 @@ impl AppState {
             pending: Mutex::new(None),
             attached_once: std::sync::atomic::AtomicBool::new(false),
             signing_in: std::sync::atomic::AtomicBool::new(false),
+            updates: crate::updates::Updates::default(),
         }
     }
 

@@ -11,12 +11,15 @@ use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem,
 use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager, Runtime};
 
+use crate::updates::Phase;
+
 pub const TRAY_ID: &str = "switchboard";
 pub const OPEN: &str = "open";
 pub const QUIT: &str = "quit";
 pub const INSTALL_DESKTOP: &str = "install:claude-desktop";
 pub const AUTOSTART: &str = "autostart";
 pub const UPDATES: &str = "updates";
+pub const UPDATE_INSTALL: &str = "updates:install";
 pub const TEAM_SIGN_IN: &str = "team:sign-in";
 pub const TEAM_SIGN_OUT: &str = "team:sign-out";
 
@@ -123,6 +126,7 @@ pub struct Model {
     pub desktop_installed: bool,
     pub autostart: bool,
     pub team: Team,
+    pub update: Phase,
 }
 
 /// What the app knows when it draws the tray.
@@ -136,6 +140,8 @@ pub struct Inputs<'a> {
     pub attaching: bool,
     /// A team sign-in is waiting on the browser.
     pub signing_in: bool,
+    /// Where the updater stands.
+    pub update: Phase,
 }
 
 pub fn model(inputs: &Inputs<'_>) -> Model {
@@ -227,6 +233,7 @@ pub fn model(inputs: &Inputs<'_>) -> Model {
         desktop_installed: inputs.desktop_installed,
         autostart: inputs.autostart,
         team,
+        update: inputs.update.clone(),
     }
 }
 
@@ -329,13 +336,15 @@ fn menu<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<Menu<R>>
         model.autostart,
         None::<&str>,
     )?));
-    items.push(Box::new(MenuItem::with_id(
-        app,
-        UPDATES,
-        "Check for updates",
-        true,
-        None::<&str>,
-    )?));
+    for (id, label, enabled) in update_items(&model.update) {
+        items.push(Box::new(MenuItem::with_id(
+            app,
+            id,
+            label,
+            enabled,
+            None::<&str>,
+        )?));
+    }
     items.push(Box::new(PredefinedMenuItem::separator(app)?));
     items.push(Box::new(MenuItem::with_id(
         app,
@@ -346,6 +355,20 @@ fn menu<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<Menu<R>>
     )?));
     let refs: Vec<&dyn IsMenuItem<R>> = items.iter().map(|b| b.as_ref()).collect();
     Menu::with_items(app, &refs)
+}
+
+/// The update entries: (id, label, enabled). A found update adds its install item;
+/// nothing is installed without that click.
+pub fn update_items(phase: &Phase) -> Vec<(&'static str, String, bool)> {
+    match phase {
+        Phase::Idle => vec![(UPDATES, "Check for updates".to_owned(), true)],
+        Phase::Checking => vec![(UPDATES, "Checking for updates…".to_owned(), false)],
+        Phase::Available(v) => vec![
+            (UPDATE_INSTALL, format!("Install Switchboard {v}…"), true),
+            (UPDATES, "Check for updates".to_owned(), true),
+        ],
+        Phase::Installing(v) => vec![(UPDATES, format!("Installing Switchboard {v}…"), false)],
+    }
 }
 
 /// What the tray shows now, so that a redraw with the same model does nothing.
@@ -443,6 +466,7 @@ mod tests {
             autostart: false,
             attaching: false,
             signing_in: false,
+            update: Phase::Idle,
         })
     }
 
@@ -479,6 +503,7 @@ mod tests {
             autostart: false,
             attaching: false,
             signing_in: false,
+            update: Phase::Idle,
         });
         assert_eq!(unreachable.health, Health::Error);
         let starting = model(&Inputs {
@@ -488,6 +513,7 @@ mod tests {
             autostart: false,
             attaching: true,
             signing_in: false,
+            update: Phase::Idle,
         });
         assert_eq!(starting.health, Health::Good);
         assert_eq!(
@@ -583,6 +609,7 @@ mod tests {
             autostart: false,
             attaching: false,
             signing_in: true,
+            update: Phase::Idle,
         });
         assert_eq!(signing_in.team, Team::SigningIn);
     }
@@ -600,5 +627,32 @@ mod tests {
         }
         assert_eq!(VendorAction::parse("vendor:hudu:explode"), None);
         assert_eq!(VendorAction::parse(QUIT), None);
+    }
+
+    #[test]
+    fn a_found_update_adds_an_install_item_and_nothing_installs_by_itself() {
+        let labels = |phase: Phase| update_items(&phase);
+        assert_eq!(
+            labels(Phase::Idle),
+            vec![(UPDATES, "Check for updates".to_owned(), true)]
+        );
+        let found = labels(Phase::Available("0.2.0".into()));
+        assert_eq!(
+            found[0],
+            (
+                UPDATE_INSTALL,
+                "Install Switchboard 0.2.0…".to_owned(),
+                true
+            )
+        );
+        assert_eq!(found.len(), 2);
+        // While checking or installing, a second click cannot start another run.
+        assert!(labels(Phase::Checking).iter().all(|(_, _, on)| !on));
+        let installing = labels(Phase::Installing("0.2.0".into()));
+        assert!(
+            installing
+                .iter()
+                .all(|(id, _, on)| !on && *id != UPDATE_INSTALL)
+        );
     }
 }

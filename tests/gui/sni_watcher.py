@@ -11,6 +11,13 @@ the report file as JSON.
 
 Usage: sni_watcher.py --report r.json --click Quit [--ready f] [--go f]
                       [--min-vendors N] [--expect-notification TEXT] [--timeout S]
+
+With --step instead of --click, it runs a script once the menu is up, one step at a
+time: `click:LABEL` clicks the item whose label starts with LABEL as soon as it is
+in the menu (the app may redraw it first), `note:TEXT` waits for a notification
+containing TEXT that arrived after the previous step. Each step is logged in the
+report's "steps"; the watcher exits when the last step is done (or at --timeout,
+with "steps" showing how far it got).
 """
 import argparse
 import json
@@ -20,13 +27,16 @@ from gi.repository import Gio, GLib
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--report", required=True)
-ap.add_argument("--click", required=True)
+ap.add_argument("--click")
+ap.add_argument("--step", action="append", default=[])
 ap.add_argument("--ready")
 ap.add_argument("--go")
 ap.add_argument("--min-vendors", type=int, default=0)
 ap.add_argument("--expect-notification")
 ap.add_argument("--timeout", type=int, default=120)
 args = ap.parse_args()
+if not args.click and not args.step:
+    ap.error("one of --click or --step is required")
 
 WATCHER_XML = """
 <node>
@@ -68,7 +78,9 @@ NOTIFY_XML = """
 loop = GLib.MainLoop()
 items = []
 bus = None
-report = {"menu": [], "notifications": [], "clicked": False}
+report = {"menu": [], "notifications": [], "clicked": False, "steps": []}
+# Notifications before this index were seen before the current step began.
+seen_before = [0]
 owned = set()
 
 
@@ -113,6 +125,43 @@ def inspect(sender, path):
     if not menu:
         save()
         loop.quit()
+        return
+
+    def script():
+        """Runs --step: True to be called again, False when done."""
+        try:
+            entries = labels(layout_of(sender, menu))
+        except GLib.Error:
+            return True  # the app is redrawing, or restarting
+        report["menu"] = [label for _, label in entries]
+        while len(report["steps"]) < len(args.step):
+            kind, _, text = args.step[len(report["steps"])].partition(":")
+            if kind == "click":
+                target = [i for i, label in entries if label.replace("_", "").startswith(text)]
+                if not target:
+                    save()
+                    return True
+                bus.call_sync(sender, menu, "com.canonical.dbusmenu", "Event",
+                              GLib.Variant("(isvu)", (target[0], "clicked", GLib.Variant("s", ""), 0)),
+                              None, Gio.DBusCallFlags.NONE, 5000, None)
+            elif kind == "note":
+                fresh = report["notifications"][seen_before[0]:]
+                if not any(text in (n["summary"] + " " + n["body"]) for n in fresh):
+                    save()
+                    return True
+            else:
+                raise SystemExit(f"unknown step {kind!r}")
+            report["steps"].append(args.step[len(report["steps"])])
+            seen_before[0] = len(report["notifications"])
+            save()
+            return True  # the next step starts on the next poll, after a redraw
+        report["clicked"] = True
+        save()
+        GLib.timeout_add(300, loop.quit)
+        return False
+
+    if args.step:
+        GLib.timeout_add(200, script)
         return
 
     def poll():

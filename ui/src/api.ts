@@ -117,6 +117,10 @@ export interface Settings {
   managed_by?: string | null;
   /** Settings the preset locks, e.g. "supervisor.compact"; shown read-only. */
   locked?: string[];
+  /** Look for a new version once a day (installing always takes a click). */
+  check_updates_daily?: boolean;
+  /** The version running now. */
+  version?: string;
 }
 
 export interface UpdateCheck {
@@ -152,6 +156,8 @@ export const api = {
   settings: () => call<Settings>("settings_get"),
   saveSettings: (settings: Settings) => call<Settings>("settings_set", { settings }),
   checkUpdates: () => call<UpdateCheck>("updates_check"),
+  /** Installs what the last check found; the app restarts into it, so this only returns on a refusal. */
+  installUpdate: () => call<void>("updates_install"),
   team: () => call<TeamView>("team_status"),
   /** Opens the browser at the gateway's sign-in page; resolves once signed in. Progress comes as `team-progress` events. */
   signIn: (gateway: string | null) => call<TeamView>("team_login", { gateway }),

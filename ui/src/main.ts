@@ -415,6 +415,7 @@ async function loadSettings(): Promise<void> {
       start_at_login: $<HTMLInputElement>("#autostart")!.checked,
       log_level: $<HTMLSelectElement>("#level")!.value as Settings["log_level"],
       update_endpoint: $<HTMLInputElement>("#endpoint")!.value.trim(),
+      check_updates_daily: $<HTMLInputElement>("#daily")!.checked,
     };
     save.disabled = true;
     result.innerHTML = `<p class="muted">Saving…</p>`;
@@ -426,6 +427,7 @@ async function loadSettings(): Promise<void> {
         $<HTMLInputElement>("#autostart")!.checked = saved.start_at_login;
         $<HTMLSelectElement>("#level")!.value = saved.log_level;
         $<HTMLInputElement>("#endpoint")!.value = saved.update_endpoint;
+        $<HTMLInputElement>("#daily")!.checked = saved.check_updates_daily !== false;
       }
       result.innerHTML = `<p class="result good" role="status">Saved.</p>`;
     } catch (e) {
@@ -441,6 +443,21 @@ async function loadSettings(): Promise<void> {
     out.innerHTML = `<p class="muted">Checking for updates…</p>`;
     try {
       out.innerHTML = v.renderUpdate(await api.checkUpdates());
+      $<HTMLButtonElement>("#install-update")?.addEventListener("click", async (ev) => {
+        const install = ev.currentTarget as HTMLButtonElement;
+        install.disabled = true;
+        const progress = document.createElement("p");
+        progress.className = "muted";
+        progress.textContent = "Downloading and checking the signature…";
+        install.closest(".actions")!.after(progress);
+        try {
+          // On success the app restarts into the new version before this returns.
+          await api.installUpdate();
+        } catch (e) {
+          progress.remove();
+          showError(out, e);
+        }
+      });
     } catch (e) {
       showError(out, e);
     } finally {

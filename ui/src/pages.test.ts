@@ -429,7 +429,7 @@ describe("settings page", () => {
     document.querySelector<HTMLFormElement>("#settings-form")!.requestSubmit();
     await settle();
     expect(calls.find((c) => c.cmd === "settings_set")?.args, JSON.stringify(calls)).toEqual({
-      settings: { idle_timeout_s: 180, compact: true, start_at_login: false, log_level: "info", update_endpoint: "https://u.example/x" },
+      settings: { idle_timeout_s: 180, compact: true, start_at_login: false, log_level: "info", update_endpoint: "https://u.example/x", check_updates_daily: true },
     });
     expect(document.querySelector("#settings-result")!.textContent).toContain("Saved");
   });
@@ -442,6 +442,37 @@ describe("settings page", () => {
     await settle();
     expect(document.querySelector("#update-result")!.textContent).toContain("Version 0.2.0 is available");
     expect(document.querySelector("#update-result")!.textContent).toContain("Faster");
+    // Nothing is installed until the technician clicks Install.
+    expect(commands()).not.toContain("updates_install");
+  });
+
+  it("installs only on the click, and shows a refusal in words", async () => {
+    answers.settings_get = () => ({ idle_timeout_s: 600, compact: false, log_level: "info", start_at_login: false, update_endpoint: "" });
+    answers.updates_check = () => ({ status: "available", current: "0.1.0", latest: "0.2.0", notes: "- Faster start" });
+    answers.updates_install = () => {
+      throw { code: "update_failed", message: "Switchboard 0.2.0 was not installed: its signature does not match the download. You still have 0.1.0.", hint: "nothing was changed" };
+    };
+    await main.go("settings");
+    document.querySelector<HTMLButtonElement>("#check-updates")!.click();
+    await settle();
+    const install = document.querySelector<HTMLButtonElement>("#install-update")!;
+    expect(install.textContent).toBe("Install Switchboard 0.2.0");
+    install.click();
+    await settle();
+    expect(commands()).toContain("updates_install");
+    const alert = document.querySelector("#update-result [role=alert]")!;
+    expect(alert.textContent).toContain("signature does not match");
+    expect(alert.textContent).toContain("You still have 0.1.0");
+  });
+
+  it("the daily check is a setting, read-only when the MSP locks it", async () => {
+    answers.settings_get = () => ({ idle_timeout_s: 600, compact: false, log_level: "info", start_at_login: false, update_endpoint: "", check_updates_daily: false, managed_by: "Acme IT", locked: ["updates.check_daily"], version: "0.1.0" });
+    await main.go("settings");
+    const daily = document.querySelector<HTMLInputElement>("#daily")!;
+    expect(daily.checked).toBe(false);
+    expect(daily.disabled).toBe(true);
+    expect(daily.closest(".field")!.textContent).toContain("Managed by Acme IT");
+    expect(daily.closest(".field")!.textContent).toContain("You have 0.1.0");
   });
 
   it("says so when up to date, and shows a failed check as an error", async () => {

@@ -447,6 +447,9 @@ export function renderSettings(s: Settings): string {
       <div class="field"><label for="endpoint">Update endpoint</label>
         <input id="endpoint" name="endpoint" type="url" value="${escape(s.update_endpoint)}" spellcheck="false" aria-describedby="endpoint-help"${lock("updates.endpoint")}>
         <p class="help" id="endpoint-help">Where “Check for updates” looks. Leave empty for the built-in one.</p>${managed("updates.endpoint")}</div>
+      <div class="field check"><input id="daily" name="daily" type="checkbox"${s.check_updates_daily !== false ? " checked" : ""} aria-describedby="daily-help"${lock("updates.check_daily")}>
+        <label for="daily">Check for updates once a day</label>
+        <p class="help" id="daily-help">Switchboard says when a new version is out; it installs only when you click Install.${s.version ? ` You have ${escape(s.version)}.` : ""}</p>${managed("updates.check_daily")}</div>
       <div class="actions"><button type="submit" id="settings-save" class="primary">Save</button></div>
       <div id="settings-result" aria-live="polite"></div>
       <div class="actions"><button type="button" id="check-updates">Check for updates</button></div>
@@ -456,7 +459,10 @@ export function renderSettings(s: Settings): string {
 export function renderUpdate(u: UpdateCheck): string {
   if (u.status === "available") {
     const notes = u.notes ? `<pre class="notes">${escape(u.notes)}</pre>` : "";
-    return `<div class="result good" role="status"><p><strong>Version ${escape(u.latest ?? "?")} is available.</strong> You have ${escape(u.current)}.</p>${notes}</div>`;
+    const latest = escape(u.latest ?? "?");
+    return `<div class="result good" role="status"><p><strong>Version ${latest} is available.</strong> You have ${escape(u.current)}.</p>${notes}
+      <div class="actions"><button type="button" id="install-update" class="primary">Install Switchboard ${latest}</button></div>
+      <p class="help">Switchboard downloads it, checks its signature, installs it and restarts.</p></div>`;
   }
   return `<p class="result good" role="status">Switchboard ${escape(u.current)} is up to date.</p>`;
 }

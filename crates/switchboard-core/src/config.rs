@@ -81,11 +81,26 @@ impl Pin {
 }
 
 /// Settings of the tray app that are not the supervisor's.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct AppSettings {
     /// Where "Check for updates" looks; the built-in endpoint when unset.
     pub update_endpoint: Option<String>,
+    /// The release channel of the built-in endpoint (`stable`, `beta`); a custom
+    /// `update_endpoint` names its own.
+    pub update_channel: Option<String>,
+    /// Look for a new version once a day (it is only ever installed on a click).
+    pub check_updates_daily: bool,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        Self {
+            update_endpoint: None,
+            update_channel: None,
+            check_updates_daily: true,
+        }
+    }
 }
 
 /// How much the daemon logs (its file and stderr). `SWITCHBOARD_LOG` overrides it.

@@ -21,6 +21,12 @@ pub struct Settings {
     pub log_level: LogLevel,
     /// `None`: the endpoint built into the app.
     pub update_endpoint: Option<String>,
+    /// Look for a new version once a day (installing it always takes a click).
+    pub check_updates_daily: bool,
+    /// The built-in endpoint's channel; set in `config.toml` or by a preset, never
+    /// written by [`save`].
+    #[serde(default)]
+    pub update_channel: Option<String>,
 }
 
 impl Settings {
@@ -30,6 +36,8 @@ impl Settings {
             compact: config.supervisor.compact,
             log_level: config.supervisor.log_level,
             update_endpoint: config.app.update_endpoint.clone(),
+            check_updates_daily: config.app.check_updates_daily,
+            update_channel: config.app.update_channel.clone(),
         }
     }
 
@@ -118,6 +126,26 @@ pub fn apply_preset(config: &mut Config, doc: &toml_edit::DocumentMut, preset: &
     {
         config.app.update_endpoint = Some(v.clone());
     }
+    if let Some(v) = &preset.updates.channel
+        && wins("updates.channel", "app", "update_channel")
+    {
+        config.app.update_channel = Some(v.clone());
+    }
+    if let Some(v) = preset.updates.check_daily
+        && wins("updates.check_daily", "app", "check_updates_daily")
+    {
+        config.app.check_updates_daily = v;
+    }
+}
+
+/// The built-in endpoint for `channel`: its `/stable/` segment names the channel.
+pub fn endpoint_for_channel(builtin: &str, channel: Option<&str>) -> String {
+    match channel {
+        Some(c) if c != "stable" && crate::preset::CHANNELS.contains(&c) => {
+            builtin.replacen("/stable/", &format!("/{c}/"), 1)
+        }
+        _ => builtin.to_owned(),
+    }
 }
 
 /// Refuses `new` where it changes a setting the preset locks.
@@ -138,6 +166,11 @@ pub fn check_locks(old: &Settings, new: &Settings, preset: &Preset) -> Result<()
             "updates.endpoint",
             "the update endpoint",
             old.update_endpoint != new.update_endpoint,
+        ),
+        (
+            "updates.check_daily",
+            "the daily update check",
+            old.check_updates_daily != new.check_updates_daily,
         ),
     ];
     for (setting, words, differs) in changed {
@@ -186,6 +219,11 @@ pub fn save(
             .as_ref()
             .map(|b| b.update_endpoint == new.update_endpoint),
     );
+    let write_daily = keep(
+        before
+            .as_ref()
+            .map(|b| b.check_updates_daily == new.check_updates_daily),
+    );
     let config = config::edit(&paths.config_file(), |doc| {
         let supervisor = config::table(doc, &["supervisor"]);
         if write_idle || supervisor.contains_key("idle_timeout_s") {
@@ -208,6 +246,12 @@ pub fn save(
                     app.remove("update_endpoint");
                 }
             }
+        }
+        if write_daily || app.contains_key("check_updates_daily") {
+            app.insert(
+                "check_updates_daily",
+                toml_edit::value(new.check_updates_daily),
+            );
         }
         Ok(())
     })?;
@@ -239,6 +283,8 @@ mod tests {
             update_endpoint: Some(
                 "https://updates.example.com/{{target}}/{{current_version}}".into(),
             ),
+            check_updates_daily: false,
+            update_channel: None,
         };
         assert_eq!(save(&paths, &new, None).unwrap(), new);
         assert_eq!(load(&paths, None).unwrap(), new);
@@ -402,5 +448,44 @@ mod tests {
         assert!(!written.contains("idle_timeout_s"), "{written}");
         assert!(!written.contains("compact"), "{written}");
         assert!(written.contains("log_level"), "{written}");
+    }
+
+    #[test]
+    fn the_daily_check_is_on_by_default_and_a_preset_can_lock_it() {
+        let home = tempfile::tempdir().unwrap();
+        let paths = Paths::under(home.path());
+        assert!(load(&paths, None).unwrap().check_updates_daily);
+        let preset: Preset = toml::from_str(
+            "locked = [\"updates.check_daily\"]\n[msp]\nname = \"Acme IT\"\n[updates]\ncheck_daily = false\nchannel = \"beta\"\n",
+        )
+        .unwrap();
+        let now = load(&paths, Some(&preset)).unwrap();
+        assert!(!now.check_updates_daily);
+        let err = save(
+            &paths,
+            &Settings {
+                check_updates_daily: true,
+                ..now.clone()
+            },
+            Some(&preset),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("Acme IT"), "{err}");
+        assert!(!paths.config_file().exists(), "nothing is written");
+        let config = effective_config(&paths, Some(&preset)).unwrap();
+        assert_eq!(config.app.update_channel.as_deref(), Some("beta"));
+    }
+
+    #[test]
+    fn a_channel_names_the_built_in_endpoint_path() {
+        let builtin = "https://releases.example/desktop/stable/latest.json";
+        assert_eq!(
+            endpoint_for_channel(builtin, Some("beta")),
+            "https://releases.example/desktop/beta/latest.json"
+        );
+        assert_eq!(endpoint_for_channel(builtin, None), builtin);
+        assert_eq!(endpoint_for_channel(builtin, Some("stable")), builtin);
+        // An unknown channel (a hand-edited config) keeps the stable one.
+        assert_eq!(endpoint_for_channel(builtin, Some("../x")), builtin);
     }
 }
