@@ -131,6 +131,9 @@ pub fn check_words(e: &UpdaterError) -> String {
         UpdaterError::Reqwest(e) if e.is_connect() || e.is_timeout() => {
             "the update server could not be reached".to_owned()
         }
+        UpdaterError::Reqwest(e) if e.is_decode() => {
+            "the update server's answer is not a release manifest".to_owned()
+        }
         UpdaterError::Reqwest(e) => format!("the update server could not be read ({e})"),
         UpdaterError::Serialization(_) | UpdaterError::Semver(_) => {
             "the update server's answer is not a release manifest".to_owned()
@@ -182,7 +185,11 @@ fn updater<R: Runtime>(
     endpoint: Option<String>,
     channel: Option<&str>,
 ) -> Result<tauri_plugin_updater::Updater, CommandError> {
-    let mut builder = app.updater_builder();
+    // A server that never answers the connection must not leave "Checking…" up for
+    // ever; a slow download is fine (no overall limit).
+    let mut builder = app
+        .updater_builder()
+        .configure_client(|c| c.connect_timeout(std::time::Duration::from_secs(20)));
     let endpoint = endpoint.or_else(|| {
         channel.and_then(|c| {
             builtin_endpoint(app)

@@ -118,7 +118,7 @@ fn preset_check(found: &crate::preset::Found) -> Check {
         Found::None { looked_at: None } => Check::new(
             "preset",
             CheckStatus::Ok,
-            "no MSP preset (this platform's preset is not read yet; SWITCHBOARD_PRESET names a file)",
+            "no MSP preset (this platform has no place for one; SWITCHBOARD_PRESET names a file)",
         ),
         Found::Applied { path, preset } => {
             let by = preset.managed_by();

@@ -1,6 +1,11 @@
 //! The MSP preset: settings an MSP sets once for every technician, some of them
 //! locked. One model for every platform; where the preset is read from is
-//! `platform::preset_file` (or `SWITCHBOARD_PRESET`).
+//! `platform::preset_place`: a TOML file on Linux (`/etc/switchboard/preset.toml`),
+//! the `HKLM\SOFTWARE\Policies\Switchboard` registry values on Windows, and the
+//! managed preferences of `io.switchboard.desktop` on macOS. Registry values and
+//! managed preferences are turned into the same TOML ([`policy_to_toml`]), so every
+//! platform goes through one parser with one set of rules. `SWITCHBOARD_PRESET` names
+//! a file when the platform's place holds nothing.
 //!
 //! A preset is all or nothing: one that does not parse, or breaks a rule, is reported
 //! with line numbers and ignored as a whole, never half-applied. It never carries a
@@ -9,8 +14,7 @@
 //!
 //! `settings::effective_config` applies it; `settings::save` and `login` refuse
 //! changes to what it locks; the facade applies the vendors shown and the field
-//! defaults. Not done yet (issue 11 is open): reading the Windows registry and macOS
-//! managed preferences.
+//! defaults.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -204,25 +208,182 @@ impl Found {
     }
 }
 
+/// Where a platform keeps an MSP's preset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// A preset TOML file (Linux, or `SWITCHBOARD_PRESET`).
+    File(PathBuf),
+    /// A managed-preferences property list (macOS configuration profiles).
+    ManagedPrefs(PathBuf),
+    /// Registry values under a policy key (Windows); `key` is how it is named to a
+    /// person, `HKLM\SOFTWARE\Policies\Switchboard`.
+    Registry { key: String },
+}
+
+impl Place {
+    /// How it is named in `doctor` and `preset show`.
+    pub fn shown(&self) -> PathBuf {
+        match self {
+            Self::File(p) | Self::ManagedPrefs(p) => p.clone(),
+            Self::Registry { key } => PathBuf::from(key),
+        }
+    }
+
+    /// Whether something is there; a place we cannot look into counts as holding a
+    /// preset (it must not be skipped for `SWITCHBOARD_PRESET`).
+    fn present(&self) -> bool {
+        match self {
+            Self::File(p) | Self::ManagedPrefs(p) => p.try_exists().unwrap_or(true),
+            Self::Registry { .. } => !matches!(crate::platform::read_policy_values(), Ok(None)),
+        }
+    }
+}
+
 /// Where the preset is read from: the platform's place when a preset is there, else
 /// `SWITCHBOARD_PRESET`. The variable cannot override an MSP's preset: a technician
 /// could otherwise point it at an empty file and unlock everything.
-pub fn location() -> Option<PathBuf> {
-    choose_location(
-        crate::platform::preset_file(),
+pub fn place() -> Option<Place> {
+    choose_place(
+        crate::platform::preset_place(),
         std::env::var_os(crate::env::PRESET)
             .filter(|v| !v.is_empty())
             .map(PathBuf::from),
     )
 }
 
-fn choose_location(platform: Option<PathBuf>, from_env: Option<PathBuf>) -> Option<PathBuf> {
-    // A place we cannot look into counts as holding a preset.
-    let present = |p: &PathBuf| p.try_exists().unwrap_or(true);
+/// The file `place()` names, when it is a file (for `preset check` defaults).
+pub fn location() -> Option<PathBuf> {
+    place().map(|p| p.shown())
+}
+
+fn choose_place(platform: Option<Place>, from_env: Option<PathBuf>) -> Option<Place> {
     match platform {
-        Some(p) if present(&p) => Some(p),
-        platform => from_env.or(platform),
+        Some(p) if p.present() => Some(p),
+        platform => from_env.map(Place::File).or(platform),
     }
+}
+
+/// A value as a platform's policy store holds it: a registry value or a managed
+/// preference.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyValue {
+    Text(String),
+    Number(i64),
+    Flag(bool),
+    List(Vec<String>),
+    /// A nested dictionary (managed preferences may nest `msp` → `name`).
+    Table(Vec<(String, PolicyValue)>),
+}
+
+/// Keys whose registry form is a DWORD 0/1.
+const FLAGS: &[&str] = &["supervisor.compact", "updates.check_daily"];
+
+/// Turns a policy store's values into the preset's TOML. Names are the preset's dotted
+/// keys (`msp.name`, `supervisor.compact`, `vendors.defaults.autotask.region`) or
+/// nested tables; a number under a yes/no key becomes a boolean. What comes out is
+/// parsed and checked like any preset file, so a wrong name or type is reported (and
+/// the whole preset ignored) the same way everywhere.
+pub fn policy_to_toml(values: &[(String, PolicyValue)]) -> String {
+    // Nested tables become dotted names first.
+    fn flatten(
+        prefix: &str,
+        values: &[(String, PolicyValue)],
+        out: &mut Vec<(String, PolicyValue)>,
+    ) {
+        for (name, value) in values {
+            let full = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}.{name}")
+            };
+            match value {
+                PolicyValue::Table(entries) => flatten(&full, entries, out),
+                leaf => out.push((full, leaf.clone())),
+            }
+        }
+    }
+    let mut leaves = Vec::new();
+    flatten("", values, &mut leaves);
+    let mut doc = toml_edit::DocumentMut::new();
+    'leaves: for (name, value) in &leaves {
+        let path: Vec<&str> = name.split('.').filter(|p| !p.is_empty()).collect();
+        let Some((last, parents)) = path.split_last() else {
+            continue;
+        };
+        let mut table = doc.as_table_mut();
+        for part in parents {
+            let entry = table
+                .entry(part)
+                .or_insert_with(|| toml_edit::Item::Table(toml_edit::Table::new()));
+            let Some(t) = entry.as_table_mut() else {
+                // `a = 1` beside `a.b = 2`: the first stands, and the parser says why
+                // the preset is wrong.
+                continue 'leaves;
+            };
+            t.set_implicit(true);
+            table = t;
+        }
+        let item = match value {
+            PolicyValue::Text(s) => toml_edit::value(s.as_str()),
+            PolicyValue::Number(n) if FLAGS.contains(&name.as_str()) => toml_edit::value(*n != 0),
+            PolicyValue::Number(n) => toml_edit::value(*n),
+            PolicyValue::Flag(b) => toml_edit::value(*b),
+            PolicyValue::List(items) => toml_edit::value(
+                items
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<toml_edit::Array>(),
+            ),
+            PolicyValue::Table(_) => continue,
+        };
+        table.insert(last, item);
+    }
+    doc.to_string()
+}
+
+/// Reads a managed-preferences property list (XML or binary) into policy values.
+pub fn plist_to_policy(bytes: &[u8]) -> Result<Vec<(String, PolicyValue)>, String> {
+    fn convert(v: &plist::Value) -> Option<PolicyValue> {
+        Some(match v {
+            plist::Value::String(s) => PolicyValue::Text(s.clone()),
+            plist::Value::Boolean(b) => PolicyValue::Flag(*b),
+            plist::Value::Integer(i) => PolicyValue::Number(i.as_signed()?),
+            plist::Value::Array(items) => PolicyValue::List(
+                items
+                    .iter()
+                    .map(|i| i.as_string().map(str::to_owned))
+                    .collect::<Option<Vec<_>>>()?,
+            ),
+            plist::Value::Dictionary(d) => PolicyValue::Table(
+                d.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), convert(v)?)))
+                    .collect(),
+            ),
+            _ => return None,
+        })
+    }
+    let value = plist::Value::from_reader(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a property list: {e}"))?;
+    let dict = value
+        .as_dictionary()
+        .ok_or("the property list is not a dictionary")?;
+    // Profile bookkeeping that macOS adds beside the payload's own keys.
+    const SKIP: &[&str] = &[
+        "PayloadUUID",
+        "PayloadIdentifier",
+        "PayloadType",
+        "PayloadVersion",
+    ];
+    let mut out = Vec::new();
+    for (k, v) in dict {
+        if SKIP.contains(&k.as_str()) {
+            continue;
+        }
+        let converted =
+            convert(v).ok_or_else(|| format!("`{k}` has a type a preset cannot hold"))?;
+        out.push((k.clone(), converted));
+    }
+    Ok(out)
 }
 
 /// What the preset's vendor settings are checked against: one of a vendor's fields.
@@ -240,9 +401,60 @@ pub type FieldsOf<'a> = &'a dyn Fn(&str) -> Option<Vec<FieldFacts>>;
 
 /// Reads the preset in force, checked against the catalog.
 pub fn load(fields_of: FieldsOf<'_>) -> Found {
-    let Some(path) = location() else {
+    let Some(place) = place() else {
         return Found::None { looked_at: None };
     };
+    let path = place.shown();
+    let text = match &place {
+        Place::File(path) => return load_file(path.clone(), fields_of),
+        Place::ManagedPrefs(file) => match std::fs::read(file) {
+            Ok(bytes) => plist_to_policy(&bytes).map(|v| policy_to_toml(&v)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Found::None {
+                    looked_at: Some(path),
+                };
+            }
+            Err(e) => {
+                return Found::Unreadable {
+                    path,
+                    error: e.to_string(),
+                };
+            }
+        },
+        Place::Registry { .. } => match crate::platform::read_policy_values() {
+            Ok(Some(values)) => Ok(policy_to_toml(&values)),
+            Ok(None) => {
+                return Found::None {
+                    looked_at: Some(path),
+                };
+            }
+            Err(e) => {
+                return Found::Unreadable {
+                    path,
+                    error: e.to_string(),
+                };
+            }
+        },
+    };
+    let parsed = text
+        .map_err(|message| {
+            vec![Problem {
+                line: 1,
+                column: 1,
+                message,
+            }]
+        })
+        .and_then(|text| parse_for(&text, fields_of));
+    match parsed {
+        Ok(preset) => Found::Applied { path, preset },
+        Err(problems) => {
+            tracing::warn!(place = %path.display(), problems = problems.len(), "ignoring a preset that is not valid");
+            Found::Ignored { path, problems }
+        }
+    }
+}
+
+fn load_file(path: PathBuf, fields_of: FieldsOf<'_>) -> Found {
     match read(&path, fields_of) {
         Ok(preset) => Found::Applied { path, preset },
         Err(PresetError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
@@ -701,17 +913,23 @@ channel = "nightly"
         let mine = dir.path().join("mine.toml");
         // No MSP preset: the variable names one (tests, trying a preset out).
         assert_eq!(
-            choose_location(Some(msp.clone()), Some(mine.clone())),
-            Some(mine.clone())
+            choose_place(Some(Place::File(msp.clone())), Some(mine.clone())),
+            Some(Place::File(mine.clone()))
         );
-        assert_eq!(choose_location(Some(msp.clone()), None), Some(msp.clone()));
         assert_eq!(
-            choose_location(None, Some(mine.clone())),
-            Some(mine.clone())
+            choose_place(Some(Place::File(msp.clone())), None),
+            Some(Place::File(msp.clone()))
+        );
+        assert_eq!(
+            choose_place(None, Some(mine.clone())),
+            Some(Place::File(mine.clone()))
         );
         // The MSP's preset is there: it wins.
         std::fs::write(&msp, "").unwrap();
-        assert_eq!(choose_location(Some(msp.clone()), Some(mine)), Some(msp));
+        assert_eq!(
+            choose_place(Some(Place::File(msp.clone())), Some(mine)),
+            Some(Place::File(msp))
+        );
     }
 
     #[test]
@@ -752,5 +970,80 @@ channel = "nightly"
         assert_eq!(err.code(), ErrorCode::InvalidField);
         assert!(err.to_string().contains("none of it applies"), "{err}");
         assert!(err.to_string().contains("line 2"), "{err}");
+    }
+
+    fn no_catalog(_: &str) -> Option<Vec<FieldFacts>> {
+        Some(vec![FieldFacts {
+            key: "region".into(),
+            secret: false,
+            options: vec![],
+        }])
+    }
+
+    #[test]
+    fn registry_values_become_the_same_preset_as_a_file() {
+        // As an MSI or GPO writes them under HKLM\SOFTWARE\Policies\Switchboard.
+        let values = vec![
+            ("msp.name".to_owned(), PolicyValue::Text("Acme IT".into())),
+            (
+                "locked".to_owned(),
+                PolicyValue::List(vec!["supervisor.compact".into(), "gateway.url".into()]),
+            ),
+            ("supervisor.compact".to_owned(), PolicyValue::Number(1)),
+            (
+                "supervisor.idle_timeout_s".to_owned(),
+                PolicyValue::Number(900),
+            ),
+            ("updates.check_daily".to_owned(), PolicyValue::Number(0)),
+            (
+                "gateway.url".to_owned(),
+                PolicyValue::Text("https://gw.acme.example".into()),
+            ),
+            (
+                "vendors.defaults.autotask.region".to_owned(),
+                PolicyValue::Text("EU".into()),
+            ),
+        ];
+        let text = policy_to_toml(&values);
+        let from_registry = parse_for(&text, &no_catalog).unwrap();
+        let from_file = parse_for(
+            "locked = [\"supervisor.compact\", \"gateway.url\"]\n[msp]\nname = \"Acme IT\"\n[supervisor]\ncompact = true\nidle_timeout_s = 900\n[updates]\ncheck_daily = false\n[gateway]\nurl = \"https://gw.acme.example\"\n[vendors.defaults.autotask]\nregion = \"EU\"\n",
+            &no_catalog,
+        )
+        .unwrap();
+        assert_eq!(from_registry, from_file, "{text}");
+    }
+
+    #[test]
+    fn a_registry_value_of_the_wrong_kind_is_refused_like_a_file() {
+        let text = policy_to_toml(&[
+            ("msp.name".to_owned(), PolicyValue::Number(3)),
+            (
+                "vendors.defaults.hudu.api_key".to_owned(),
+                PolicyValue::Text("x".into()),
+            ),
+        ]);
+        let problems = parse_for(&text, &no_catalog).unwrap_err();
+        assert!(!problems.is_empty(), "{text}");
+    }
+
+    #[test]
+    fn managed_preferences_nested_or_dotted_read_alike() {
+        let xml = br#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0"><dict>
+  <key>PayloadUUID</key><string>5E1A</string>
+  <key>msp</key><dict><key>name</key><string>Acme IT</string></dict>
+  <key>supervisor.compact</key><true/>
+  <key>vendors</key><dict><key>shown</key><array><string>autotask</string></array></dict>
+  <key>locked</key><array><string>supervisor.compact</string></array>
+</dict></plist>"#;
+        let values = plist_to_policy(xml).unwrap();
+        let preset = parse_for(&policy_to_toml(&values), &no_catalog).unwrap();
+        assert_eq!(preset.msp.name.as_deref(), Some("Acme IT"));
+        assert_eq!(preset.supervisor.compact, Some(true));
+        assert_eq!(preset.vendors.shown, Some(vec!["autotask".to_owned()]));
+        assert!(preset.is_locked("supervisor.compact"));
+        assert!(plist_to_policy(b"not a plist").is_err());
     }
 }

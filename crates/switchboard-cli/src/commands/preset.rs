@@ -16,7 +16,7 @@ pub fn show(sb: &Switchboard, json: bool) -> CmdResult {
     match &found {
         Found::None { looked_at } => output::line(&match looked_at {
             Some(p) => format!("No MSP preset (looked for {}).", p.display()),
-            None => "No MSP preset (this platform's preset is not read yet; SWITCHBOARD_PRESET names a file).".to_owned(),
+            None => "No MSP preset (this platform has no place for one; SWITCHBOARD_PRESET names a file).".to_owned(),
         }),
         Found::Applied { path, preset } => {
             output::line(&format!("Preset read from {}", path.display()));

@@ -32,9 +32,16 @@ pub const CLAUDE_DESKTOP_PROCESSES: &[&str] = &["Claude"];
 /// Claude Desktop registers `.mcpb`: opening one shows its install preview.
 pub const OPENS_MCPB: bool = true;
 
-/// Where an MSP's preset lives. On macOS it belongs in managed preferences for
-/// `io.switchboard.desktop` (a configuration profile), which Switchboard does not read
-/// yet; only `SWITCHBOARD_PRESET` names a preset file here.
-pub fn preset_file() -> Option<PathBuf> {
-    None
+/// Where an MSP's preset lives: the managed preferences of `io.switchboard.desktop`,
+/// which macOS writes (root-owned) from a configuration profile an MDM pushes. The
+/// payload's keys are the preset's (dotted, or nested dictionaries); docs/PRESET.md.
+pub fn preset_place() -> Option<crate::preset::Place> {
+    Some(crate::preset::Place::ManagedPrefs(PathBuf::from(
+        "/Library/Managed Preferences/io.switchboard.desktop.plist",
+    )))
+}
+
+/// Registry policy values: Windows only.
+pub fn read_policy_values() -> std::io::Result<Option<Vec<(String, crate::preset::PolicyValue)>>> {
+    Ok(None)
 }

@@ -200,9 +200,53 @@ pub const CLAUDE_DESKTOP_PROCESSES: &[&str] = &["Claude.exe"];
 /// Claude Desktop registers `.mcpb`: opening one shows its install preview.
 pub const OPENS_MCPB: bool = true;
 
-/// Where an MSP's preset lives. On Windows it belongs in the registry under
-/// `HKLM\SOFTWARE\Policies\Switchboard`, which Switchboard does not read yet; only
-/// `SWITCHBOARD_PRESET` names a preset file here.
-pub fn preset_file() -> Option<PathBuf> {
-    None
+/// The policy key an MSI property, a GPO or an RMM script writes the preset to.
+const POLICY_KEY: &str = r"SOFTWARE\Policies\Switchboard";
+
+/// Where an MSP's preset lives: values under `HKLM\SOFTWARE\Policies\Switchboard`
+/// (standard users cannot write there, so a lock holds).
+pub fn preset_place() -> Option<crate::preset::Place> {
+    Some(crate::preset::Place::Registry {
+        key: format!(r"HKLM\{POLICY_KEY}"),
+    })
+}
+
+/// The policy key's values: `REG_SZ`/`REG_EXPAND_SZ` as text, `REG_DWORD`/`REG_QWORD`
+/// as numbers, `REG_MULTI_SZ` as lists. `Ok(None)` when the key does not exist.
+pub fn read_policy_values() -> std::io::Result<Option<Vec<(String, crate::preset::PolicyValue)>>> {
+    use crate::preset::PolicyValue;
+    use windows_registry::Type;
+    let key = match windows_registry::LOCAL_MACHINE.open(POLICY_KEY) {
+        Ok(key) => key,
+        // ERROR_FILE_NOT_FOUND: no policy set.
+        Err(e) if e.code().0 as u32 == 0x8007_0002 => return Ok(None),
+        Err(e) => return Err(std::io::Error::other(e.message())),
+    };
+    let mut out = Vec::new();
+    for (name, value) in key
+        .values()
+        .map_err(|e| std::io::Error::other(e.message()))?
+    {
+        let converted = match value.ty() {
+            Type::String | Type::ExpandString => PolicyValue::Text(
+                String::try_from(value).map_err(|e| std::io::Error::other(e.message()))?,
+            ),
+            Type::U32 => PolicyValue::Number(i64::from(
+                u32::try_from(value).map_err(|e| std::io::Error::other(e.message()))?,
+            )),
+            Type::U64 => PolicyValue::Number(
+                i64::try_from(
+                    u64::try_from(value).map_err(|e| std::io::Error::other(e.message()))?,
+                )
+                .unwrap_or(i64::MAX),
+            ),
+            Type::MultiString => PolicyValue::List(
+                Vec::<String>::try_from(value).map_err(|e| std::io::Error::other(e.message()))?,
+            ),
+            // Binary and other kinds mean nothing to a preset: the name is reported.
+            _ => PolicyValue::Text(format!("<registry value of an unsupported kind>")),
+        };
+        out.push((name, converted));
+    }
+    Ok(Some(out))
 }
