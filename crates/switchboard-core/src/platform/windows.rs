@@ -243,8 +243,13 @@ pub fn read_policy_values() -> std::io::Result<Option<Vec<(String, crate::preset
             Type::MultiString => PolicyValue::List(
                 Vec::<String>::try_from(value).map_err(|e| std::io::Error::other(e.message()))?,
             ),
-            // Binary and other kinds mean nothing to a preset: the name is reported.
-            _ => PolicyValue::Text(format!("<registry value of an unsupported kind>")),
+            // Binary and other kinds mean nothing to a preset: the whole preset is
+            // reported as unreadable, naming the value, and none of it applies.
+            _ => {
+                return Err(std::io::Error::other(format!(
+                    "the registry value `{name}` is binary; a preset takes text (REG_SZ), numbers (REG_DWORD) and lists (REG_MULTI_SZ)"
+                )));
+            }
         };
         out.push((name, converted));
     }
