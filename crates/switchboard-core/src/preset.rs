@@ -208,36 +208,7 @@ impl Found {
     }
 }
 
-/// Where a platform keeps an MSP's preset.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Place {
-    /// A preset TOML file (Linux, or `SWITCHBOARD_PRESET`).
-    File(PathBuf),
-    /// A managed-preferences property list (macOS configuration profiles).
-    ManagedPrefs(PathBuf),
-    /// Registry values under a policy key (Windows); `key` is how it is named to a
-    /// person, `HKLM\SOFTWARE\Policies\Switchboard`.
-    Registry { key: String },
-}
-
-impl Place {
-    /// How it is named in `doctor` and `preset show`.
-    pub fn shown(&self) -> PathBuf {
-        match self {
-            Self::File(p) | Self::ManagedPrefs(p) => p.clone(),
-            Self::Registry { key } => PathBuf::from(key),
-        }
-    }
-
-    /// Whether something is there; a place we cannot look into counts as holding a
-    /// preset (it must not be skipped for `SWITCHBOARD_PRESET`).
-    fn present(&self) -> bool {
-        match self {
-            Self::File(p) | Self::ManagedPrefs(p) => p.try_exists().unwrap_or(true),
-            Self::Registry { .. } => !matches!(crate::platform::read_policy_values(), Ok(None)),
-        }
-    }
-}
+pub use crate::platform::{PolicyValue, PresetPlace as Place};
 
 /// Where the preset is read from: the platform's place when a preset is there, else
 /// `SWITCHBOARD_PRESET`. The variable cannot override an MSP's preset: a technician
@@ -261,18 +232,6 @@ fn choose_place(platform: Option<Place>, from_env: Option<PathBuf>) -> Option<Pl
         Some(p) if p.present() => Some(p),
         platform => from_env.map(Place::File).or(platform),
     }
-}
-
-/// A value as a platform's policy store holds it: a registry value or a managed
-/// preference.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PolicyValue {
-    Text(String),
-    Number(i64),
-    Flag(bool),
-    List(Vec<String>),
-    /// A nested dictionary (managed preferences may nest `msp` → `name`).
-    Table(Vec<(String, PolicyValue)>),
 }
 
 /// Keys whose registry form is a DWORD 0/1.
@@ -341,8 +300,14 @@ pub fn policy_to_toml(values: &[(String, PolicyValue)]) -> String {
     doc.to_string()
 }
 
-/// Reads a managed-preferences property list (XML or binary) into policy values.
-pub fn plist_to_policy(bytes: &[u8]) -> Result<Vec<(String, PolicyValue)>, String> {
+/// Reads a managed-preferences property list (XML or binary) into policy values. What
+/// cannot be read is one [`Problem`] (a property list has no lines worth naming).
+pub fn plist_to_policy(bytes: &[u8]) -> Result<Vec<(String, PolicyValue)>, Problem> {
+    let problem = |message: String| Problem {
+        line: 1,
+        column: 1,
+        message,
+    };
     fn convert(v: &plist::Value) -> Option<PolicyValue> {
         Some(match v {
             plist::Value::String(s) => PolicyValue::Text(s.clone()),
@@ -363,10 +328,10 @@ pub fn plist_to_policy(bytes: &[u8]) -> Result<Vec<(String, PolicyValue)>, Strin
         })
     }
     let value = plist::Value::from_reader(std::io::Cursor::new(bytes))
-        .map_err(|e| format!("not a property list: {e}"))?;
+        .map_err(|e| problem(format!("not a property list: {e}")))?;
     let dict = value
         .as_dictionary()
-        .ok_or("the property list is not a dictionary")?;
+        .ok_or_else(|| problem("the property list is not a dictionary".into()))?;
     // Profile bookkeeping that macOS adds beside the payload's own keys.
     const SKIP: &[&str] = &[
         "PayloadUUID",
@@ -380,7 +345,7 @@ pub fn plist_to_policy(bytes: &[u8]) -> Result<Vec<(String, PolicyValue)>, Strin
             continue;
         }
         let converted =
-            convert(v).ok_or_else(|| format!("`{k}` has a type a preset cannot hold"))?;
+            convert(v).ok_or_else(|| problem(format!("`{k}` has a type a preset cannot hold")))?;
         out.push((k.clone(), converted));
     }
     Ok(out)
@@ -437,13 +402,7 @@ pub fn load(fields_of: FieldsOf<'_>) -> Found {
         },
     };
     let parsed = text
-        .map_err(|message| {
-            vec![Problem {
-                line: 1,
-                column: 1,
-                message,
-            }]
-        })
+        .map_err(|problem| vec![problem])
         .and_then(|text| parse_for(&text, fields_of));
     match parsed {
         Ok(preset) => Found::Applied { path, preset },

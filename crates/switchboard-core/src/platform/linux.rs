@@ -34,13 +34,13 @@ pub const OPENS_MCPB: bool = false;
 
 /// Where an MSP's preset lives: a root-owned file an RMM drops outside the package,
 /// like Chrome's and Firefox's policies under `/etc`.
-pub fn preset_place() -> Option<crate::preset::Place> {
-    Some(crate::preset::Place::File(PathBuf::from(
+pub fn preset_place() -> Option<super::PresetPlace> {
+    Some(super::PresetPlace::File(PathBuf::from(
         "/etc/switchboard/preset.toml",
     )))
 }
 
 /// Registry policy values: Windows only.
-pub fn read_policy_values() -> std::io::Result<Option<Vec<(String, crate::preset::PolicyValue)>>> {
+pub fn read_policy_values() -> std::io::Result<Option<Vec<(String, super::PolicyValue)>>> {
     Ok(None)
 }

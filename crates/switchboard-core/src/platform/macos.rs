@@ -35,13 +35,13 @@ pub const OPENS_MCPB: bool = true;
 /// Where an MSP's preset lives: the managed preferences of `io.switchboard.desktop`,
 /// which macOS writes (root-owned) from a configuration profile an MDM pushes. The
 /// payload's keys are the preset's (dotted, or nested dictionaries); docs/PRESET.md.
-pub fn preset_place() -> Option<crate::preset::Place> {
-    Some(crate::preset::Place::ManagedPrefs(PathBuf::from(
+pub fn preset_place() -> Option<super::PresetPlace> {
+    Some(super::PresetPlace::ManagedPrefs(PathBuf::from(
         "/Library/Managed Preferences/io.switchboard.desktop.plist",
     )))
 }
 
 /// Registry policy values: Windows only.
-pub fn read_policy_values() -> std::io::Result<Option<Vec<(String, crate::preset::PolicyValue)>>> {
+pub fn read_policy_values() -> std::io::Result<Option<Vec<(String, super::PolicyValue)>>> {
     Ok(None)
 }

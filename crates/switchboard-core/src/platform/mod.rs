@@ -27,6 +27,49 @@ pub use unix::{
     private_dir, process_stdio, shareable_permissions, shutdown_signal, terminate, wrap_child,
 };
 
+/// Where a platform keeps an MSP's preset (`preset` reads it, as `preset::Place`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PresetPlace {
+    /// A preset TOML file (Linux, or `SWITCHBOARD_PRESET`).
+    File(PathBuf),
+    /// A managed-preferences property list (macOS configuration profiles).
+    ManagedPrefs(PathBuf),
+    /// Registry values under a policy key (Windows); `key` is how it is named to a
+    /// person, `HKLM\SOFTWARE\Policies\Switchboard`.
+    Registry { key: String },
+}
+
+impl PresetPlace {
+    /// How it is named in `doctor` and `preset show`.
+    pub fn shown(&self) -> PathBuf {
+        match self {
+            Self::File(p) | Self::ManagedPrefs(p) => p.clone(),
+            Self::Registry { key } => PathBuf::from(key),
+        }
+    }
+
+    /// Whether something is there; a place we cannot look into counts as holding a
+    /// preset (it must not be skipped for `SWITCHBOARD_PRESET`).
+    pub fn present(&self) -> bool {
+        match self {
+            Self::File(p) | Self::ManagedPrefs(p) => p.try_exists().unwrap_or(true),
+            Self::Registry { .. } => !matches!(read_policy_values(), Ok(None)),
+        }
+    }
+}
+
+/// A value as a platform's policy store holds it: a registry value or a managed
+/// preference.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyValue {
+    Text(String),
+    Number(i64),
+    Flag(bool),
+    List(Vec<String>),
+    /// A nested dictionary (managed preferences may nest `msp` → `name`).
+    Table(Vec<(String, PolicyValue)>),
+}
+
 /// Where Claude Desktop on Windows reads its config. The MSIX install (the default
 /// since early 2026) reads a virtualised
 /// `%LOCALAPPDATA%\Packages\Claude_<id>\LocalCache\Roaming\Claude`, and writing the

@@ -205,16 +205,16 @@ const POLICY_KEY: &str = r"SOFTWARE\Policies\Switchboard";
 
 /// Where an MSP's preset lives: values under `HKLM\SOFTWARE\Policies\Switchboard`
 /// (standard users cannot write there, so a lock holds).
-pub fn preset_place() -> Option<crate::preset::Place> {
-    Some(crate::preset::Place::Registry {
+pub fn preset_place() -> Option<super::PresetPlace> {
+    Some(super::PresetPlace::Registry {
         key: format!(r"HKLM\{POLICY_KEY}"),
     })
 }
 
 /// The policy key's values: `REG_SZ`/`REG_EXPAND_SZ` as text, `REG_DWORD`/`REG_QWORD`
 /// as numbers, `REG_MULTI_SZ` as lists. `Ok(None)` when the key does not exist.
-pub fn read_policy_values() -> std::io::Result<Option<Vec<(String, crate::preset::PolicyValue)>>> {
-    use crate::preset::PolicyValue;
+pub fn read_policy_values() -> std::io::Result<Option<Vec<(String, super::PolicyValue)>>> {
+    use super::PolicyValue;
     use windows_registry::Type;
     let key = match windows_registry::LOCAL_MACHINE.open(POLICY_KEY) {
         Ok(key) => key,
