@@ -8,6 +8,7 @@ installed and which version runs. Standard library only.
 Usage: window_update.py <app> <out-dir> <N+1> <words expected in the notes>
 """
 import base64
+import http.client
 import json
 import os
 import sys
@@ -20,10 +21,17 @@ APP, OUT, NEXT, NOTES = sys.argv[1:5]
 
 def call(method, path, body=None, timeout=60):
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(BASE + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=timeout) as r:
-        return json.load(r)["value"]
+    for _ in range(3):
+        req = urllib.request.Request(BASE + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as r:
+                return json.load(r)["value"]
+        except http.client.RemoteDisconnected:
+            # tauri-driver reuses a kept-alive connection to WebKitWebDriver that the
+            # latter may just have closed; the request never arrived (as in e2e.py).
+            time.sleep(0.2)
+    raise http.client.RemoteDisconnected(f"{method} {path}: dropped three times")
 
 
 deadline = time.monotonic() + 30
