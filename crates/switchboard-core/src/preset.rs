@@ -370,36 +370,30 @@ pub fn load(fields_of: FieldsOf<'_>) -> Found {
         return Found::None { looked_at: None };
     };
     let path = place.shown();
-    let text = match &place {
+    // What the place holds: `None` when nothing is there.
+    let read: std::io::Result<Option<Result<String, Problem>>> = match &place {
         Place::File(path) => return load_file(path.clone(), fields_of),
         Place::ManagedPrefs(file) => match std::fs::read(file) {
-            Ok(bytes) => plist_to_policy(&bytes).map(|v| policy_to_toml(&v)),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Found::None {
-                    looked_at: Some(path),
-                };
-            }
-            Err(e) => {
-                return Found::Unreadable {
-                    path,
-                    error: e.to_string(),
-                };
-            }
+            Ok(bytes) => Ok(Some(plist_to_policy(&bytes).map(|v| policy_to_toml(&v)))),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e),
         },
-        Place::Registry { .. } => match crate::platform::read_policy_values() {
-            Ok(Some(values)) => Ok(policy_to_toml(&values)),
-            Ok(None) => {
-                return Found::None {
-                    looked_at: Some(path),
-                };
-            }
-            Err(e) => {
-                return Found::Unreadable {
-                    path,
-                    error: e.to_string(),
-                };
-            }
-        },
+        Place::Registry { .. } => crate::platform::read_policy_values()
+            .map(|values| values.map(|v| Ok(policy_to_toml(&v)))),
+    };
+    let text = match read {
+        Ok(Some(text)) => text,
+        Ok(None) => {
+            return Found::None {
+                looked_at: Some(path),
+            };
+        }
+        Err(e) => {
+            return Found::Unreadable {
+                path,
+                error: e.to_string(),
+            };
+        }
     };
     let parsed = text
         .map_err(|problem| vec![problem])
