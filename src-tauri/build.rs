@@ -21,6 +21,7 @@ fn main() {
         "updates_install",
         "open_docs",
         "take_pending_page",
+        "window_painted",
         "team_status",
         "team_login",
         "team_logout",

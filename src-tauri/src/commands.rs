@@ -9,6 +9,7 @@ use switchboard_core::clients::Client;
 use switchboard_core::config::LogLevel;
 use switchboard_core::connection::{ConnectError, FieldInput};
 use switchboard_core::gateway::login::SignedOut;
+use switchboard_core::ipc::tray::TrayRequest;
 use switchboard_core::probe::ProbeOutcome;
 use switchboard_core::secret::Secret;
 use switchboard_core::status::{StatusReport, TeamView};
@@ -172,7 +173,7 @@ pub fn client_install<R: Runtime>(
     let outcome = state
         .core
         .install(self::client(&client)?, &[], &state.cli, false)?;
-    crate::actions::refresh_tray(&app);
+    crate::actions::tell_tray(&app, TrayRequest::Refresh);
     Ok(outcome)
 }
 
@@ -183,7 +184,7 @@ pub fn client_uninstall<R: Runtime>(
     client: String,
 ) -> Result<switchboard_core::clients::Outcome> {
     let outcome = state.core.uninstall(self::client(&client)?, false)?;
-    crate::actions::refresh_tray(&app);
+    crate::actions::tell_tray(&app, TrayRequest::Refresh);
     Ok(outcome)
 }
 
@@ -274,7 +275,7 @@ pub async fn settings_set<R: Runtime>(
         // The watcher notices the daemon is gone and starts a new one.
         state.poke.notify_one();
     }
-    crate::actions::refresh_tray(&app);
+    crate::actions::tell_tray(&app, TrayRequest::Refresh);
     Ok(settings_view(&app, &state, saved))
 }
 
@@ -283,9 +284,7 @@ pub async fn updates_check<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, AppState>,
 ) -> Result<crate::updates::UpdateCheck> {
-    let result = crate::actions::check_updates(&app, &state).await;
-    crate::actions::refresh_tray(&app);
-    result
+    crate::actions::check_updates(&app, &state).await
 }
 
 /// Installs the update the last check found, then restarts into it. Returns only when
@@ -317,10 +316,23 @@ pub async fn team_logout<R: Runtime>(app: AppHandle<R>) -> Result<SignedOut> {
     crate::actions::sign_out(&app).await
 }
 
-/// The page the window should open on, once (set when the tray opened it).
+/// The page the window should open on, once (from the arguments the tray gave).
 #[tauri::command]
 pub fn take_pending_page(state: State<'_, AppState>) -> Option<Value> {
     state.pending.lock().expect("pending lock").take()
+}
+
+/// The page has drawn its first frame: a log line with the time, which
+/// `scripts/bench-app` reads to time "Open Switchboard…" to first paint.
+#[tauri::command]
+pub fn window_painted() {
+    let unix_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    tracing::info!(
+        unix_ms = unix_ms as u64,
+        "the window painted its first page"
+    );
 }
 
 /// Opens a vendor's documentation in the browser (only catalog URLs, never one the

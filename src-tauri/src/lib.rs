@@ -1,24 +1,36 @@
-//! The Switchboard tray app: a thin tauri shell over `switchboard-core`.
+//! The Switchboard window: a thin tauri shell over `switchboard-core`.
 //!
-//! `run` wires the builder: plugins (single instance first), state, commands, the
-//! tray, the daemon watcher, and the rule that closing the window frees it while the
-//! app lives on in the tray.
+//! The program `switchboard-app` is what desktops, start-at-login and installers
+//! launch. It runs in one of three ways:
+//! - with no mode (`[--hidden]`): it hands over at once to the tray program,
+//!   `switchboard-tray`, which replaces this process (the tray loads no web engine);
+//! - `--window [--page P] [--slug S] [--action A]`: the settings window, started by
+//!   the tray; this process ends when the window closes, and a second request while
+//!   it is open (the single-instance plugin) brings it to the front on that page;
+//! - `--updates check|install`: tauri's updater with no window, for the tray; it
+//!   prints one JSON line (`{ok, latest, summary}` or `{ok: false, message}`).
 
 mod actions;
 mod commands;
 mod desktop;
 mod error;
 mod state;
-mod tray;
 mod updates;
 mod watch;
 mod window;
+
+use std::process::ExitCode;
 
 use tauri::{Manager, RunEvent};
 
 pub use error::CommandError;
 pub use state::{AppState, CLI_ENV, locate_cli};
-pub use window::{MAIN_WINDOW, NAVIGATE_EVENT, open_page, show_window};
+pub use window::{MAIN_WINDOW, NAVIGATE_EVENT, open_page, page_from_args, show_window};
+
+/// Starts the settings window.
+pub const WINDOW_ARG: &str = "--window";
+/// Runs the updater without a window: `--updates check` or `--updates install`.
+pub const UPDATES_ARG: &str = "--updates";
 
 /// Builds the app with every command registered; shared by `run` and the tests.
 pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
@@ -41,6 +53,7 @@ pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
         commands::updates_install,
         commands::open_docs,
         commands::take_pending_page,
+        commands::window_painted,
         commands::team_status,
         commands::team_login,
         commands::team_logout,
@@ -58,50 +71,64 @@ pub fn with_plugins<R: tauri::Runtime>(builder: tauri::Builder<R>) -> tauri::Bui
         .plugin(tauri_plugin_updater::Builder::new().build())
 }
 
-pub fn run() {
+pub fn run() -> ExitCode {
     init_logging();
-    let hidden = std::env::args().any(|a| a == desktop::HIDDEN_ARG);
-    // Single instance first: a second launch shows the running app's window.
+    let args: Vec<String> = std::env::args().collect();
+    let context = tauri::generate_context!();
+    if let Some(i) = args.iter().position(|a| a == UPDATES_ARG) {
+        return updates::headless(context, args.get(i + 1).map(String::as_str));
+    }
+    if args.iter().any(|a| a == WINDOW_ARG) {
+        return run_window(context, &args);
+    }
+    hand_over_to_tray(&args[1..])
+}
+
+/// The tray is its own program; this process becomes it (same pid on Linux and
+/// macOS), passing `--hidden` on.
+fn hand_over_to_tray(args: &[String]) -> ExitCode {
+    use switchboard_core::supervisor::launch;
+    let tray = launch::sibling_program(switchboard_core::env::TRAY, "switchboard-tray");
+    let e = launch::replace_process(std::process::Command::new(&tray).args(args));
+    tracing::error!(error = %e, tray = %tray.display(), "cannot start Switchboard's tray");
+    ExitCode::FAILURE
+}
+
+fn run_window(context: tauri::Context<tauri::Wry>, args: &[String]) -> ExitCode {
+    let first = page_from_args(args);
+    // A second window request while this one is open: show this one on its page.
     let app = with_plugins(
-        builder::<tauri::Wry>().plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            open_page(app, "vendors", None);
+        builder::<tauri::Wry>().plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
+            open_page(app, page_from_args(&args));
         })),
     )
     .setup(move |app| {
         let state = AppState::open()?;
-        // The first menu lists every vendor: from the daemon if it runs, else from disk.
-        if let Ok(status) = tauri::async_runtime::block_on(state.core.status()) {
-            *state.status.lock().expect("status lock") = Some(status);
-        }
         app.manage(state);
-        tray::install(
-            app.handle(),
-            &actions::current_model(app.handle()),
-            actions::menu_event,
-            |app| open_page(app, "vendors", None),
-        )?;
         watch::start(app.handle().clone());
-        actions::start_daily_check(app.handle().clone());
         tracing::info!(
             version = %app.package_info().version,
+            part = "window",
             "Switchboard app started"
         );
-        if !hidden {
-            show_window(app.handle())?;
-        }
+        open_page(app.handle(), first);
         Ok(())
     })
-    .build(tauri::generate_context!())
-    .expect("error while building the Switchboard app");
+    .build(context);
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!(error = %e, "the window cannot start");
+            return ExitCode::FAILURE;
+        }
+    };
+    // Closing the window ends this process; the tray lives on.
     app.run(|_app, event| {
-        // The window is only a view; closing it leaves Switchboard in the tray.
-        if let RunEvent::ExitRequested {
-            api, code: None, ..
-        } = event
-        {
-            api.prevent_exit();
+        if let RunEvent::Exit = event {
+            tracing::info!("the window closed");
         }
     });
+    ExitCode::SUCCESS
 }
 
 fn init_logging() {

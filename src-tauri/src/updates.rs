@@ -1,4 +1,5 @@
-//! Updates. "Check for updates" (tray or window, or the daily check) asks the release
+//! Updates. "Check for updates" (the window's Settings page, or the tray through
+//! `switchboard-app --updates check`) asks the release
 //! endpoint, a static `latest.json`, whether a newer version exists. Installing it is
 //! always the technician's click ("Install Switchboard X"): tauri's updater downloads
 //! the installer, verifies its minisign signature against the public key built into
@@ -54,7 +55,7 @@ impl UpdateCheck {
     }
 }
 
-/// Where the updater stands, as the tray shows it.
+/// Where the updater stands in this process (a check and an install never overlap).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Phase {
     #[default]
@@ -69,11 +70,10 @@ pub enum Phase {
 pub struct Updates {
     phase: Mutex<Phase>,
     found: Mutex<Option<Update>>,
-    /// The version the daily check last told the technician about.
-    told: Mutex<Option<String>>,
 }
 
 impl Updates {
+    #[cfg_attr(not(test), allow(dead_code))]
     pub fn phase(&self) -> Phase {
         self.phase.lock().expect("update phase lock").clone()
     }
@@ -89,16 +89,6 @@ impl Updates {
             return false;
         }
         *phase = Phase::Checking;
-        true
-    }
-
-    /// Whether the daily check should tell about `version` (once per version).
-    pub fn first_time_for(&self, version: &str) -> bool {
-        let mut told = self.told.lock().expect("told lock");
-        if told.as_deref() == Some(version) {
-            return false;
-        }
-        *told = Some(version.to_owned());
         true
     }
 }
@@ -320,9 +310,67 @@ pub async fn install(
     }
 }
 
-/// Whether the daily check is due: never checked, or a day has passed since.
-pub fn daily_due(last_check_unix: Option<u64>, now_unix: u64) -> bool {
-    last_check_unix.is_none_or(|last| now_unix.saturating_sub(last) >= 24 * 3600)
+/// `switchboard-app --updates check|install`: the updater with no window, for the
+/// tray. Prints one JSON line: `{"ok": true, "latest", "summary"}` (for `install`,
+/// `latest` is the version now installed) or `{"ok": false, "message"}`.
+pub fn headless(context: tauri::Context<tauri::Wry>, op: Option<&str>) -> std::process::ExitCode {
+    use std::io::Write as _;
+    let answer = match op {
+        Some(op @ ("check" | "install")) => run_headless(context, op == "install"),
+        _ => serde_json::json!({
+            "ok": false,
+            "message": "use `--updates check` or `--updates install`",
+        }),
+    };
+    let ok = answer["ok"] == true;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{answer}").and_then(|()| out.flush());
+    if ok {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    }
+}
+
+fn run_headless(context: tauri::Context<tauri::Wry>, and_install: bool) -> serde_json::Value {
+    let refused =
+        |e: &dyn std::fmt::Display| serde_json::json!({"ok": false, "message": e.to_string()});
+    let app = match tauri::Builder::<tauri::Wry>::new()
+        .plugin(tauri_plugin_updater::Builder::new().build())
+        .build(context)
+    {
+        Ok(app) => app,
+        Err(e) => return refused(&format!("Could not check for updates: {e}.")),
+    };
+    let state = match crate::state::AppState::open() {
+        Ok(s) => s,
+        Err(e) => return refused(&format!("Could not check for updates: {e}.")),
+    };
+    let handle = app.handle().clone();
+    tauri::async_runtime::block_on(async move {
+        let found = match crate::actions::check_updates(&handle, &state).await {
+            Ok(found) => found,
+            Err(e) => return refused(&e.message),
+        };
+        if !and_install {
+            return serde_json::json!({"ok": true, "latest": found.latest, "summary": found.summary()});
+        }
+        if found.latest.is_none() {
+            return refused(&format!(
+                "There is no update to install: {}",
+                found.summary()
+            ));
+        }
+        let current = handle.package_info().version.to_string();
+        match self::install(&state.updates, &current, || {}).await {
+            Ok(version) => serde_json::json!({
+                "ok": true,
+                "latest": version,
+                "summary": format!("Switchboard {version} is installed."),
+            }),
+            Err(e) => refused(&e.message),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -362,23 +410,6 @@ mod tests {
                 check_words(&e)
             );
         }
-    }
-
-    #[test]
-    fn the_daily_check_waits_a_day() {
-        assert!(daily_due(None, 1000));
-        assert!(!daily_due(Some(1000), 1000 + 3600));
-        assert!(daily_due(Some(1000), 1000 + 24 * 3600));
-        // A clock set back does not check in a loop.
-        assert!(!daily_due(Some(5000), 1000));
-    }
-
-    #[test]
-    fn the_daily_check_tells_once_per_version() {
-        let updates = Updates::default();
-        assert!(updates.first_time_for("0.2.0"));
-        assert!(!updates.first_time_for("0.2.0"));
-        assert!(updates.first_time_for("0.3.0"));
     }
 
     #[test]

@@ -178,10 +178,14 @@ export function onEvent<T>(name: string, handler: (payload: T) => void): Promise
   return listen<T>(name, (e) => handler(e.payload));
 }
 
-// ---- Helpers for two extra commands the app also implements (src-tauri/src/commands.rs).
+// ---- Helpers for the extra commands the app also implements (src-tauri/src/commands.rs).
 
 /** Opens a vendor's catalog documentation URL in the default browser (the app only opens catalog URLs). */
 export const openDocs = (slug: string) => call<void>("open_docs", { slug });
 
-/** The page the tray asked for before the window was ready, once; null when none. */
-export const takePendingPage = () => call<{ page: string; slug?: string | null } | null>("take_pending_page");
+/** The page the tray asked for when it started the window, once; null when none. */
+export const takePendingPage = () =>
+  call<{ page: string; slug?: string | null; action?: string | null } | null>("take_pending_page");
+
+/** Tells the app the first page is on screen (it logs the time for `scripts/bench-app`). */
+export const windowPainted = () => call<void>("window_painted");

@@ -1,7 +1,7 @@
 // The settings window: four pages over the app's commands (see api.ts). Pages are
 // plain DOM; every piece of HTML comes from views.ts.
 
-import { api, EVENTS, onEvent, openDocs, takePendingPage, type CommandError, type Settings, type StatusReport, type TeamView, type VendorView, type ClientId } from "./api";
+import { api, EVENTS, onEvent, openDocs, takePendingPage, windowPainted, type CommandError, type Settings, type StatusReport, type TeamView, type VendorView, type ClientId } from "./api";
 import * as v from "./views";
 
 export type Page = "vendors" | "servers" | "clients" | "team" | "settings";
@@ -559,10 +559,20 @@ export async function start(): Promise<void> {
       else void loadTeam();
     }
   }).catch(() => undefined);
-  await onEvent<{ page: Page; slug?: string | null }>(EVENTS.navigate, (n) => void go(n?.page, n?.slug)).catch(() => undefined);
-  // The tray may have asked for a page before this window listened; older apps lack the command.
+  await onEvent<PageRequest>(EVENTS.navigate, (n) => void arrive(n)).catch(() => undefined);
+  // The page the tray asked for when it started this window; older apps lack the command.
   const pending = await takePendingPage().catch(() => null);
-  await go((pending?.page as Page) ?? "vendors", pending?.slug);
+  await arrive(pending);
+  // Two frames later the first page is on screen: the app logs the time (bench-app).
+  requestAnimationFrame(() => requestAnimationFrame(() => void windowPainted().catch(() => undefined)));
+}
+
+type PageRequest = { page: string; slug?: string | null; action?: string | null } | null;
+
+/** Shows the page the tray asked for; "Sign in to team…" also starts the sign-in. */
+export async function arrive(n: PageRequest): Promise<void> {
+  await go((n?.page as Page) ?? "vendors", n?.slug);
+  if (n?.action === "sign-in" && state.page === "team" && !state.signIn && $("#team-form")) void signIn();
 }
 
 if (!(globalThis as { __SB_TEST__?: boolean }).__SB_TEST__) void start();

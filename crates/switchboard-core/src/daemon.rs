@@ -21,7 +21,9 @@ use crate::code::{Coded, ErrorCode, Surface};
 use crate::config::Config;
 use crate::config::Pin;
 use crate::gateway;
-use crate::ipc::{ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Refusal, Welcome};
+use crate::ipc::{
+    self, ControlOp, ControlRequest, ControlResponse, Hello, PROTOCOL, Refusal, Welcome,
+};
 use crate::paths::Paths;
 use crate::platform::{self, IpcStream};
 use crate::status::{DaemonInfo, GatewayStatus, StatusReport};
@@ -174,14 +176,15 @@ pub async fn run(
         finder: ProgramFinder::from_env(),
         connector: Arc::new(spawner),
     });
-    let mut listener = platform::ipc_listen(&paths.runtime).map_err(|source| DaemonError::Io {
-        what: format!(
-            "cannot listen at `{}`",
-            platform::ipc_endpoint(&paths.runtime).display()
-        ),
-        source,
-    })?;
-    tracing::info!(pid = std::process::id(), endpoint = %platform::ipc_endpoint(&paths.runtime).display(), vendors = connected.len(), "daemon started");
+    let mut listener =
+        platform::ipc_listen(&paths.runtime, ipc::DAEMON).map_err(|source| DaemonError::Io {
+            what: format!(
+                "cannot listen at `{}`",
+                platform::ipc_endpoint(&paths.runtime, ipc::DAEMON).display()
+            ),
+            source,
+        })?;
+    tracing::info!(pid = std::process::id(), endpoint = %platform::ipc_endpoint(&paths.runtime, ipc::DAEMON).display(), vendors = connected.len(), "daemon started");
     let hub = Hub::start(deps.clone(), connected);
     let daemon = Arc::new(Daemon {
         paths: paths.clone(),
@@ -210,7 +213,7 @@ pub async fn run(
     // No new connections from here on; then stop every server; the lock goes last, so
     // whoever waits for it knows the servers are down.
     drop(listener);
-    platform::ipc_cleanup(&paths.runtime);
+    platform::ipc_cleanup(&paths.runtime, ipc::DAEMON);
     daemon.hub.shutdown().await;
     drop(lock);
     Ok(())
@@ -407,7 +410,7 @@ impl Daemon {
                 pid: Some(std::process::id()),
                 version: Some(env!("CARGO_PKG_VERSION").to_owned()),
                 uptime_s: Some(self.started.elapsed().as_secs()),
-                endpoint: platform::ipc_endpoint(&self.paths.runtime)
+                endpoint: platform::ipc_endpoint(&self.paths.runtime, ipc::DAEMON)
                     .display()
                     .to_string(),
             },

@@ -24,6 +24,15 @@ pub const KEYCHAIN_NAMESPACE: &str = "SWITCHBOARD_KEYCHAIN_NAMESPACE";
 /// Log filter for the CLI and app, in `tracing_subscriber::EnvFilter` syntax.
 pub const LOG: &str = "SWITCHBOARD_LOG";
 
+/// Where the app finds the `switchboard` program (tests, unusual installs).
+pub const CLI: &str = "SWITCHBOARD_CLI";
+
+/// Where the tray finds the window program, `switchboard-app`.
+pub const APP: &str = "SWITCHBOARD_APP";
+
+/// Where the app's launcher finds the tray program, `switchboard-tray`.
+pub const TRAY: &str = "SWITCHBOARD_TRAY";
+
 /// Browser command used to open the gateway sign-in page.
 pub const BROWSER: &str = "BROWSER";
 

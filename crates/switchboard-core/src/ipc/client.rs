@@ -79,7 +79,7 @@ pub async fn connect(
     hello: &Hello,
     max_line: usize,
 ) -> Result<Connection, IpcError> {
-    let stream = platform::ipc_connect(runtime)
+    let stream = platform::ipc_connect(runtime, super::DAEMON)
         .await
         .map_err(|_| IpcError::NotRunning)?;
     let (reader, writer) = tokio::io::split(stream);
@@ -257,5 +257,5 @@ impl Control {
 
 /// Where the daemon listens, for messages.
 pub fn endpoint(runtime: &Path) -> PathBuf {
-    platform::ipc_endpoint(runtime)
+    platform::ipc_endpoint(runtime, super::DAEMON)
 }

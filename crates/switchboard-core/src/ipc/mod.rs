@@ -7,6 +7,8 @@
 //! [`ControlRequest`]s and their answers, and, after `subscribe`, a stream of events.
 
 pub mod client;
+pub mod tray;
+pub mod watch;
 
 use std::collections::BTreeSet;
 
@@ -14,6 +16,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::code::{Coded, ErrorCode, Surface};
+
+/// The daemon's local channel (`daemon.sock`, or its named pipe).
+pub const DAEMON: &str = "daemon";
 
 /// Bumped when the hello or control protocol changes incompatibly.
 pub const PROTOCOL: u32 = 1;

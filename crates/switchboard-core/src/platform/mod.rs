@@ -23,8 +23,9 @@ mod unix;
 pub use imp::*;
 #[cfg(unix)]
 pub use unix::{
-    IpcStream, detach, ipc_cleanup, ipc_connect, ipc_endpoint, ipc_listen, make_executable,
-    private_dir, process_stdio, shareable_permissions, shutdown_signal, terminate, wrap_child,
+    IpcListener, IpcStream, detach, ipc_cleanup, ipc_connect, ipc_endpoint, ipc_listen,
+    make_executable, private_dir, process_stdio, replace_process, shareable_permissions,
+    shutdown_signal, terminate, wrap_child,
 };
 
 /// Where a platform keeps an MSP's preset (`preset` reads it, as `preset::Place`).

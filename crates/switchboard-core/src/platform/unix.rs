@@ -77,8 +77,9 @@ pub struct IpcListener {
     uid: u32,
 }
 
-pub fn ipc_endpoint(runtime: &Path) -> PathBuf {
-    runtime.join("daemon.sock")
+/// The socket of the local channel `name` (`daemon`, `tray`) in the runtime folder.
+pub fn ipc_endpoint(runtime: &Path, name: &str) -> PathBuf {
+    runtime.join(format!("{name}.sock"))
 }
 
 /// Creates a directory only the user can enter.
@@ -87,11 +88,12 @@ pub fn private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
 }
 
-pub fn ipc_listen(runtime: &Path) -> std::io::Result<IpcListener> {
+pub fn ipc_listen(runtime: &Path, name: &str) -> std::io::Result<IpcListener> {
     use std::os::unix::fs::MetadataExt;
     private_dir(runtime)?;
-    let path = ipc_endpoint(runtime);
-    // A socket left by a daemon that died; we hold the lock, so it is not in use.
+    let path = ipc_endpoint(runtime, name);
+    // A socket left by a process that died; the caller holds the channel's lock, so
+    // it is not in use.
     let _ = std::fs::remove_file(&path);
     let listener = tokio::net::UnixListener::bind(&path)?;
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))?;
@@ -116,12 +118,19 @@ impl IpcListener {
     }
 }
 
-pub async fn ipc_connect(runtime: &Path) -> std::io::Result<IpcStream> {
-    tokio::net::UnixStream::connect(ipc_endpoint(runtime)).await
+pub async fn ipc_connect(runtime: &Path, name: &str) -> std::io::Result<IpcStream> {
+    tokio::net::UnixStream::connect(ipc_endpoint(runtime, name)).await
 }
 
-pub fn ipc_cleanup(runtime: &Path) {
-    let _ = std::fs::remove_file(ipc_endpoint(runtime));
+pub fn ipc_cleanup(runtime: &Path, name: &str) {
+    let _ = std::fs::remove_file(ipc_endpoint(runtime, name));
+}
+
+/// Replaces this process with `cmd`, keeping its pid (the app's launcher becomes the
+/// tray; the tray restarts into a new version). Returns only when that failed.
+pub fn replace_process(cmd: &mut std::process::Command) -> std::io::Error {
+    use std::os::unix::process::CommandExt;
+    cmd.exec()
 }
 
 /// Lets a spawned daemon outlive the bridge that started it: its own process group,

@@ -101,15 +101,18 @@ impl tokio::io::AsyncWrite for IpcStream {
     }
 }
 
-/// The pipe name: per user (the runtime dir is under the user's profile) and per
-/// `SWITCHBOARD_HOME`.
-pub fn ipc_endpoint(runtime: &std::path::Path) -> PathBuf {
+/// The pipe name of the local channel `name` (`daemon`, `tray`): per user (the
+/// runtime dir is under the user's profile) and per `SWITCHBOARD_HOME`.
+pub fn ipc_endpoint(runtime: &std::path::Path, name: &str) -> PathBuf {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(runtime.to_string_lossy().as_bytes());
-    PathBuf::from(format!(
-        r"\\.\pipe\switchboard-{}",
-        &hex::encode(digest)[..16]
-    ))
+    let hash = &hex::encode(digest)[..16];
+    // The daemon's pipe keeps the name it has always had.
+    PathBuf::from(if name == "daemon" {
+        format!(r"\\.\pipe\switchboard-{hash}")
+    } else {
+        format!(r"\\.\pipe\switchboard-{name}-{hash}")
+    })
 }
 
 pub fn private_dir(dir: &std::path::Path) -> std::io::Result<()> {
@@ -123,9 +126,9 @@ pub struct IpcListener {
     next: tokio::net::windows::named_pipe::NamedPipeServer,
 }
 
-pub fn ipc_listen(runtime: &std::path::Path) -> std::io::Result<IpcListener> {
+pub fn ipc_listen(runtime: &std::path::Path, channel: &str) -> std::io::Result<IpcListener> {
     private_dir(runtime)?;
-    let name = ipc_endpoint(runtime);
+    let name = ipc_endpoint(runtime, channel);
     let next = tokio::net::windows::named_pipe::ServerOptions::new()
         .first_pipe_instance(true)
         .reject_remote_clients(true)
@@ -143,8 +146,8 @@ impl IpcListener {
     }
 }
 
-pub async fn ipc_connect(runtime: &std::path::Path) -> std::io::Result<IpcStream> {
-    let name = ipc_endpoint(runtime);
+pub async fn ipc_connect(runtime: &std::path::Path, channel: &str) -> std::io::Result<IpcStream> {
+    let name = ipc_endpoint(runtime, channel);
     for _ in 0..50 {
         match tokio::net::windows::named_pipe::ClientOptions::new().open(&name) {
             Ok(c) => return Ok(IpcStream::Client(c)),
@@ -155,10 +158,21 @@ pub async fn ipc_connect(runtime: &std::path::Path) -> std::io::Result<IpcStream
             Err(e) => return Err(e),
         }
     }
-    Err(std::io::Error::other("the daemon's pipe stayed busy"))
+    Err(std::io::Error::other(format!(
+        "the {channel} pipe stayed busy"
+    )))
 }
 
-pub fn ipc_cleanup(_runtime: &std::path::Path) {}
+pub fn ipc_cleanup(_runtime: &std::path::Path, _name: &str) {}
+
+/// Windows has no exec: starts `cmd` and ends this process. Returns only when the
+/// start failed.
+pub fn replace_process(cmd: &mut std::process::Command) -> std::io::Error {
+    match cmd.spawn() {
+        Ok(_) => std::process::exit(0),
+        Err(e) => e,
+    }
+}
 
 /// A daemon that outlives the bridge, with no console window.
 pub fn detach(cmd: &mut std::process::Command) {

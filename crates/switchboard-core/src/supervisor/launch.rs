@@ -134,6 +134,43 @@ impl Coded for LaunchError {
     }
 }
 
+/// One of Switchboard's own programs (`stem` plus the OS's suffix): the path in the
+/// environment variable `env` if set, else the one beside the running program (how
+/// they are shipped), else on `PATH`. When none exists the path beside the running
+/// program is returned, and starting it reports that it is missing.
+pub fn sibling_program(env: &str, stem: &str) -> PathBuf {
+    if let Some(p) = std::env::var_os(env) {
+        return PathBuf::from(p);
+    }
+    let name = format!("{stem}{}", std::env::consts::EXE_SUFFIX);
+    let beside = std::env::current_exe()
+        .ok()
+        .and_then(|exe| installed_path(&exe).parent().map(|d| d.join(&name)));
+    if let Some(beside) = beside.as_ref().filter(|p| p.is_file()) {
+        return beside.clone();
+    }
+    ProgramFinder::from_env()
+        .find(&name)
+        .or(beside)
+        .unwrap_or_else(|| PathBuf::from(name))
+}
+
+/// Replaces this process with `cmd`: the same pid where the OS can (exec), else a new
+/// process and this one ends. Returns only when that failed.
+pub fn replace_process(cmd: &mut std::process::Command) -> std::io::Error {
+    platform::replace_process(cmd)
+}
+
+/// A running program's path on disk. After a package manager replaced the file,
+/// Linux names the running one `… (deleted)`; the new one is at the path without it.
+pub fn installed_path(exe: &Path) -> PathBuf {
+    let text = exe.to_string_lossy();
+    match text.strip_suffix(" (deleted)") {
+        Some(path) => PathBuf::from(path),
+        None => exe.to_path_buf(),
+    }
+}
+
 /// Finds programs on PATH and in the usual install places.
 #[derive(Debug, Clone)]
 pub struct ProgramFinder {

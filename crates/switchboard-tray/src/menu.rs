@@ -1,19 +1,12 @@
-//! The tray icon and its menu.
+//! The tray's menu, as plain data.
 //!
-//! [`model`] turns what the app knows (the daemon's status report, whether Claude
-//! Desktop has our entry, whether start-at-login is on) into a plain description of
-//! the menu; [`apply`] turns that into tauri menu items. The split keeps the rules
-//! testable without a display.
+//! [`model`] turns what the tray knows (the daemon's status report, whether Claude
+//! Desktop has our entry, whether start-at-login is on, where the updater stands)
+//! into a [`Model`]; [`entries`] turns that into the menu's items. The platform file
+//! only draws them, so every rule here is tested without a display.
 
 use switchboard_core::status::{GatewayStatus, Served, State, StatusReport};
-use tauri::image::Image;
-use tauri::menu::{CheckMenuItem, IsMenuItem, Menu, MenuItem, PredefinedMenuItem, Submenu};
-use tauri::tray::{MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Manager, Runtime};
 
-use crate::updates::Phase;
-
-pub const TRAY_ID: &str = "switchboard";
 pub const OPEN: &str = "open";
 pub const QUIT: &str = "quit";
 pub const INSTALL_DESKTOP: &str = "install:claude-desktop";
@@ -237,124 +230,118 @@ pub fn model(inputs: &Inputs<'_>) -> Model {
     }
 }
 
-fn icon(health: Health) -> tauri::Result<Image<'static>> {
-    let bytes: &'static [u8] = match health {
-        Health::Good => include_bytes!("../../icons/tray.png"),
-        Health::Degraded => include_bytes!("../../icons/tray-degraded.png"),
-        Health::Error => include_bytes!("../../icons/tray-error.png"),
-    };
-    Image::from_bytes(bytes)
+/// Where the updater stands, as the tray shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Phase {
+    #[default]
+    Idle,
+    Checking,
+    Available(String),
+    Installing(String),
 }
 
-fn menu<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<Menu<R>> {
-    let mut items: Vec<Box<dyn IsMenuItem<R>>> = Vec::new();
+/// One item of the menu, as every platform draws it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Entry {
+    /// Clicking it sends `id`; a disabled one is a line of text.
+    Item {
+        id: String,
+        label: String,
+        enabled: bool,
+    },
+    /// A check box; clicking it sends `id`.
+    Check {
+        id: String,
+        label: String,
+        checked: bool,
+    },
+    Submenu {
+        label: String,
+        items: Vec<Entry>,
+    },
+    Separator,
+}
+
+fn item(id: &str, label: &str, enabled: bool) -> Entry {
+    Entry::Item {
+        id: id.to_owned(),
+        label: label.to_owned(),
+        enabled,
+    }
+}
+
+/// The menu for `model`, top to bottom.
+pub fn entries(model: &Model) -> Vec<Entry> {
+    let mut items = Vec::new();
     if let Some(headline) = &model.headline {
-        items.push(Box::new(MenuItem::with_id(
-            app,
-            "headline",
-            headline,
-            false,
-            None::<&str>,
-        )?));
-        items.push(Box::new(PredefinedMenuItem::separator(app)?));
+        items.push(item("headline", headline, false));
+        items.push(Entry::Separator);
     }
     for vendor in &model.vendors {
-        let actions: Vec<MenuItem<R>> = vendor
-            .actions
-            .iter()
-            .map(|a| {
-                MenuItem::with_id(
-                    app,
-                    format!("vendor:{}:{}", vendor.slug, a.id()),
-                    a.label(),
-                    true,
-                    None::<&str>,
-                )
-            })
-            .collect::<tauri::Result<_>>()?;
-        let refs: Vec<&dyn IsMenuItem<R>> = actions.iter().map(|a| a as _).collect();
-        items.push(Box::new(Submenu::with_id_and_items(
-            app,
-            format!("vendor:{}", vendor.slug),
-            &vendor.label,
-            true,
-            &refs,
-        )?));
+        items.push(Entry::Submenu {
+            label: vendor.label.clone(),
+            items: vendor
+                .actions
+                .iter()
+                .map(|a| {
+                    item(
+                        &format!("vendor:{}:{}", vendor.slug, a.id()),
+                        a.label(),
+                        true,
+                    )
+                })
+                .collect(),
+        });
     }
-    items.push(Box::new(PredefinedMenuItem::separator(app)?));
-    let item = |id: &str, label: &str, enabled: bool| -> tauri::Result<Box<dyn IsMenuItem<R>>> {
-        Ok(Box::new(MenuItem::with_id(
-            app,
-            id,
-            label,
-            enabled,
-            None::<&str>,
-        )?))
-    };
+    items.push(Entry::Separator);
     match &model.team {
-        Team::SignedOut => items.push(item(TEAM_SIGN_IN, "Sign in to team…", true)?),
+        Team::SignedOut => items.push(item(TEAM_SIGN_IN, "Sign in to team…", true)),
         Team::SigningIn => items.push(item(
             "team:signing-in",
             "Signing in to team… (finish in your browser)",
             false,
-        )?),
+        )),
         Team::SignedIn { label } => {
-            items.push(item("team:account", label, false)?);
-            items.push(item(TEAM_SIGN_OUT, "Sign out", true)?);
+            items.push(item("team:account", label, false));
+            items.push(item(TEAM_SIGN_OUT, "Sign out", true));
         }
         Team::Expired => {
-            items.push(item(TEAM_SIGN_IN, "Sign in to team again…", true)?);
-            items.push(item(TEAM_SIGN_OUT, "Sign out", true)?);
+            items.push(item(TEAM_SIGN_IN, "Sign in to team again…", true));
+            items.push(item(TEAM_SIGN_OUT, "Sign out", true));
         }
     }
-    items.push(Box::new(PredefinedMenuItem::separator(app)?));
-    let install_label = if model.desktop_installed {
-        "Installed in Claude Desktop"
-    } else {
-        "Install into Claude Desktop"
-    };
-    items.push(Box::new(CheckMenuItem::with_id(
-        app,
-        INSTALL_DESKTOP,
-        install_label,
-        true,
-        model.desktop_installed,
-        None::<&str>,
-    )?));
-    items.push(Box::new(MenuItem::with_id(
-        app,
-        OPEN,
-        "Open Switchboard…",
-        true,
-        None::<&str>,
-    )?));
-    items.push(Box::new(CheckMenuItem::with_id(
-        app,
-        AUTOSTART,
-        "Start at login",
-        true,
-        model.autostart,
-        None::<&str>,
-    )?));
+    items.push(Entry::Separator);
+    items.push(Entry::Check {
+        id: INSTALL_DESKTOP.to_owned(),
+        label: if model.desktop_installed {
+            "Installed in Claude Desktop"
+        } else {
+            "Install into Claude Desktop"
+        }
+        .to_owned(),
+        checked: model.desktop_installed,
+    });
+    items.push(item(OPEN, "Open Switchboard…", true));
+    items.push(Entry::Check {
+        id: AUTOSTART.to_owned(),
+        label: "Start at login".to_owned(),
+        checked: model.autostart,
+    });
     for (id, label, enabled) in update_items(&model.update) {
-        items.push(Box::new(MenuItem::with_id(
-            app,
-            id,
-            label,
-            enabled,
-            None::<&str>,
-        )?));
+        items.push(item(id, &label, enabled));
     }
-    items.push(Box::new(PredefinedMenuItem::separator(app)?));
-    items.push(Box::new(MenuItem::with_id(
-        app,
-        QUIT,
-        "Quit",
-        true,
-        None::<&str>,
-    )?));
-    let refs: Vec<&dyn IsMenuItem<R>> = items.iter().map(|b| b.as_ref()).collect();
-    Menu::with_items(app, &refs)
+    items.push(Entry::Separator);
+    items.push(item(QUIT, "Quit", true));
+    items
+}
+
+/// The icon for a health: PNG bytes.
+pub fn icon(health: Health) -> &'static [u8] {
+    match health {
+        Health::Good => include_bytes!("../../../icons/tray.png"),
+        Health::Degraded => include_bytes!("../../../icons/tray-degraded.png"),
+        Health::Error => include_bytes!("../../../icons/tray-error.png"),
+    }
 }
 
 /// The update entries: (id, label, enabled). A found update adds its install item;
@@ -369,61 +356,6 @@ pub fn update_items(phase: &Phase) -> Vec<(&'static str, String, bool)> {
         ],
         Phase::Installing(v) => vec![(UPDATES, format!("Installing Switchboard {v}…"), false)],
     }
-}
-
-/// What the tray shows now, so that a redraw with the same model does nothing.
-#[derive(Default)]
-struct Drawn(std::sync::Mutex<Option<Model>>);
-
-/// Creates the tray showing `first`. Menu clicks go to `on_menu` with the item's id;
-/// a left click on the icon (where the platform reports one) goes to `on_click`.
-pub fn install<R: Runtime>(
-    app: &AppHandle<R>,
-    first: &Model,
-    on_menu: impl Fn(&AppHandle<R>, &str) + Send + Sync + 'static,
-    on_click: impl Fn(&AppHandle<R>) + Send + Sync + 'static,
-) -> tauri::Result<TrayIcon<R>> {
-    app.manage(Drawn(std::sync::Mutex::new(Some(first.clone()))));
-    TrayIconBuilder::with_id(TRAY_ID)
-        .icon(icon(first.health)?)
-        .tooltip(&first.tooltip)
-        .title("Switchboard")
-        .menu(&menu(app, first)?)
-        // Left click opens the window where the platform reports clicks (Windows,
-        // macOS); on Linux the menu opens instead.
-        .show_menu_on_left_click(false)
-        .on_tray_icon_event(move |tray, event| {
-            if let TrayIconEvent::Click {
-                button: MouseButton::Left,
-                button_state: MouseButtonState::Up,
-                ..
-            } = event
-            {
-                on_click(tray.app_handle());
-            }
-        })
-        .on_menu_event(move |app, event| on_menu(app, event.id().as_ref()))
-        .build(app)
-}
-
-/// Redraws the tray from `model`, if it changed.
-pub fn apply<R: Runtime>(app: &AppHandle<R>, model: &Model) -> tauri::Result<()> {
-    let Some(drawn) = app.try_state::<Drawn>() else {
-        return Ok(()); // no tray yet
-    };
-    let mut last = drawn.0.lock().expect("tray lock");
-    if last.as_ref() == Some(model) {
-        return Ok(());
-    }
-    if let Some(tray) = app.tray_by_id(TRAY_ID) {
-        if last.as_ref().map(|m| m.health) != Some(model.health) {
-            tray.set_icon(Some(icon(model.health)?))?;
-        }
-        tray.set_tooltip(Some(&model.tooltip))?;
-        tray.set_menu(Some(menu(app, model)?))?;
-    }
-    *last = Some(model.clone());
-    Ok(())
 }
 
 #[cfg(test)]
@@ -654,5 +586,44 @@ mod tests {
                 .iter()
                 .all(|(id, _, on)| !on && *id != UPDATE_INSTALL)
         );
+    }
+
+    #[test]
+    fn the_menu_lists_the_headline_vendors_team_and_the_apps_items() {
+        let r = report(true, &[("hudu", State::Running), ("itglue", State::Failed)]);
+        let menu = entries(&m(&r));
+        let labels: Vec<String> = menu
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Item { label, .. } | Entry::Check { label, .. } => Some(label.clone()),
+                Entry::Submenu { label, .. } => Some(format!("[{label}]")),
+                Entry::Separator => None,
+            })
+            .collect();
+        assert_eq!(
+            labels,
+            [
+                "⚠ Failed: ITGLUE",
+                "[HUDU — running]",
+                "[ITGLUE — failed]",
+                "Sign in to team…",
+                "Installed in Claude Desktop",
+                "Open Switchboard…",
+                "Start at login",
+                "Check for updates",
+                "Quit",
+            ]
+        );
+        // A headline is text, not a button; vendor actions carry their ids.
+        assert!(matches!(&menu[0], Entry::Item { enabled: false, .. }));
+        let Entry::Submenu { items, .. } = &menu[2] else {
+            panic!("{menu:?}")
+        };
+        assert!(
+            items.contains(&item("vendor:hudu:restart", "Restart", true)),
+            "{items:?}"
+        );
+        assert_ne!(icon(Health::Good), icon(Health::Error));
+        assert!(icon(Health::Degraded).starts_with(b"\x89PNG"));
     }
 }
