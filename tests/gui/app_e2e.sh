@@ -6,9 +6,12 @@
 #     Claude Desktop, find the entry in the config file; sign in to the fake team
 #     gateway on the Team page and out again; a screenshot of every page.
 #  2. Tray and notifications (tests/gui/sni_watcher.py stands in for the desktop's
-#     tray host and notification service): the menu lists every vendor and the app's
+#     tray host and notification service): the launcher becomes the tray, which opens
+#     the window in a process of its own; the menu lists every vendor and the app's
 #     items; a custom server that crashes at once opens its circuit breaker and a
-#     notification says so; clicking Quit ends the app with status 0.
+#     notification says so; the tray maps no WebKit, GTK or GL library
+#     (/proc/<pid>/maps); closing the window ends the window's process; clicking Quit
+#     ends the tray with status 0.
 #  3. A leak scan: the vendor key and every secret the fake gateway issued appear in no
 #     file under the temp home and in no log.
 # Screenshots and logs go to artifacts/app-e2e/ for a person to look at.
@@ -103,7 +106,7 @@ TOML
 dbus-run-session -- bash -c "
   set -euo pipefail
   $keyring
-  out=\$1 app=\$2 here=\$3 cli=\$4
+  out=\$1 app=\$2 here=\$3 cli=\$4 tray_program=\$(dirname \"\$2\")/switchboard-tray
   \"\$cli\" servers add crasher -- sh -c 'echo the crasher gives up >&2; exit 3' >/dev/null
   /usr/bin/python3 \"\$here/sni_watcher.py\" --report \"\$out/tray.json\" --click Quit \
     --ready \"\$out/watcher.ready\" --go \"\$out/shot.done\" --min-vendors 11 \
@@ -123,6 +126,17 @@ dbus-run-session -- bash -c "
         printf '%s\n' '{\"jsonrpc\":\"2.0\",\"id\":'\$id',\"method\":\"tools/call\",\"params\":{\"name\":\"crasher__anything\",\"arguments\":{}}}'
       done
       sleep 2 ) | timeout 20 \"\$cli\" bridge --vendor crasher >\"\$out/bridge.out\" 2>\"\$out/bridge.err\" || true
+    # Two processes: the tray (the launcher became it) and the window it opened.
+    tray=\$(pgrep -f \"^\$tray_program\\\$\" | head -1 || true)
+    window=\$(pgrep -f 'switchboard-app --window' | head -1 || true)
+    echo \"tray=\$tray window=\$window\" >\"\$out/processes.txt\"
+    grep -E 'lib(webkit2gtk|javascriptcore|gtk-3|gdk-3|EGL|GLX|GL)[.-]' /proc/\$tray/maps >\"\$out/tray-forbidden-maps.txt\" || true
+    grep -c . /proc/\$tray/maps >\"\$out/tray-maps.count\" || true
+    grep -cE 'libwebkit2gtk' /proc/\$window/maps >\"\$out/window-webkit.count\" || true
+    # Close the window as a window manager does: its process must end.
+    /usr/bin/python3 \"\$here/close_window.py\" Switchboard >>\"\$out/close.log\" 2>&1 || true
+    for _ in \$(seq 100); do kill -0 \$window 2>/dev/null || break; sleep 0.1; done
+    if kill -0 \$window 2>/dev/null; then echo alive; else echo gone; fi >\"\$out/window-after-close.txt\"
     touch \"\$out/shot.done\" ) &
   shooter=\$!
   set +e
@@ -156,6 +170,22 @@ n = [x for x in r["notifications"] if x["summary"] == "crasher stopped"]
 assert n and "kept crashing" in n[0]["body"], r["notifications"]
 PY
 grep -q '"Switchboard"' "$out/windows.txt" || { echo "FAIL: no Switchboard window"; fail=1; }
+echo "processes: $(cat "$out/processes.txt")"
+maps=$(cat "$out/tray-maps.count" 2>/dev/null || true)
+if [ -s "$out/tray-forbidden-maps.txt" ] || [ "${maps:-0}" -lt 10 ]; then
+  echo "FAIL: the tray process maps a web engine, GTK or GL library (or its maps were not read):"
+  head -5 "$out/tray-forbidden-maps.txt"; fail=1
+else
+  echo "the tray process maps no WebKit, JavaScriptCore, GTK or GL library ($(cat "$out/tray-maps.count") mappings read)"
+fi
+webkit=$(cat "$out/window-webkit.count" 2>/dev/null || true)
+[ "${webkit:-0}" -gt 0 ] \
+  || { echo "FAIL: the window process does not map WebKit (was the right process found?)"; fail=1; }
+if grep -qx gone "$out/window-after-close.txt"; then
+  echo "the window process ended when its window closed; the tray lived on"
+else
+  echo "FAIL: the window process is still running after its window closed"; fail=1
+fi
 
 echo "== leak scan"
 if grep -rl --binary-files=text -- "$good_key" "$tmp" "$out" 2>/dev/null; then

@@ -109,7 +109,7 @@ class Page:
 
 wait_for_driver()
 sid = call("POST", "/session", {"capabilities": {"alwaysMatch": {
-    "browserName": "wry", "tauri:options": {"application": APP}}}})["sessionId"]
+    "browserName": "wry", "tauri:options": {"application": APP, "args": ["--window"]}}}})["sessionId"]
 p = Page(sid)
 try:
     # Vendors: the whole catalog, grouped, nothing connected.

@@ -15,13 +15,15 @@ Usage: sni_watcher.py --report r.json --click Quit [--ready f] [--go f]
 With --step instead of --click, it runs a script once the menu is up, one step at a
 time: `click:LABEL` clicks the item whose label starts with LABEL as soon as it is
 in the menu (the app may redraw it first), `note:TEXT` waits for a notification
-containing TEXT that arrived after the previous step. Each step is logged in the
-report's "steps"; the watcher exits when the last step is done (or at --timeout,
+containing TEXT that arrived after the previous step, `file:PATH` waits until PATH
+exists. Each step is logged in the report's "steps", and when it was done (a click:
+just before the click went out) in "times", as Unix milliseconds; the watcher exits when the last step is done (or at --timeout,
 with "steps" showing how far it got).
 """
 import argparse
 import json
 import os
+import time
 
 from gi.repository import Gio, GLib
 
@@ -78,7 +80,7 @@ NOTIFY_XML = """
 loop = GLib.MainLoop()
 items = []
 bus = None
-report = {"menu": [], "notifications": [], "clicked": False, "steps": []}
+report = {"menu": [], "notifications": [], "clicked": False, "steps": [], "times": []}
 # Notifications before this index were seen before the current step began.
 seen_before = [0]
 owned = set()
@@ -136,11 +138,13 @@ def inspect(sender, path):
         report["menu"] = [label for _, label in entries]
         while len(report["steps"]) < len(args.step):
             kind, _, text = args.step[len(report["steps"])].partition(":")
+            at = time.time()
             if kind == "click":
                 target = [i for i, label in entries if label.replace("_", "").startswith(text)]
                 if not target:
                     save()
                     return True
+                at = time.time()
                 bus.call_sync(sender, menu, "com.canonical.dbusmenu", "Event",
                               GLib.Variant("(isvu)", (target[0], "clicked", GLib.Variant("s", ""), 0)),
                               None, Gio.DBusCallFlags.NONE, 5000, None)
@@ -149,9 +153,13 @@ def inspect(sender, path):
                 if not any(text in (n["summary"] + " " + n["body"]) for n in fresh):
                     save()
                     return True
+            elif kind == "file":
+                if not os.path.exists(text):
+                    return True
             else:
                 raise SystemExit(f"unknown step {kind!r}")
             report["steps"].append(args.step[len(report["steps"])])
+            report["times"].append(round(at * 1000))
             seen_before[0] = len(report["notifications"])
             save()
             return True  # the next step starts on the next poll, after a redraw

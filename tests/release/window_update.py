@@ -45,7 +45,7 @@ while True:
         time.sleep(0.1)
 
 sid = call("POST", "/session", {"capabilities": {"alwaysMatch": {
-    "browserName": "wry", "tauri:options": {"application": APP}}}})["sessionId"]
+    "browserName": "wry", "tauri:options": {"application": APP, "args": ["--window"]}}}})["sessionId"]
 
 
 def js(script, *args):

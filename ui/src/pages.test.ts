@@ -576,6 +576,24 @@ describe("team page", () => {
     ],
   });
 
+  it("starts the sign-in when the tray's Sign in to team… opened the window, and not when signed in", async () => {
+    answers.team_status = () => signedOut();
+    answers.team_login = () => new Promise<TeamView>(() => undefined);
+    await main.arrive({ page: "team", slug: null, action: "sign-in" });
+    await settle();
+    expect(calls.find((c) => c.cmd === "team_login")!.args).toEqual({ gateway: "https://conduit.wyre.ai/v1/mcp" });
+    expect(document.querySelector<HTMLButtonElement>("#team-sign-in")!.disabled).toBe(true);
+    main.resetState();
+    calls = [];
+    answers.team_status = () => signedIn();
+    await main.arrive({ page: "team", action: "sign-in" });
+    await settle();
+    expect(commands()).not.toContain("team_login");
+    // A plain page request starts nothing.
+    await main.arrive({ page: "vendors", slug: "hudu" });
+    expect(commands()).not.toContain("team_login");
+  });
+
   it("signs in with the typed address, shows the browser's progress and the address to open by hand, then who is signed in", async () => {
     let team = signedOut();
     let finish: (t: TeamView) => void = () => undefined;

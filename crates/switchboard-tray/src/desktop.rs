@@ -179,8 +179,13 @@ impl Desktop for System {
     }
 
     fn open_window(&self, request: &WindowRequest) -> Result<(), String> {
-        let mut child = self
-            .command()
+        let mut cmd = self.command();
+        for (key, value) in crate::platform::WINDOW_ENV {
+            if std::env::var_os(key).is_none() {
+                cmd.env(key, value);
+            }
+        }
+        let mut child = cmd
             .args(request.args())
             .spawn()
             .map_err(|e| format!("{} did not start: {e}", self.window.display()))?;

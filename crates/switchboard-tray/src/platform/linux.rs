@@ -168,3 +168,10 @@ where
         start(Box::new(KsniView(handle)), menu_clicks).await
     })
 }
+
+/// What the window process is started with, unless the user's environment says
+/// otherwise. WebKitGTK's accelerated compositing draws the page through GL in the web
+/// process: it costs about 70 MB there (Mesa and, without a GPU, LLVM) for a settings
+/// page with nothing to accelerate, and is a known cause of blank windows on some
+/// drivers. Measured by `scripts/bench-app`.
+pub const WINDOW_ENV: &[(&str, &str)] = &[("WEBKIT_DISABLE_COMPOSITING_MODE", "1")];

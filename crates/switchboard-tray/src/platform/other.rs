@@ -139,3 +139,6 @@ where
         }
     })
 }
+
+/// What the window process is started with: nothing special here.
+pub const WINDOW_ENV: &[(&str, &str)] = &[];
