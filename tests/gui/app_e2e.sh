@@ -10,7 +10,8 @@
 #     the window in a process of its own; the menu lists every vendor and the app's
 #     items; a custom server that crashes at once opens its circuit breaker and a
 #     notification says so; the tray maps no WebKit, GTK or GL library
-#     (/proc/<pid>/maps); closing the window ends the window's process; clicking Quit
+#     (/proc/<pid>/maps); a second launch hands over to the tray and leaves one window;
+#     closing the window ends the window's process; clicking Quit
 #     ends the tray with status 0.
 #  3. A leak scan: the vendor key and every secret the fake gateway issued appear in no
 #     file under the temp home and in no log.
@@ -128,11 +129,16 @@ dbus-run-session -- bash -c "
       sleep 2 ) | timeout 20 \"\$cli\" bridge --vendor crasher >\"\$out/bridge.out\" 2>\"\$out/bridge.err\" || true
     # Two processes: the tray (the launcher became it) and the window it opened.
     tray=\$(pgrep -f \"^\$tray_program\\\$\" | head -1 || true)
-    window=\$(pgrep -f 'switchboard-app --window' | head -1 || true)
+    window=\$(pgrep -f \"^\$app --window\" | head -1 || true)
     echo \"tray=\$tray window=\$window\" >\"\$out/processes.txt\"
     grep -E 'lib(webkit2gtk|javascriptcore|gtk-3|gdk-3|EGL|GLX|GL)[.-]' /proc/\$tray/maps >\"\$out/tray-forbidden-maps.txt\" || true
     grep -c . /proc/\$tray/maps >\"\$out/tray-maps.count\" || true
     grep -cE 'libwebkit2gtk' /proc/\$window/maps >\"\$out/window-webkit.count\" || true
+    # A second launch while all this runs: it hands over to the tray and ends; the
+    # tray asks for the window, which is already open, so it stays one window.
+    timeout 20 \"\$app\" >>\"\$out/second-launch.log\" 2>&1; echo \$? >\"\$out/second-launch.status\"
+    sleep 3
+    pgrep -fc \"^\$app --window\" >\"\$out/windows-after-second-launch.txt\" || true
     # Close the window as a window manager does: its process must end.
     /usr/bin/python3 \"\$here/close_window.py\" Switchboard >>\"\$out/close.log\" 2>&1 || true
     for _ in \$(seq 100); do kill -0 \$window 2>/dev/null || break; sleep 0.1; done
@@ -181,6 +187,11 @@ fi
 webkit=$(cat "$out/window-webkit.count" 2>/dev/null || true)
 [ "${webkit:-0}" -gt 0 ] \
   || { echo "FAIL: the window process does not map WebKit (was the right process found?)"; fail=1; }
+if [ "$(cat "$out/second-launch.status")" = 0 ] && [ "$(cat "$out/windows-after-second-launch.txt")" = 1 ]; then
+  echo "a second launch handed over to the running tray and ended; still one window process"
+else
+  echo "FAIL: second launch exit $(cat "$out/second-launch.status"), window processes after it: $(cat "$out/windows-after-second-launch.txt")"; fail=1
+fi
 if grep -qx gone "$out/window-after-close.txt"; then
   echo "the window process ended when its window closed; the tray lived on"
 else
