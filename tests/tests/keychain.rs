@@ -321,6 +321,18 @@ async fn a_servers_secrets_are_injected_from_the_keychain_and_redacted_from_its_
         "{}",
         logs.stdout
     );
+    // The doctor, with the daemon running and the real keychain, ends without a panic.
+    // (The release test's clean image once saw one, from a tokio-flavoured zbus that
+    // feature unification with the tray's D-Bus crate gave the Secret Service store;
+    // this check did not reproduce that one here.)
+    let doctor = home.run(["doctor", "--json"], "");
+    assert!(
+        doctor.code == 0 || doctor.code == 1,
+        "doctor exit {}: {}",
+        doctor.code,
+        doctor.stderr
+    );
+    assert!(!doctor.stderr.contains("panicked"), "{}", doctor.stderr);
     drop(c);
     home.stop_daemon();
     assert!(

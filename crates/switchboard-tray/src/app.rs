@@ -277,6 +277,9 @@ impl<D: Desktop> Tray<D> {
                 tokio::time::sleep(Duration::from_millis(300)).await;
                 tracing::info!(version = %installed, "restarting into the new version");
                 let why = self.desktop.restart();
+                // Still here: the new version is installed but not running.
+                self.set_phase(Phase::Idle);
+                self.redraw();
                 self.desktop.notify("Restart Switchboard", &why);
             }
             Err(message) => {

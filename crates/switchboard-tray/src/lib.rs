@@ -23,6 +23,14 @@ use switchboard_core::paths::Paths;
 pub use app::{Notice, Tray, View, daily_due, notice_for};
 pub use desktop::{Desktop, Found, HIDDEN_ARG, System, UpdaterOp, WindowRequest};
 
+/// The version this tray ships in: the package's, which `scripts/package` passes as
+/// `SWITCHBOARD_VERSION` (it differs from the crate's only in test packages built with
+/// `--version`).
+pub const VERSION: &str = match option_env!("SWITCHBOARD_VERSION") {
+    Some(v) => v,
+    None => env!("CARGO_PKG_VERSION"),
+};
+
 /// The daily update check starts this long after the tray.
 const DAILY_FIRST: Duration = Duration::from_secs(90);
 
@@ -74,11 +82,7 @@ pub fn main() -> ExitCode {
             home: paths.home_override.clone(),
         };
         let tray = Arc::new(Tray::new(core, cli, System::new(window), view));
-        tracing::info!(
-            version = env!("CARGO_PKG_VERSION"),
-            part = "tray",
-            "Switchboard app started"
-        );
+        tracing::info!(version = VERSION, part = "tray", "Switchboard app started");
         tray.redraw();
         let code = serve(tray, attach, clicks, listener, hidden).await;
         drop(lock);

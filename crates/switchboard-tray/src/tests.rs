@@ -181,6 +181,10 @@ async fn a_found_update_is_offered_and_installs_only_on_the_click() {
     fake.seen().answers.push_back(Ok(found(Some("0.2.0"))));
     tray.menu(menu::UPDATE_INSTALL).await;
     assert_eq!(fake.seen().restarts, 1);
+    // The fake's restart returns, as a failed exec would: the menu is not left at
+    // "Installing…", and the technician is told.
+    assert_eq!(tray.phase(), Phase::Idle);
+    assert_eq!(fake.titles().last().unwrap(), "Restart Switchboard");
     let notes = fake.seen().notes.clone();
     let installed = notes
         .iter()
