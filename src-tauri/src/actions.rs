@@ -84,14 +84,7 @@ pub async fn check_updates<R: Runtime>(
     app: &AppHandle<R>,
     state: &AppState,
 ) -> Result<crate::updates::UpdateCheck, CommandError> {
-    let settings = state.core.settings()?;
-    crate::updates::check(
-        app,
-        &state.updates,
-        settings.update_endpoint,
-        settings.update_channel.as_deref(),
-    )
-    .await
+    crate::updates::check_configured(app, &state.updates, &state.core).await
 }
 
 /// Installs what the last check found, has the tray start the new version, and

@@ -209,6 +209,23 @@ fn updater<R: Runtime>(
         .map_err(|e| failed(e.to_string(), "check the update endpoint in Settings"))
 }
 
+/// Checks where the settings say: the configured endpoint, else the built-in one on
+/// the configured channel.
+pub async fn check_configured<R: Runtime>(
+    app: &AppHandle<R>,
+    updates: &Updates,
+    core: &switchboard_core::Switchboard,
+) -> Result<UpdateCheck, CommandError> {
+    let settings = core.settings()?;
+    check(
+        app,
+        updates,
+        settings.update_endpoint,
+        settings.update_channel.as_deref(),
+    )
+    .await
+}
+
 /// Checks for a newer version and keeps what it found for [`install`].
 pub async fn check<R: Runtime>(
     app: &AppHandle<R>,
@@ -342,13 +359,17 @@ fn run_headless(context: tauri::Context<tauri::Wry>, and_install: bool) -> serde
         Ok(app) => app,
         Err(e) => return refused(&format!("Could not check for updates: {e}.")),
     };
-    let state = match crate::state::AppState::open() {
-        Ok(s) => s,
+    let opened = switchboard_core::paths::Paths::from_env()
+        .map_err(|e| e.to_string())
+        .and_then(|paths| switchboard_core::Switchboard::open(paths).map_err(|e| e.to_string()));
+    let core = match opened {
+        Ok(core) => core,
         Err(e) => return refused(&format!("Could not check for updates: {e}.")),
     };
+    let updates = Updates::default();
     let handle = app.handle().clone();
     tauri::async_runtime::block_on(async move {
-        let found = match crate::actions::check_updates(&handle, &state).await {
+        let found = match check_configured(&handle, &updates, &core).await {
             Ok(found) => found,
             Err(e) => return refused(&e.message),
         };
@@ -362,7 +383,7 @@ fn run_headless(context: tauri::Context<tauri::Wry>, and_install: bool) -> serde
             ));
         }
         let current = handle.package_info().version.to_string();
-        match self::install(&state.updates, &current, || {}).await {
+        match self::install(&updates, &current, || {}).await {
             Ok(version) => serde_json::json!({
                 "ok": true,
                 "latest": version,
