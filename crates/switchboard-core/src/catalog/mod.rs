@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use model::{
-    Field, FieldKind, FieldOption, HttpMethod, Launch, LocalLaunch, ProbeAuth, ProbeSpec,
-    ProbeStep, Vendor,
+    Charset, Field, FieldKind, FieldOption, FormatCheck, FormatRule, HttpMethod, Launch,
+    LocalLaunch, ProbeAuth, ProbeSpec, ProbeStep, Vendor,
 };
 
 use crate::code::{Coded, ErrorCode, Surface};

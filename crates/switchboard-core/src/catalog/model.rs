@@ -128,14 +128,99 @@ pub enum LocalLaunch {
     },
 }
 
-/// A declarative credential probe: a base URL and one or more HTTP steps.
+/// A declarative credential probe: a base URL and one or more HTTP steps, or, for a
+/// vendor that documents no cheap authenticated call, a labelled format check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProbeSpec {
     /// Candidate base URL templates; the first whose fields are all set is used.
-    /// `SWITCHBOARD_PROBE_BASE_<SLUG>` replaces the result.
+    /// `SWITCHBOARD_PROBE_BASE_<SLUG>` replaces the result, and every step base that is
+    /// not built from a captured value.
+    #[serde(default)]
     pub base: Vec<String>,
+    #[serde(default)]
     pub steps: Vec<ProbeStep>,
+    /// Instead of `base` and `steps`: the credentials' shape is checked, nothing is
+    /// sent, and every message says so.
+    #[serde(default)]
+    pub format_only: Option<FormatCheck>,
+}
+
+/// A check of the credentials' shape, for a vendor with no documented authenticated
+/// call cheap enough to probe with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormatCheck {
+    /// Why no live call is made, in a sentence a technician reads.
+    pub reason: String,
+    pub rules: Vec<FormatRule>,
+}
+
+/// The shape one field's value must have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormatRule {
+    pub field: String,
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// Length bounds, prefix included, in characters.
+    pub min_len: usize,
+    pub max_len: usize,
+    pub charset: Charset,
+}
+
+/// The characters a credential may consist of (after its prefix).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Charset {
+    /// `0-9a-f`, either case.
+    Hex,
+    /// Letters and digits.
+    Alnum,
+    /// Letters, digits, `-`, `_` and `.` (JWTs, URL-safe base64).
+    Token,
+    /// Standard base64 with padding: letters, digits, `+`, `/`, `=`.
+    Base64,
+    /// A UUID, `8-4-4-4-12` hex digits.
+    Uuid,
+}
+
+impl Charset {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Hex => "hexadecimal digits",
+            Self::Alnum => "letters and digits",
+            Self::Token => "letters, digits, `-`, `_` and `.`",
+            Self::Base64 => "base64 characters",
+            Self::Uuid => "a UUID (8-4-4-4-12 hex digits)",
+        }
+    }
+
+    /// Whether `s` (the value after its prefix) is made of this set.
+    pub fn matches(self, s: &str) -> bool {
+        match self {
+            Self::Hex => s.bytes().all(|b| b.is_ascii_hexdigit()),
+            Self::Alnum => s.bytes().all(|b| b.is_ascii_alphanumeric()),
+            Self::Token => s
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b)),
+            Self::Base64 => {
+                let body = s.trim_end_matches('=');
+                s.len() - body.len() <= 2
+                    && body
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"+/".contains(&b))
+            }
+            Self::Uuid => {
+                let parts: Vec<&str> = s.split('-').collect();
+                parts.len() == 5
+                    && parts
+                        .iter()
+                        .zip([8, 4, 4, 4, 12])
+                        .all(|(p, n)| p.len() == n && p.bytes().all(|b| b.is_ascii_hexdigit()))
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

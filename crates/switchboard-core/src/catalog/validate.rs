@@ -222,6 +222,10 @@ fn validate_launch(vendor: &Vendor, bad: &mut impl FnMut(String)) {
 }
 
 fn validate_probe(vendor: &Vendor, probe: &ProbeSpec, bad: &mut impl FnMut(String)) {
+    if let Some(check) = &probe.format_only {
+        validate_format_check(vendor, probe, check, bad);
+        return;
+    }
     if probe.base.is_empty() {
         bad("probe: `base` lists no URL".into());
     }
@@ -340,4 +344,33 @@ pub fn validate_set<'a>(vendors: impl IntoIterator<Item = &'a Vendor>) -> Vec<St
         }
     }
     problems
+}
+
+fn validate_format_check(
+    vendor: &Vendor,
+    probe: &ProbeSpec,
+    check: &super::model::FormatCheck,
+    bad: &mut impl FnMut(String),
+) {
+    if !probe.base.is_empty() || !probe.steps.is_empty() {
+        bad("probe: `format_only` cannot be combined with `base` or `steps`".into());
+    }
+    if check.reason.trim().is_empty() {
+        bad("probe: `format_only.reason` is empty; say why no live call is made".into());
+    }
+    if check.rules.is_empty() {
+        bad("probe: `format_only` has no rules".into());
+    }
+    for rule in &check.rules {
+        let at = format!("probe format rule for `{}`", rule.field);
+        if vendor.field(&rule.field).is_none() {
+            bad(format!("{at}: no such field"));
+        }
+        let prefix = rule.prefix.as_deref().unwrap_or_default().chars().count();
+        if rule.min_len > rule.max_len || rule.min_len <= prefix {
+            bad(format!(
+                "{at}: lengths must satisfy prefix < min_len <= max_len"
+            ));
+        }
+    }
 }

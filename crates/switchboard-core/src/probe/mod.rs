@@ -12,6 +12,7 @@
 //! encoded forms.
 
 mod classify;
+mod format;
 mod render;
 
 use std::collections::BTreeMap;
@@ -60,9 +61,22 @@ impl std::fmt::Display for ProbeResult {
     }
 }
 
+/// What a probe checked: the vendor's API, or only the credentials' shape.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    /// An authenticated call to the vendor's API.
+    #[default]
+    Live,
+    /// The vendor documents no cheap authenticated call: the credentials' format was
+    /// checked, nothing was sent.
+    Format,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ProbeOutcome {
     pub result: ProbeResult,
+    pub check: CheckKind,
     /// Readable, and free of secrets.
     pub message: String,
     /// The HTTP status of the deciding response, if there was one.
@@ -174,8 +188,18 @@ impl Prober {
             .at_step(run.current_step.clone()),
         };
         outcome.message = run.redactor.redact(&outcome.message);
+        let check = if vendor
+            .probe
+            .as_ref()
+            .is_some_and(|p| p.format_only.is_some())
+        {
+            CheckKind::Format
+        } else {
+            CheckKind::Live
+        };
         ProbeOutcome {
             result: outcome.result,
+            check,
             message: outcome.message,
             status: outcome.status,
             step: outcome.step,
@@ -191,7 +215,12 @@ impl Prober {
                 format!("{} has no credential check in the catalog", vendor.name),
             );
         };
-        let base = match self.base_override(&vendor.slug) {
+        if let Some(check) = &spec.format_only {
+            return format::check(vendor, run.creds, check);
+        }
+        let overridden = self.base_override(&vendor.slug);
+        run.base_overridden = overridden.is_some();
+        let base = match overridden {
             Some(b) => b,
             None => match spec
                 .base
@@ -237,7 +266,7 @@ impl Prober {
 
     async fn run_step(&self, run: &mut Run<'_>, probe_base: &str, step: &ProbeStep) -> StepEnd {
         let vendor = run.vendor;
-        let prepared = match run.vars().prepare(probe_base, step) {
+        let prepared = match run.vars().prepare(probe_base, step, run.base_overridden) {
             Ok(p) => p,
             Err(missing) => {
                 return StepEnd::Done(Decision::new(
@@ -380,6 +409,9 @@ struct Run<'a> {
     captured_secret: BTreeMap<String, Secret<String>>,
     redactor: Redactor,
     current_step: Option<String>,
+    /// The probe's base was replaced (a test or a proxy); step bases that do not come
+    /// from a captured value are replaced too.
+    base_overridden: bool,
 }
 
 impl<'a> Run<'a> {
@@ -395,6 +427,7 @@ impl<'a> Run<'a> {
             captured_secret: BTreeMap::new(),
             redactor,
             current_step: None,
+            base_overridden: false,
         }
     }
 

@@ -63,6 +63,14 @@ impl Vars<'_> {
         }
     }
 
+    fn names_captured(&self, tpl: &str) -> Result<bool, RenderError> {
+        Ok(template::references(tpl)?.iter().any(|r| {
+            r.attr.is_none()
+                && (self.captured_plain.contains_key(r.name)
+                    || self.captured_secret.contains_key(r.name))
+        }))
+    }
+
     /// `Ok(None)` when the template names a value that is not set.
     pub fn render(&self, tpl: &str) -> Result<Option<String>, RenderError> {
         let mut out = String::new();
@@ -106,10 +114,20 @@ impl Vars<'_> {
         Ok(out)
     }
 
-    pub fn prepare(&self, probe_base: &str, step: &ProbeStep) -> Result<Prepared, RenderError> {
+    /// Renders `step`. With `overridden`, a step base made only of literals and fields
+    /// (a token host) is replaced by `probe_base` as well; one built from a captured
+    /// value (a zone URL the vendor named) is kept.
+    pub fn prepare(
+        &self,
+        probe_base: &str,
+        step: &ProbeStep,
+        overridden: bool,
+    ) -> Result<Prepared, RenderError> {
         let base = match &step.base {
-            Some(tpl) => self.required(tpl)?.expose().clone(),
-            None => probe_base.to_owned(),
+            Some(tpl) if !(overridden && !self.names_captured(tpl)?) => {
+                self.required(tpl)?.expose().clone()
+            }
+            _ => probe_base.to_owned(),
         };
         let path = self.required(&step.path)?.expose().clone();
         let joined = format!(

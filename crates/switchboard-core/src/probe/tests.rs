@@ -88,7 +88,7 @@ fn optional_body_entries_with_unset_values_are_left_out() {
     };
     let step = &v.probe.as_ref().unwrap().steps[0];
     let prepared = vars
-        .prepare("https://rmm.example/cwa/api/v1", step)
+        .prepare("https://rmm.example/cwa/api/v1", step, false)
         .unwrap();
     let keys: Vec<_> = prepared.json.iter().map(|(k, _)| k.as_str()).collect();
     assert_eq!(

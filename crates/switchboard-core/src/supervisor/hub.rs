@@ -16,6 +16,7 @@ use super::actor::{self, Cmd, Deps, Handle, Notice, Reply, SessionId};
 use super::cache::Offer;
 use super::meta_tools;
 use super::naming::NameTable;
+use super::search::VendorWords;
 use crate::catalog::Vendor;
 use crate::config::Pin;
 use crate::gateway;
@@ -72,6 +73,8 @@ pub struct Hub {
     notices: mpsc::UnboundedSender<Notice>,
     /// Bumped whenever an offer arrives, so requests can wait for first listings.
     offers_seen: tokio::sync::watch::Sender<u64>,
+    /// Each supervised vendor's name and category, words of its tools in a search.
+    vendor_words: RwLock<BTreeMap<String, VendorWords>>,
 }
 
 impl Hub {
@@ -89,6 +92,7 @@ impl Hub {
             events,
             notices,
             offers_seen: tokio::sync::watch::channel(0).0,
+            vendor_words: RwLock::default(),
         });
         for vendor in connected {
             hub.add_vendor(vendor);
@@ -111,6 +115,13 @@ impl Hub {
     /// Supervises a (newly) connected vendor.
     pub fn add_vendor(&self, vendor: Vendor) {
         let slug = vendor.slug.clone();
+        self.vendor_words.write().expect("words lock").insert(
+            slug.clone(),
+            VendorWords {
+                name: vendor.name.clone(),
+                category: vendor.category.clone(),
+            },
+        );
         let (handle, offer) = actor::spawn(vendor, self.deps.clone(), self.notices.clone());
         if let Some(offer) = offer {
             self.offers
@@ -127,6 +138,7 @@ impl Hub {
     /// Stops supervising a vendor (disconnected) and forgets its tools.
     pub async fn remove_vendor(&self, slug: &str) {
         let handle = self.vendors.write().expect("vendors lock").remove(slug);
+        self.vendor_words.write().expect("words lock").remove(slug);
         if let Some(handle) = handle {
             let (tx, rx) = oneshot::channel();
             if handle.cmd.send(Cmd::Shutdown(tx)).is_ok() {
@@ -421,6 +433,11 @@ impl Hub {
                 return;
             }
         }
+    }
+
+    /// The vendors' names and categories, for ranking a search.
+    pub fn vendor_words(&self) -> BTreeMap<String, VendorWords> {
+        self.vendor_words.read().expect("words lock").clone()
     }
 
     /// The tools a scope sees, under their exposed names.

@@ -5,7 +5,11 @@
 //! Pure: their definitions, the ranking, and unwrapping a compact call into the call
 //! it stands for. The session routes what comes out.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Value, json};
+
+use super::search::{self, VendorWords};
 
 pub const SEARCH_TOOL: &str = "switchboard__search_tools";
 pub const CALL_TOOL: &str = "switchboard__call_tool";
@@ -22,7 +26,7 @@ pub fn search_definition() -> Value {
         "inputSchema": {
             "type": "object",
             "properties": {
-                "query": { "type": "string", "description": "Keywords to look for in tool names and descriptions" },
+                "query": { "type": "string", "description": "What you want to do, in a few words (for example \"open tickets for a company\"); matched against tool names, vendors, descriptions and parameters" },
                 "limit": { "type": "integer", "minimum": 1, "maximum": 50, "description": "How many tools to return (default 10)" }
             },
             "required": ["query"]
@@ -47,42 +51,25 @@ pub fn call_definition() -> Value {
     })
 }
 
-/// The tools among `tools` (under their exposed names) that match `query`, best first:
-/// a word in the name counts three, in the description one. An empty query matches
-/// every tool. Each comes with its description and input schema.
-pub fn search(tools: Vec<Value>, query: &str, limit: usize) -> Vec<Value> {
-    let words: Vec<String> = query
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_owned)
-        .collect();
-    let text = |t: &Value, key: &str| {
-        t.get(key)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_lowercase()
-    };
-    let mut scored: Vec<(u32, Value)> = tools
+/// The tools among `tools` (under their exposed names) that match `query`, best first
+/// (see [`super::search`] for the ranking). An empty query lists every tool. Each comes
+/// with its description and input schema.
+pub fn search(
+    tools: Vec<Value>,
+    vendors: &BTreeMap<String, VendorWords>,
+    query: &str,
+    limit: usize,
+) -> Vec<Value> {
+    let tools: Vec<Value> = tools
         .into_iter()
         .filter(|t| t.get("name").and_then(Value::as_str) != Some(SEARCH_TOOL))
-        .filter_map(|t| {
-            let (name, desc) = (text(&t, "name"), text(&t, "description"));
-            let score: u32 = words
-                .iter()
-                .map(|w| {
-                    u32::from(name.contains(w.as_str())) * 3 + u32::from(desc.contains(w.as_str()))
-                })
-                .sum();
-            (words.is_empty() || score > 0).then_some((score, t))
-        })
         .collect();
-    // Stable: equal scores keep the listing's order.
-    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
-    scored
+    search::rank(&tools, vendors, query, limit)
         .into_iter()
-        .take(limit)
-        .map(|(_, t)| json!({ "name": t["name"], "description": t.get("description"), "inputSchema": t.get("inputSchema") }))
+        .map(|i| {
+            let t = &tools[i];
+            json!({ "name": t["name"], "description": t.get("description"), "inputSchema": t.get("inputSchema") })
+        })
         .collect()
 }
 
@@ -158,17 +145,21 @@ mod tests {
 
     #[test]
     fn a_word_in_the_name_outranks_one_in_the_description() {
-        let found = search(catalog(), "devices", 10);
+        let found = search(catalog(), &BTreeMap::new(), "devices", 10);
         assert_eq!(
             names(&found),
             ["datto-rmm__list_devices", "ninjaone__get_status"],
-            "in the name and the description (4), then in the description only (1)"
+            "in the name and the description, then in the description only"
         );
-        let found = search(catalog(), "Company TICKETS", 10);
+        let found = search(catalog(), &BTreeMap::new(), "Company TICKETS", 10);
         assert_eq!(
             names(&found),
-            ["halopsa__list_tickets", "ninjaone__get_status"],
-            "words are matched without case, and add up"
+            [
+                "halopsa__list_tickets",
+                "hudu__get_companies",
+                "ninjaone__get_status"
+            ],
+            "words are matched without case and by stem (company, companies), and add up"
         );
         assert_eq!(found[0]["inputSchema"], json!({"type": "object"}));
         assert!(
@@ -179,9 +170,13 @@ mod tests {
 
     #[test]
     fn no_match_finds_nothing_and_an_empty_query_lists_all_but_itself() {
-        assert!(search(catalog(), "invoices", 10).is_empty());
-        assert_eq!(search(catalog(), "  ", 10).len(), 4);
-        assert_eq!(search(catalog(), "", 2).len(), 2, "the limit holds");
+        assert!(search(catalog(), &BTreeMap::new(), "invoices", 10).is_empty());
+        assert_eq!(search(catalog(), &BTreeMap::new(), "  ", 10).len(), 4);
+        assert_eq!(
+            search(catalog(), &BTreeMap::new(), "", 2).len(),
+            2,
+            "the limit holds"
+        );
     }
 
     #[test]

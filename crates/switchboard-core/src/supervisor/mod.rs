@@ -6,7 +6,7 @@
 //! (the crash policy). `cache` keeps what a server offers, `naming` makes
 //! `<slug>__<tool>` names, `hub` holds every actor and the aggregate index, `session`
 //! serves one bridge's MCP session over it, and `meta_tools` are the tools Switchboard
-//! adds (search, and call in compact mode).
+//! adds (search, and call in compact mode), with `search` ranking their matches.
 
 pub mod actor;
 pub mod breaker;
@@ -16,6 +16,7 @@ pub mod inflight;
 pub mod launch;
 pub mod meta_tools;
 pub mod naming;
+pub mod search;
 pub mod session;
 pub mod spawn;
 #[cfg(test)]

@@ -267,7 +267,7 @@ impl Session {
                     vendors: self.scope.vendors.clone(),
                     compact: false,
                 });
-                let found = meta_tools::search(tools, &query, limit);
+                let found = meta_tools::search(tools, &self.hub.vendor_words(), &query, limit);
                 self.respond(&msg, meta_tools::search_result(found));
             }
             CALL_TOOL => {
