@@ -48,6 +48,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("bundle", 5),
     ("connection", 5),
     ("ipc", 5),
+    ("plugins", 5),
     // 6: the team gateway's sign-in.
     ("gateway", 6),
     // 7: the supervisor, the catalog loader, the views of vendors and connections.

@@ -66,6 +66,55 @@ pub enum Command {
     Team(TeamArgs),
     /// The MSP preset: where it was read from and what it sets, or check a preset file.
     Preset(PresetArgs),
+    /// The vendors' companion plugins for Claude Code (skills and slash commands):
+    /// which are enabled, and enabling or disabling them.
+    #[command(subcommand)]
+    Plugins(PluginsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// Each vendor's companion plugin, and where it is enabled.
+    List(PluginsScope),
+    /// Enable vendors' companion plugins in Claude Code's settings.
+    Enable(PluginsEnableArgs),
+    /// Disable vendors' companion plugins (only their keys are removed).
+    Disable(PluginsDisableArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PluginsScope {
+    /// Also (for `list`), or instead (for `enable` and `disable`), the project in this
+    /// folder: its `.claude/settings.json`, shared with the repository.
+    #[arg(long, value_name = "DIR")]
+    pub project: Option<std::path::PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct PluginsEnableArgs {
+    /// The vendors, by slug.
+    #[arg(required_unless_present = "connected")]
+    pub vendors: Vec<String>,
+    /// Every connected vendor's plugin.
+    #[arg(long)]
+    pub connected: bool,
+    #[command(flatten)]
+    pub scope: PluginsScope,
+    /// Show the change as a diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PluginsDisableArgs {
+    /// The vendors, by slug.
+    #[arg(required = true)]
+    pub vendors: Vec<String>,
+    #[command(flatten)]
+    pub scope: PluginsScope,
+    /// Show the change as a diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -717,3 +717,106 @@ pub fn tool_result(result: &serde_json::Value) {
     }
     out(&t);
 }
+
+/// `plugins list`: the marketplace, then one line per vendor.
+pub fn plugins(r: &switchboard_core::PluginsReport) {
+    use switchboard_core::plugins::Scope;
+    let source = &r.marketplace.source;
+    let from = source
+        .get("repo")
+        .or_else(|| source.get("url"))
+        .or_else(|| source.get("path"))
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default();
+    line(&format!(
+        "Marketplace {} ({from}){}",
+        r.marketplace.name,
+        if r.marketplace.public {
+            ""
+        } else {
+            ", set in the settings"
+        }
+    ));
+    for f in &r.files {
+        let state = match (&f.problem, f.exists) {
+            (Some(p), _) => format!("cannot be read: {p}"),
+            (None, true) => "read".to_owned(),
+            (None, false) => "not there yet".to_owned(),
+        };
+        line(&format!(
+            "  {} settings: {} ({state})",
+            f.scope.label(),
+            f.path.display()
+        ));
+    }
+    line("");
+    let width = r.plugins.iter().map(|p| p.vendor.len()).max().unwrap_or(6);
+    let pwidth = r.plugins.iter().map(|p| p.plugin.len()).max().unwrap_or(6);
+    line(&format!(
+        "{:width$}  {:pwidth$}  {:9}  ENABLED IN",
+        "VENDOR", "PLUGIN", "CONNECTED"
+    ));
+    for p in &r.plugins {
+        let enabled = if p.enabled_in.is_empty() {
+            "-".to_owned()
+        } else {
+            p.enabled_in
+                .iter()
+                .map(|s| match s {
+                    Scope::User => "user".to_owned(),
+                    Scope::Project(_) => "project".to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        line(&format!(
+            "{:width$}  {:pwidth$}  {:9}  {enabled}",
+            p.vendor,
+            p.plugin,
+            if p.connected { "yes" } else { "no" }
+        ));
+    }
+}
+
+/// What `plugins enable` or `disable` did.
+pub fn plugin_change(c: &switchboard_core::plugins::Change, enabling: bool) {
+    for w in &c.warnings {
+        note(&format!("warning: {w}"));
+    }
+    let path = c.path.display();
+    if c.dry_run {
+        if c.diff.is_empty() {
+            line(&format!("No change needed in {path}."));
+        } else {
+            out(&c.diff);
+            line("(dry run: nothing was written)");
+        }
+        return;
+    }
+    if c.plugins.is_empty() && !c.marketplace {
+        line(&format!(
+            "Nothing to change in {path}: {}.",
+            if enabling {
+                "those plugins are enabled already"
+            } else {
+                "those plugins were not enabled there"
+            }
+        ));
+        return;
+    }
+    let verb = if enabling { "Enabled" } else { "Disabled" };
+    for id in &c.plugins {
+        line(&format!("{verb} {id} in {path}."));
+    }
+    if c.marketplace {
+        line(&format!(
+            "  {} the marketplace {} Claude Code's known marketplaces.",
+            if enabling { "added" } else { "removed" },
+            if enabling { "to" } else { "from" }
+        ));
+    }
+    if let Some(b) = &c.backup {
+        line(&format!("  the previous file is saved as {}", b.display()));
+    }
+    line("  Claude Code picks the change up in its next session (or run /plugin to see it now).");
+}

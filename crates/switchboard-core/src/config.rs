@@ -31,6 +31,19 @@ pub struct Config {
     /// The hosted gateway.
     #[serde(default)]
     pub gateway: GatewaySettings,
+    /// Where the vendors' companion plugins come from.
+    #[serde(default)]
+    pub plugins: PluginSettings,
+}
+
+/// The marketplace the companion plugins are enabled from: the vendors' public one
+/// when both are unset, or an MSP's own (its `marketplace.json` name, and its source:
+/// `owner/repo` on GitHub, a git or https URL, or a folder).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PluginSettings {
+    pub marketplace_name: Option<String>,
+    pub marketplace: Option<String>,
 }
 
 /// The hosted gateway: where it is, and a client id its administrator registered.

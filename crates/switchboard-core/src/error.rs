@@ -34,6 +34,8 @@ pub enum Error {
     Gateway(#[from] crate::gateway::GatewayError),
     #[error(transparent)]
     Preset(#[from] crate::preset::PresetError),
+    #[error(transparent)]
+    Plugin(#[from] crate::plugins::PluginError),
 }
 
 impl Error {
@@ -51,6 +53,7 @@ impl Error {
             Self::Client(e) => e,
             Self::Gateway(e) => e,
             Self::Preset(e) => e,
+            Self::Plugin(e) => e,
         }
     }
 }

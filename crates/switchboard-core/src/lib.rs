@@ -27,6 +27,7 @@ pub mod jsonrpc;
 pub mod logs;
 pub mod paths;
 mod platform;
+pub mod plugins;
 pub mod preset;
 pub mod probe;
 pub mod process;
@@ -42,4 +43,6 @@ pub mod view;
 
 pub use code::{Coded, ErrorCode, Surface};
 pub use error::{Error, Result};
-pub use facade::{BuildRequest, BuiltFile, Progress, Switchboard};
+pub use facade::{
+    BuildRequest, BuiltFile, PluginRow, PluginsReport, Progress, SettingsFile, Switchboard,
+};

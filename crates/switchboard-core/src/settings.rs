@@ -27,6 +27,12 @@ pub struct Settings {
     /// written by [`save`].
     #[serde(default)]
     pub update_channel: Option<String>,
+    /// An MSP's own plugin marketplace: its name and its source (both, or neither for
+    /// the vendors' public one).
+    #[serde(default)]
+    pub plugin_marketplace_name: Option<String>,
+    #[serde(default)]
+    pub plugin_marketplace: Option<String>,
 }
 
 impl Settings {
@@ -38,6 +44,8 @@ impl Settings {
             update_endpoint: config.app.update_endpoint.clone(),
             check_updates_daily: config.app.check_updates_daily,
             update_channel: config.app.update_channel.clone(),
+            plugin_marketplace_name: config.plugins.marketplace_name.clone(),
+            plugin_marketplace: config.plugins.marketplace.clone(),
         }
     }
 
@@ -253,6 +261,20 @@ pub fn save(
                 toml_edit::value(new.check_updates_daily),
             );
         }
+        let plugins = config::table(doc, &["plugins"]);
+        for (key, value) in [
+            ("marketplace_name", &new.plugin_marketplace_name),
+            ("marketplace", &new.plugin_marketplace),
+        ] {
+            match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                Some(v) => {
+                    plugins.insert(key, toml_edit::value(v));
+                }
+                None => {
+                    plugins.remove(key);
+                }
+            }
+        }
         Ok(())
     })?;
     match preset {
@@ -285,6 +307,8 @@ mod tests {
             ),
             check_updates_daily: false,
             update_channel: None,
+            plugin_marketplace_name: Some("acme-plugins".into()),
+            plugin_marketplace: Some("acme/msp-plugins".into()),
         };
         assert_eq!(save(&paths, &new, None).unwrap(), new);
         assert_eq!(load(&paths, None).unwrap(), new);

@@ -6,6 +6,7 @@ mod connect;
 mod daemon;
 mod doctor;
 mod install;
+mod plugins;
 mod preset;
 mod servers;
 mod team;
@@ -18,8 +19,8 @@ use switchboard_core::vault::KeyringStore;
 use switchboard_core::{Coded, ErrorCode, Switchboard};
 
 use crate::cli::{
-    BundleCommand, Cli, Command, DaemonAction, PresetCommand, ServersCommand, TeamCommand,
-    VendorsCommand,
+    BundleCommand, Cli, Command, DaemonAction, PluginsCommand, PresetCommand, ServersCommand,
+    TeamCommand, VendorsCommand,
 };
 use crate::{exit, output};
 
@@ -150,5 +151,8 @@ async fn dispatch(cli: Cli) -> CmdResult {
             PresetCommand::Show => preset::show(&sb, json),
             PresetCommand::Check(c) => preset::check(&sb, c, json),
         },
+        Command::Plugins(PluginsCommand::List(a)) => plugins::list(&sb, &a, json),
+        Command::Plugins(PluginsCommand::Enable(a)) => plugins::enable(&sb, a, json),
+        Command::Plugins(PluginsCommand::Disable(a)) => plugins::disable(&sb, a, json),
     }
 }

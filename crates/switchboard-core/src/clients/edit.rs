@@ -35,6 +35,8 @@ pub enum EditError {
     NotObject,
     #[error("its `mcpServers` is not a JSON object")]
     ServersNotObject,
+    #[error("its `{0}` is not a JSON object")]
+    SectionNotObject(String),
     #[error("it cannot be edited safely: {0}")]
     Unsafe(String),
 }
@@ -174,6 +176,92 @@ impl Document {
             }
         }
         Ok(root.to_string())
+    }
+}
+
+/// One member of a top-level object to set (`Some`) or remove (`None`):
+/// `section.key`, as in `enabledPlugins."hudu@msp-claude-plugins"`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member<'a> {
+    pub section: &'a str,
+    pub key: &'a str,
+    pub value: Option<Value>,
+}
+
+impl Document {
+    /// `section.key`, if the file has it.
+    pub fn member(&self, section: &str, key: &str) -> Option<&Value> {
+        self.value.get(section)?.get(key)
+    }
+
+    /// The text with each member set (replacing its value whole) or removed, every
+    /// other byte kept; `None` when nothing would change. A section that exists and is
+    /// not an object is refused. The same guard as [`Document::with_entry`] holds: the
+    /// result must parse and differ from the file in these members only.
+    pub fn with_members(&self, members: &[Member<'_>]) -> Result<Option<String>, EditError> {
+        let mut expected = self.value.clone();
+        for m in members {
+            if expected.get(m.section).is_some_and(|s| !s.is_object()) {
+                return Err(EditError::SectionNotObject(m.section.to_owned()));
+            }
+            match &m.value {
+                Some(v) => {
+                    if let Value::Object(section) = expected
+                        .entry(m.section)
+                        .or_insert_with(|| Value::Object(Map::new()))
+                    {
+                        section.insert(m.key.to_owned(), v.clone());
+                    }
+                }
+                None => {
+                    if let Some(Value::Object(section)) = expected.get_mut(m.section) {
+                        section.shift_remove(m.key);
+                    }
+                }
+            }
+        }
+        if expected == self.value {
+            return Ok(None);
+        }
+        let text = if self.text.is_empty() {
+            let mut t = serde_json::to_string_pretty(&Value::Object(expected.clone()))
+                .map_err(|e| EditError::Unsafe(e.to_string()))?;
+            t.push('\n');
+            t
+        } else {
+            let root = CstRootNode::parse(&self.text, &ParseOptions::default())
+                .map_err(|e| EditError::Unsafe(e.to_string()))?;
+            let obj = root.object_value().ok_or(EditError::NotObject)?;
+            for m in members {
+                match &m.value {
+                    Some(v) => {
+                        let section = obj
+                            .object_value_or_create(m.section)
+                            .ok_or_else(|| EditError::SectionNotObject(m.section.to_owned()))?;
+                        match section.get(m.key) {
+                            Some(prop) => prop.set_value(input(v)),
+                            None => {
+                                section.append(m.key, input(v));
+                            }
+                        }
+                    }
+                    None => {
+                        if let Some(prop) = obj.object_value(m.section).and_then(|s| s.get(m.key)) {
+                            prop.remove();
+                        }
+                    }
+                }
+            }
+            root.to_string()
+        };
+        let got: Value = serde_json::from_str(&text)
+            .map_err(|e| EditError::Unsafe(format!("the edit would not parse ({e})")))?;
+        if got != Value::Object(expected) {
+            return Err(EditError::Unsafe(
+                "the edit would change more than Switchboard's keys (duplicate keys?)".into(),
+            ));
+        }
+        Ok(Some(text))
     }
 }
 

@@ -21,7 +21,7 @@ use serde_json::{Map, Value, json};
 use crate::code::{Coded, ErrorCode, Surface};
 use crate::platform;
 
-pub use edit::{Document, EditError};
+pub use edit::{Document, EditError, Member};
 
 use crate::process::ProcessList;
 
@@ -228,8 +228,6 @@ fn change(
     entry: Option<&Map<String, Value>>,
     dry_run: bool,
 ) -> Result<Outcome, ClientError> {
-    // Edit the real file behind a symlink (dotfile managers), not the link.
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     let mut warnings = Vec::new();
     if client == Client::ClaudeDesktop {
         let running = ctx.processes.running(platform::CLAUDE_DESKTOP_PROCESSES);
@@ -239,32 +237,16 @@ fn change(
             );
         }
     }
-    let lock_path = ctx.locks.join(format!("client-{}.lock", client.slug()));
-    let _lock = crate::atomic::lock_file(&lock_path).map_err(io_err(&lock_path))?;
-    for _attempt in 0..5 {
-        let before = read(&target)?;
-        let doc = Document::parse(before.as_deref().unwrap_or_default()).map_err(|why| {
-            ClientError::Invalid {
-                client: client.name(),
-                path: target.clone(),
-                why,
-            }
-        })?;
+    let target = Target {
+        label: client.name(),
+        slug: client.slug(),
+        path,
+    };
+    let edited = edit_file(ctx, &target, dry_run, |doc| {
         let had_entry = doc.entry(ENTRY_NAME).is_some();
-        let mut new_text =
-            doc.with_entry(ENTRY_NAME, entry)
-                .map_err(|why| ClientError::Invalid {
-                    client: client.name(),
-                    path: target.clone(),
-                    why,
-                })?;
-        if doc.had_bom {
-            warnings.push(
-                "the file started with a UTF-8 byte-order mark, which stops Claude from reading it; it is written without one".to_owned(),
-            );
-            if new_text.is_none() && (entry.is_some() || had_entry) {
-                new_text = Some(doc.text.clone());
-            }
+        let mut new_text = doc.with_entry(ENTRY_NAME, entry)?;
+        if doc.had_bom && new_text.is_none() && (entry.is_some() || had_entry) {
+            new_text = Some(doc.text.clone());
         }
         let action = match (entry.is_some(), had_entry, new_text.is_some()) {
             (true, _, false) => Action::Unchanged,
@@ -273,15 +255,77 @@ fn change(
             (false, false, _) => Action::NotInstalled,
             (false, true, _) => Action::Removed,
         };
+        Ok((new_text, (action, doc.had_bom)))
+    })?;
+    let (action, had_bom) = edited.extra;
+    if had_bom {
+        warnings.push(
+            "the file started with a UTF-8 byte-order mark, which stops Claude from reading it; it is written without one".to_owned(),
+        );
+    }
+    Ok(Outcome {
+        client,
+        path: edited.path,
+        action,
+        dry_run,
+        diff: edited.diff,
+        backup: edited.backup,
+        warnings,
+    })
+}
+
+/// A JSON file Switchboard edits for a client, and the names its lock and backups go by.
+pub struct Target<'a> {
+    /// For messages: "Claude Desktop", "Claude Code settings".
+    pub label: &'static str,
+    /// Names the lock (`client-<slug>.lock`) and the backup folder.
+    pub slug: &'static str,
+    pub path: &'a Path,
+}
+
+/// What [`edit_file`] did.
+#[derive(Debug)]
+pub struct Edited<T> {
+    /// The real file (a symlink followed).
+    pub path: PathBuf,
+    /// The unified diff (empty when nothing changed).
+    pub diff: String,
+    pub backup: Option<PathBuf>,
+    pub changed: bool,
+    /// What the edit function returned besides the new text.
+    pub extra: T,
+}
+
+/// Edits a user's JSON file by the rules in this module's header: under a lock, from a
+/// fresh read, refusing what does not parse, backing up, writing atomically, and
+/// starting over if the file changed meanwhile. `edit` gets the parsed file and gives
+/// the new text (`None`: leave it) and anything else the caller wants back.
+pub fn edit_file<T>(
+    ctx: &Context<'_>,
+    target: &Target<'_>,
+    dry_run: bool,
+    edit: impl Fn(&Document) -> Result<(Option<String>, T), EditError>,
+) -> Result<Edited<T>, ClientError> {
+    // Edit the real file behind a symlink (dotfile managers), not the link.
+    let path = std::fs::canonicalize(target.path).unwrap_or_else(|_| target.path.to_owned());
+    let invalid = |why| ClientError::Invalid {
+        client: target.label,
+        path: path.clone(),
+        why,
+    };
+    let lock_path = ctx.locks.join(format!("client-{}.lock", target.slug));
+    let _lock = crate::atomic::lock_file(&lock_path).map_err(io_err(&lock_path))?;
+    for _attempt in 0..5 {
+        let before = read(&path)?;
+        let doc = Document::parse(before.as_deref().unwrap_or_default()).map_err(invalid)?;
+        let (new_text, extra) = edit(&doc).map_err(invalid)?;
         let Some(new_text) = new_text else {
-            return Ok(Outcome {
-                client,
-                path: target,
-                action,
-                dry_run,
+            return Ok(Edited {
+                path,
                 diff: String::new(),
                 backup: None,
-                warnings,
+                changed: false,
+                extra,
             });
         };
         let old_text = String::from_utf8_lossy(before.as_deref().unwrap_or_default()).into_owned();
@@ -289,46 +333,45 @@ fn change(
             .unified_diff()
             .context_radius(3)
             .header(
-                &format!("{} (before)", target.display()),
-                &format!("{} (after)", target.display()),
+                &format!("{} (before)", path.display()),
+                &format!("{} (after)", path.display()),
             )
             .to_string();
         if dry_run {
-            return Ok(Outcome {
-                client,
-                path: target,
-                action,
-                dry_run,
+            return Ok(Edited {
+                path,
                 diff,
                 backup: None,
-                warnings,
+                changed: true,
+                extra,
             });
         }
         let backup = match &before {
             Some(bytes) => Some(
-                backup(&ctx.backups.join(client.slug()), &target, bytes)
+                backup(&ctx.backups.join(target.slug), &path, bytes)
                     .map_err(io_err(ctx.backups))?,
             ),
             None => None,
         };
         // Someone else (the client itself) may have written since we read.
-        if read(&target)? != before {
+        if read(&path)? != before {
             continue;
         }
-        let permissions = std::fs::metadata(&target).ok().map(|m| m.permissions());
-        crate::atomic::write_atomic_with(&target, new_text.as_bytes(), permissions)
-            .map_err(io_err(&target))?;
-        return Ok(Outcome {
-            client,
-            path: target,
-            action,
-            dry_run,
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        let permissions = std::fs::metadata(&path).ok().map(|m| m.permissions());
+        crate::atomic::write_atomic_with(&path, new_text.as_bytes(), permissions)
+            .map_err(io_err(&path))?;
+        return Ok(Edited {
+            path,
             diff,
             backup,
-            warnings,
+            changed: true,
+            extra,
         });
     }
-    Err(ClientError::Busy { path: target })
+    Err(ClientError::Busy { path })
 }
 
 /// Copies `bytes` (the file at `original`) into `dir` with a timestamped name and

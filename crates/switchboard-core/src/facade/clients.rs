@@ -79,7 +79,7 @@ impl Switchboard {
     }
 
     /// What a config change needs: where backups go, where locks live, what runs.
-    fn client_context<'a>(&'a self, backups: &'a Path) -> Context<'a> {
+    pub(super) fn client_context<'a>(&'a self, backups: &'a Path) -> Context<'a> {
         Context {
             backups,
             locks: &self.paths.runtime,

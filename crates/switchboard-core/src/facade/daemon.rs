@@ -197,6 +197,10 @@ impl Switchboard {
         new: &settings::Settings,
     ) -> Result<(settings::Settings, bool)> {
         let found = self.preset();
+        crate::plugins::Marketplace::from_settings(
+            new.plugin_marketplace_name.as_deref(),
+            new.plugin_marketplace.as_deref(),
+        )?;
         let before = settings::load(&self.paths, found.preset())?;
         let saved = settings::save(&self.paths, new, found.preset())?;
         if before.needs_daemon_restart(&saved) {

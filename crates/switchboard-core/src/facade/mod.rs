@@ -5,6 +5,7 @@
 mod bundles;
 mod clients;
 mod daemon;
+mod plugins;
 mod preset;
 mod servers;
 mod team;
@@ -13,6 +14,7 @@ mod vendors;
 use std::sync::Arc;
 
 pub use bundles::{BuildRequest, BuiltFile};
+pub use plugins::{PluginRow, PluginsReport, SettingsFile};
 pub use team::Progress;
 
 use crate::catalog::Catalog;
