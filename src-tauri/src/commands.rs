@@ -210,10 +210,21 @@ pub struct SettingsView {
     /// The version running now.
     #[serde(default)]
     pub version: String,
+    /// An MSP's own plugin marketplace (name and source); empty for the vendors'
+    /// public one.
+    #[serde(default)]
+    pub plugin_marketplace_name: String,
+    #[serde(default)]
+    pub plugin_marketplace: String,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    let s = s.trim();
+    (!s.is_empty()).then(|| s.to_owned())
 }
 
 fn settings_view<R: Runtime>(
@@ -232,6 +243,8 @@ fn settings_view<R: Runtime>(
         start_at_login: crate::desktop::autostart_enabled(app),
         check_updates_daily: s.check_updates_daily,
         version: app.package_info().version.to_string(),
+        plugin_marketplace_name: s.plugin_marketplace_name.unwrap_or_default(),
+        plugin_marketplace: s.plugin_marketplace.unwrap_or_default(),
         update_endpoint: s
             .update_endpoint
             .unwrap_or_else(|| crate::updates::builtin_endpoint(app).unwrap_or_default()),
@@ -266,6 +279,8 @@ pub async fn settings_set<R: Runtime>(
         check_updates_daily: settings.check_updates_daily,
         // Not edited here: config.toml or the preset names it.
         update_channel: None,
+        plugin_marketplace_name: non_empty(&settings.plugin_marketplace_name),
+        plugin_marketplace: non_empty(&settings.plugin_marketplace),
     };
     let (saved, restarted) = state.core.save_settings(&new).await?;
     if settings.start_at_login != crate::desktop::autostart_enabled(&app) {

@@ -1,4 +1,5 @@
-//! `{name}` and `{name.attr}` placeholders in probe URLs, headers and bodies.
+//! `{name}` and `{name.attr}` placeholders in probe URLs, headers and bodies; `{{`
+//! and `}}` stand for literal braces (a GraphQL query in a JSON body).
 //!
 //! Parsing is separate from rendering so that catalog validation can check every
 //! placeholder names a declared field without rendering anything.
@@ -59,6 +60,10 @@ pub fn parse(template: &str) -> Result<Vec<Segment<'_>>, TemplateError> {
             None => {
                 segments.push(Segment::Literal(rest));
                 break;
+            }
+            Some(i) if rest[i..].starts_with("{{") || rest[i..].starts_with("}}") => {
+                segments.push(Segment::Literal(&rest[..=i]));
+                rest = &rest[i + 2..];
             }
             Some(i) if rest.as_bytes()[i] == b'}' => return Err(err("unmatched `}`")),
             Some(i) => {
@@ -124,6 +129,19 @@ mod tests {
         for bad in ["{", "}", "{a", "a}", "{}", "{a.}", "{a b}", "{a.b.c}"] {
             assert!(parse(bad).is_err(), "{bad} should be rejected");
         }
+    }
+
+    #[test]
+    fn doubled_braces_are_literal() {
+        let segs = parse("{{ clients(first: 1) {{ id }} }} {x}").unwrap();
+        let text: String = segs
+            .iter()
+            .map(|s| match s {
+                Segment::Literal(l) => (*l).to_owned(),
+                Segment::Var(v) => format!("<{}>", v.name),
+            })
+            .collect();
+        assert_eq!(text, "{ clients(first: 1) { id } } <x>");
     }
 
     #[test]

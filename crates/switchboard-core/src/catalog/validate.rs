@@ -22,6 +22,7 @@ pub const CATEGORIES: &[&str] = &[
     "accounting",
     "crm",
     "marketplace",
+    "m365",
     "other",
 ];
 

@@ -124,7 +124,7 @@ impl Vars<'_> {
         overridden: bool,
     ) -> Result<Prepared, RenderError> {
         let base = match &step.base {
-            Some(tpl) if !(overridden && !self.names_captured(tpl)?) => {
+            Some(tpl) if !overridden || self.names_captured(tpl)? => {
                 self.required(tpl)?.expose().clone()
             }
             _ => probe_base.to_owned(),
