@@ -25,6 +25,8 @@ fn main() {
         "team_status",
         "team_login",
         "team_logout",
+        "plugins_list",
+        "plugins_set",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -188,6 +188,28 @@ pub fn client_uninstall<R: Runtime>(
     Ok(outcome)
 }
 
+/// Every vendor's companion plugin and whether Claude Code's user settings enable it.
+#[tauri::command]
+pub fn plugins_list(state: State<'_, AppState>) -> Result<switchboard_core::PluginsReport> {
+    Ok(state.core.plugins(None)?)
+}
+
+/// Enables or disables one vendor's companion plugin in Claude Code's user settings
+/// (the same locked, backed-up, atomic edit as `switchboard plugins enable`).
+#[tauri::command]
+pub fn plugins_set(
+    state: State<'_, AppState>,
+    slug: String,
+    enabled: bool,
+) -> Result<switchboard_core::plugins::Change> {
+    let vendors = [slug];
+    Ok(if enabled {
+        state.core.enable_plugins(&vendors, false, None, false)?
+    } else {
+        state.core.disable_plugins(&vendors, None, false)?
+    })
+}
+
 /// The Settings page: core's settings plus start-at-login (the OS's state).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SettingsView {

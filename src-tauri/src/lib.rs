@@ -57,6 +57,8 @@ pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
         commands::team_status,
         commands::team_login,
         commands::team_logout,
+        commands::plugins_list,
+        commands::plugins_set,
     ])
 }
 

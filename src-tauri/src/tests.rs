@@ -54,7 +54,9 @@ fn app_with(core: impl FnOnce(&std::path::Path) -> Switchboard) -> TestApp {
 
 fn app_with_home() -> TestApp {
     app_with(|home| {
-        Switchboard::open_with_store(Paths::under(home), Arc::new(MemoryStore::new())).unwrap()
+        Switchboard::open_with_store(Paths::under(home), Arc::new(MemoryStore::new()))
+            .unwrap()
+            .with_user_home(home.join("user"))
     })
 }
 
@@ -97,7 +99,7 @@ fn vendors_list_returns_the_catalog() {
         .invoke("vendors_list", json!({}))
         .expect("command succeeds");
     let vendors: Vec<Value> = serde_json::from_value(value).unwrap();
-    assert_eq!(vendors.len(), 10);
+    assert_eq!(vendors.len(), 30);
     assert!(vendors.iter().all(|v| v["connected"] == false));
 }
 
@@ -188,7 +190,7 @@ fn status_without_a_daemon_lists_every_vendor_not_running() {
     let t = app_with_home();
     let status = t.invoke("servers_status", json!({})).unwrap();
     assert_eq!(status["daemon"]["running"], false);
-    assert_eq!(status["vendors"].as_array().unwrap().len(), 10);
+    assert_eq!(status["vendors"].as_array().unwrap().len(), 30);
     assert!(status["vendors"][0].get("memory_bytes").is_some());
     let err = t
         .invoke("server_restart", json!({"slug": "hudu"}))
@@ -225,6 +227,58 @@ fn an_unknown_client_is_refused_with_a_hint() {
         .unwrap_err();
     assert_eq!(err["code"], "unsupported");
     assert!(err["hint"].as_str().unwrap().contains("claude-desktop"));
+}
+
+#[test]
+fn the_plugin_switch_edits_only_our_keys_in_claude_codes_settings() {
+    let t = app_with_home();
+    let path = t.home.join("user/.claude/settings.json");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let original = "{\n  \"model\": \"opus\",\n  \"env\": {\"A\": \"1\"}\n}\n";
+    std::fs::write(&path, original).unwrap();
+    let row = |list: &Value, slug: &str| {
+        list["plugins"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["vendor"] == slug)
+            .cloned()
+            .unwrap()
+    };
+    let list = t.invoke("plugins_list", json!({})).unwrap();
+    assert_eq!(row(&list, "hudu")["enabled_in"], json!([]));
+    assert_eq!(list["marketplace"]["name"], "msp-claude-plugins");
+
+    let on = t
+        .invoke("plugins_set", json!({"slug": "hudu", "enabled": true}))
+        .unwrap();
+    assert_eq!(on["plugins"], json!(["hudu@msp-claude-plugins"]));
+    assert!(on["backup"].is_string(), "{on}");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.starts_with("{\n  \"model\": \"opus\",\n  \"env\": {\"A\": \"1\"}"),
+        "{text}"
+    );
+    let list = t.invoke("plugins_list", json!({})).unwrap();
+    assert_eq!(row(&list, "hudu")["enabled_in"], json!([{"kind": "user"}]));
+
+    t.invoke("plugins_set", json!({"slug": "hudu", "enabled": false}))
+        .unwrap();
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(v, json!({"model": "opus", "env": {"A": "1"}}));
+
+    let err = t
+        .invoke("plugins_set", json!({"slug": "nope", "enabled": true}))
+        .unwrap_err();
+    assert_eq!(err["code"], "unknown_vendor", "{err}");
+
+    // A file that is not JSON is refused and left as it was.
+    std::fs::write(&path, "{ not json").unwrap();
+    let err = t
+        .invoke("plugins_set", json!({"slug": "hudu", "enabled": true}))
+        .unwrap_err();
+    assert_eq!(err["code"], "client_config_invalid", "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "{ not json");
 }
 
 #[test]

@@ -8,6 +8,8 @@
 //! The fake runs on its own thread and runtime, so plain `#[test]`s can use it while
 //! they run the CLI as a child process.
 
+mod breadth;
+
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
@@ -464,7 +466,7 @@ fn respond(s: &State, r: &Recorded) -> Response {
                 unauthorized()
             }
         }
-        _ => not_found(),
+        _ => breadth::respond(s, r),
     }
 }
 

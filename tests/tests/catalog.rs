@@ -5,17 +5,48 @@ use std::path::Path;
 
 use switchboard_core::catalog::{Catalog, Source, Vendor, validate};
 
-const TEN: [&str; 10] = [
+const THIRTY: [&str; 30] = [
+    "abnormal-security",
+    "atera",
     "autotask",
+    "blackpoint",
+    "blumira",
+    "cipp",
     "connectwise-automate",
     "connectwise-psa",
+    "datto-bcdr",
     "datto-rmm",
+    "domotz",
     "halopsa",
     "hudu",
     "huntress",
+    "immybot",
+    "ironscales",
     "itglue",
+    "knowbe4",
+    "liongard",
+    "meraki",
+    "ncentral",
     "ninjaone",
+    "proofpoint",
+    "rocketcyber",
+    "sherweb",
+    "spanning",
+    "superops",
     "syncro",
+    "threatlocker",
+    "unitrends",
+];
+
+/// The categories `domain.md` §1b names beside PSA, RMM and documentation; the catalog
+/// spans every one.
+const BREADTH: [&str; 6] = [
+    "security",
+    "email-security",
+    "backup",
+    "network",
+    "marketplace",
+    "m365",
 ];
 
 fn bundles_dir() -> std::path::PathBuf {
@@ -23,10 +54,10 @@ fn bundles_dir() -> std::path::PathBuf {
 }
 
 #[test]
-fn the_catalog_has_exactly_the_ten_vendors_with_slugs_matching_their_folders() {
+fn the_catalog_has_exactly_the_thirty_vendors_with_slugs_matching_their_folders() {
     let catalog = Catalog::builtin().unwrap();
     let slugs: Vec<&str> = catalog.vendors().map(|v| v.slug.as_str()).collect();
-    assert_eq!(slugs, TEN);
+    assert_eq!(slugs, THIRTY);
     let mut seen = BTreeSet::new();
     for entry in std::fs::read_dir(bundles_dir()).unwrap() {
         let entry = entry.unwrap();
@@ -37,7 +68,39 @@ fn the_catalog_has_exactly_the_ten_vendors_with_slugs_matching_their_folders() {
         assert_eq!(slug, folder, "bundles/{folder}/vendor.toml");
         assert!(seen.insert(slug.to_owned()), "slug {slug} appears twice");
     }
-    assert_eq!(seen.len(), 10);
+    assert_eq!(seen.len(), 30);
+}
+
+#[test]
+fn the_catalog_spans_every_category_and_names_every_companion_plugin() {
+    let catalog = Catalog::builtin().unwrap();
+    for category in BREADTH {
+        assert!(
+            catalog.vendors().any(|v| v.category == category),
+            "no vendor in {category}"
+        );
+    }
+    for v in catalog.vendors() {
+        // Plugin ids are lower-case slugs in the marketplace, not display names.
+        assert!(
+            !v.companion_plugin.is_empty()
+                && v.companion_plugin
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{}: companion plugin `{}`",
+            v.slug,
+            v.companion_plugin
+        );
+        // The opening comment names the sources.
+        let text =
+            std::fs::read_to_string(bundles_dir().join(&v.slug).join("vendor.toml")).unwrap();
+        assert!(
+            text.starts_with("# Facts: "),
+            "{}: no sources comment",
+            v.slug
+        );
+        assert!(!v.launch.docker_image.is_empty(), "{}", v.slug);
+    }
 }
 
 #[test]
@@ -53,11 +116,20 @@ fn every_entry_passes_validation_and_env_vars_are_unique_across_the_catalog() {
     );
 }
 
+/// Meraki's server reads `READ_ONLY_MODE`, with no vendor prefix.
+const UNPREFIXED: [(&str, &str); 1] = [("meraki", "read_only_mode")];
+
 #[test]
 fn field_keys_are_the_env_var_without_the_vendor_prefix_and_every_field_has_a_header() {
     let catalog = Catalog::builtin().unwrap();
     for v in catalog.vendors() {
         for f in &v.fields {
+            // Settings a server reads without its vendor prefix.
+            if UNPREFIXED.contains(&(v.slug.as_str(), f.key.as_str())) {
+                assert_eq!(f.env.to_ascii_lowercase(), f.key, "{}", v.slug);
+                assert!(!f.secret && !f.required, "{}: {}", v.slug, f.key);
+                continue;
+            }
             let env = f.env.to_ascii_lowercase();
             let prefix = env
                 .strip_suffix(&f.key)
@@ -80,6 +152,7 @@ fn field_keys_are_the_env_var_without_the_vendor_prefix_and_every_field_has_a_he
         let prefixes: BTreeSet<String> = v
             .fields
             .iter()
+            .filter(|f| !UNPREFIXED.contains(&(v.slug.as_str(), f.key.as_str())))
             .map(|f| f.env[..f.env.len() - f.key.len()].to_owned())
             .collect();
         assert_eq!(prefixes.len(), 1, "{}: {prefixes:?}", v.slug);
@@ -290,5 +363,5 @@ local = { kind = "command", command = "acme-rmm-mcp" }
             .as_deref(),
         Some("us")
     );
-    assert_eq!(catalog.vendors().count(), 11);
+    assert_eq!(catalog.vendors().count(), 31);
 }

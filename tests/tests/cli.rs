@@ -29,7 +29,7 @@ fn vendors_list_json_has_the_documented_shape() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let list = run.json();
     let list = list.as_array().unwrap();
-    assert_eq!(list.len(), 10);
+    assert_eq!(list.len(), 30);
     for v in list {
         for key in ["slug", "name", "category", "connected", "fields"] {
             assert!(v.get(key).is_some(), "{key} missing in {v}");
@@ -325,7 +325,7 @@ fn a_broken_user_catalog_file_is_a_warning_not_an_outage() {
     std::fs::write(dir.join("oops.toml"), "this is not toml [").unwrap();
     let run = home.run(["vendors", "list", "--json"], "");
     assert_eq!(run.code, 0);
-    assert_eq!(run.json().as_array().unwrap().len(), 10);
+    assert_eq!(run.json().as_array().unwrap().len(), 30);
     assert!(
         run.stderr.contains("warning: skipped") && run.stderr.contains("oops.toml"),
         "{}",

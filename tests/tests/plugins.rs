@@ -72,7 +72,7 @@ fn enable_adds_only_our_keys_keeps_every_other_byte_and_disable_takes_them_out()
     assert_eq!(row("hudu")["enabled_in"], json!([{"kind": "user"}]));
     assert_eq!(row("itglue")["enabled_in"], json!([]));
     assert_eq!(row("itglue")["id"], "itglue@msp-claude-plugins");
-    assert_eq!(list["plugins"].as_array().unwrap().len(), 10);
+    assert_eq!(list["plugins"].as_array().unwrap().len(), 30);
 
     // Again: nothing to do, nothing written.
     let bytes = std::fs::read(&path).unwrap();

@@ -121,6 +121,40 @@ export interface Settings {
   check_updates_daily?: boolean;
   /** The version running now. */
   version?: string;
+  /** An MSP's own plugin marketplace: its name and source; both empty for the vendors' public one. */
+  plugin_marketplace_name?: string;
+  plugin_marketplace?: string;
+}
+
+/** Which Claude Code settings file enables a plugin. */
+export type PluginScope = { kind: "user" } | { kind: "project"; dir: string };
+
+/** One vendor's companion plugin (skills and commands for Claude Code). */
+export interface PluginRow {
+  vendor: string;
+  vendor_name: string;
+  plugin: string;
+  /** `<plugin>@<marketplace>`. */
+  id: string;
+  connected: boolean;
+  enabled_in: PluginScope[];
+}
+
+export interface PluginsReport {
+  marketplace: { name: string; source: unknown; public: boolean };
+  files: { scope: PluginScope; path: string; exists: boolean; problem: string | null }[];
+  plugins: PluginRow[];
+}
+
+/** What a plugin switch changed in Claude Code's settings. */
+export interface PluginChange {
+  path: string;
+  dry_run: boolean;
+  plugins: string[];
+  marketplace: boolean;
+  diff: string;
+  backup: string | null;
+  warnings: string[];
 }
 
 export interface UpdateCheck {
@@ -162,6 +196,9 @@ export const api = {
   /** Opens the browser at the gateway's sign-in page; resolves once signed in. Progress comes as `team-progress` events. */
   signIn: (gateway: string | null) => call<TeamView>("team_login", { gateway }),
   signOut: () => call<SignedOut>("team_logout"),
+  plugins: () => call<PluginsReport>("plugins_list"),
+  /** Enables or disables a vendor's companion plugin in Claude Code's user settings. */
+  setPlugin: (slug: string, enabled: boolean) => call<PluginChange>("plugins_set", { slug, enabled }),
 };
 
 /** Events the app emits to the window. */

@@ -18,9 +18,21 @@ interface AppState {
   team: TeamView | null;
   /** A sign-in under way (from this window or the tray), as the app last reported it. */
   signIn: v.SignInProgress | null;
+  /** Each vendor's companion plugin and whether Claude Code enables it. */
+  plugins: v.PluginState;
 }
 
-const fresh = (): AppState => ({ page: "vendors", vendors: [], open: null, status: null, openLogs: new Set(), logs: {}, team: null, signIn: null });
+const fresh = (): AppState => ({
+  page: "vendors",
+  vendors: [],
+  open: null,
+  status: null,
+  openLogs: new Set(),
+  logs: {},
+  team: null,
+  signIn: null,
+  plugins: v.NO_PLUGINS,
+});
 
 export const state: AppState = fresh();
 
@@ -57,17 +69,44 @@ export async function go(page: Page, slug?: string | null): Promise<void> {
 
 async function loadVendors(): Promise<void> {
   try {
-    state.vendors = await api.vendors();
+    const [vendors] = await Promise.all([api.vendors(), loadPlugins()]);
+    state.vendors = vendors;
     drawVendors();
   } catch (e) {
     showError(main(), e);
   }
 }
 
+/** The companion plugins; a settings file Claude Code cannot parse turns the switches off, with why. */
+async function loadPlugins(): Promise<void> {
+  try {
+    const report = await api.plugins();
+    const user = report.files.find((f) => f.scope.kind === "user");
+    state.plugins = { rows: Object.fromEntries(report.plugins.map((p) => [p.vendor, p])), problem: user?.problem ?? null };
+  } catch (e) {
+    state.plugins = { rows: {}, problem: (e as CommandError).message ?? String(e) };
+  }
+}
+
+/** Flips one vendor's plugin in Claude Code's user settings; `where` shows the outcome. */
+async function setPlugin(slug: string, enabled: boolean, control: HTMLInputElement | HTMLButtonElement, where: HTMLElement | null): Promise<void> {
+  control.disabled = true;
+  try {
+    const change = await api.setPlugin(slug, enabled);
+    await loadPlugins();
+    if (where) where.innerHTML = v.renderPluginChange(change, enabled);
+  } catch (e) {
+    if (control instanceof HTMLInputElement) control.checked = !enabled;
+    if (where) showError(where, e);
+  } finally {
+    control.disabled = false;
+  }
+}
+
 function drawVendors(keep?: { result: string; html: string }): void {
   const vendor = state.vendors.find((x) => x.slug === state.open);
   if (vendor) {
-    main().innerHTML = v.renderForm(vendor);
+    main().innerHTML = v.renderForm(vendor, state.plugins);
     v.applySelectValues(main());
     wireForm(vendor);
     if (keep) {
@@ -78,7 +117,7 @@ function drawVendors(keep?: { result: string; html: string }): void {
       $<HTMLElement>("#connect-form input, #connect-form select")?.focus();
     }
   } else {
-    main().innerHTML = v.renderCatalog(state.vendors, $<HTMLInputElement>("#search")!.value);
+    main().innerHTML = v.renderCatalog(state.vendors, $<HTMLInputElement>("#search")!.value, state.plugins);
   }
 }
 
@@ -127,6 +166,7 @@ function wireForm(vendor: VendorView): void {
         if (state.page === "vendors" && state.open === vendor.slug) {
           drawVendors(keep);
           $<HTMLElement>("#connect-result")?.focus();
+          offerPlugin(vendor);
         }
       }
     } catch (e) {
@@ -189,6 +229,23 @@ function wireForm(vendor: VendorView): void {
         showError(result, e);
       }
     });
+  });
+}
+
+/** After a connect: offer the vendor's plugin if Claude Code does not have it yet. */
+function offerPlugin(vendor: VendorView): void {
+  const plugin = state.plugins.rows[vendor.slug];
+  const where = $("#plugin-result");
+  if (!plugin || state.plugins.problem || v.pluginOn(plugin) || !where) return;
+  where.innerHTML = v.renderPluginOffer(vendor.name, plugin);
+  $("#plugin-offer-dismiss")!.addEventListener("click", () => {
+    where.innerHTML = "";
+    $<HTMLElement>("#plugin-switch")?.focus();
+  });
+  $("#plugin-offer-enable")!.addEventListener("click", async (ev) => {
+    await setPlugin(vendor.slug, true, ev.currentTarget as HTMLButtonElement, where);
+    const sw = $<HTMLInputElement>("#plugin-switch");
+    if (sw) sw.checked = v.pluginOn(state.plugins.rows[vendor.slug] ?? plugin);
   });
 }
 
@@ -416,7 +473,17 @@ async function loadSettings(): Promise<void> {
       log_level: $<HTMLSelectElement>("#level")!.value as Settings["log_level"],
       update_endpoint: $<HTMLInputElement>("#endpoint")!.value.trim(),
       check_updates_daily: $<HTMLInputElement>("#daily")!.checked,
+      plugin_marketplace_name: $<HTMLInputElement>("#market-name")!.value.trim(),
+      plugin_marketplace: $<HTMLInputElement>("#market-source")!.value.trim(),
     };
+    const market = $("#market-invalid")!;
+    market.hidden = true;
+    if (!next.plugin_marketplace_name !== !next.plugin_marketplace) {
+      market.textContent = "Give both a name and a source, or leave both empty for the public marketplace.";
+      market.hidden = false;
+      $<HTMLInputElement>(next.plugin_marketplace_name ? "#market-source" : "#market-name")!.focus();
+      return;
+    }
     save.disabled = true;
     result.innerHTML = `<p class="muted">Saving…</p>`;
     try {
@@ -428,6 +495,8 @@ async function loadSettings(): Promise<void> {
         $<HTMLSelectElement>("#level")!.value = saved.log_level;
         $<HTMLInputElement>("#endpoint")!.value = saved.update_endpoint;
         $<HTMLInputElement>("#daily")!.checked = saved.check_updates_daily !== false;
+        $<HTMLInputElement>("#market-name")!.value = saved.plugin_marketplace_name ?? "";
+        $<HTMLInputElement>("#market-source")!.value = saved.plugin_marketplace ?? "";
       }
       result.innerHTML = `<p class="result good" role="status">Saved.</p>`;
     } catch (e) {
@@ -497,6 +566,24 @@ export function wire(): void {
     if ((ev.target as HTMLElement).id !== "team-form") return;
     ev.preventDefault();
     if (!state.signIn) void signIn();
+  });
+  document.addEventListener("change", (ev) => {
+    const t = ev.target as HTMLInputElement;
+    const slug = t.dataset?.plugin;
+    if (!slug || state.page !== "vendors") return;
+    // In the form the outcome shows under the switch; on a card, in the card.
+    let where = t.id === "plugin-switch" ? $("#plugin-result") : null;
+    if (!where) {
+      const li = t.closest("li.vendor");
+      where = li?.querySelector<HTMLElement>(".plugin-result") ?? null;
+      if (li && !where) {
+        where = document.createElement("div");
+        where.className = "plugin-result";
+        where.setAttribute("aria-live", "polite");
+        li.append(where);
+      }
+    }
+    void setPlugin(slug, t.checked, t, where);
   });
   document.addEventListener("input", (ev) => {
     if ((ev.target as HTMLElement).id === "search" && state.page === "vendors" && !state.open) drawVendors();

@@ -31,6 +31,7 @@ beforeEach(() => {
   answers = {
     vendors_list: () => [vendor("hudu", "Hudu", "documentation"), vendor("itglue", "IT Glue", "documentation", true)],
     take_pending_page: () => null,
+    plugins_list: () => pluginsReport(),
   };
   mockIPC(
     (cmd, args) => {
@@ -45,6 +46,22 @@ beforeEach(() => {
 
 afterEach(() => clearMocks());
 
+/** What `plugins_list` answers: hudu's and itglue's plugins, those in `enabled` on in the user's settings. */
+function pluginsReport(enabled: string[] = [], problem: string | null = null) {
+  return {
+    marketplace: { name: "msp-claude-plugins", source: { source: "github", repo: "wyre-technology/msp-claude-plugins" }, public: true },
+    files: [{ scope: { kind: "user" }, path: "/home/t/.claude/settings.json", exists: true, problem }],
+    plugins: ["hudu", "itglue"].map((slug) => ({
+      vendor: slug,
+      vendor_name: slug === "hudu" ? "Hudu" : "IT Glue",
+      plugin: slug,
+      id: `${slug}@msp-claude-plugins`,
+      connected: slug === "itglue",
+      enabled_in: enabled.includes(slug) ? [{ kind: "user" }] : [],
+    })),
+  };
+}
+
 const commands = () => calls.map((c) => c.cmd).filter((c) => !c.startsWith("plugin:"));
 
 async function openHudu() {
@@ -56,6 +73,111 @@ async function openHudu() {
 function fill(key: string, value: string) {
   document.querySelector<HTMLInputElement>(`#field-${key}`)!.value = value;
 }
+
+describe("companion plugins", () => {
+  beforeEach(() => main.wire());
+  const change = (slug: string) => ({
+    path: "/home/t/.claude/settings.json",
+    dry_run: false,
+    plugins: [`${slug}@msp-claude-plugins`],
+    marketplace: true,
+    diff: "",
+    backup: "/b/settings.json.1",
+    warnings: [],
+  });
+
+  it("shows each vendor's plugin with a switch that edits Claude Code's settings", async () => {
+    let enabled: string[] = ["itglue"];
+    answers.plugins_list = () => pluginsReport(enabled);
+    answers.plugins_set = (a) => {
+      enabled = a.enabled ? [...enabled, a.slug as string] : enabled.filter((s) => s !== a.slug);
+      return change(a.slug as string);
+    };
+    await main.go("vendors");
+    const sw = (slug: string) => document.querySelector<HTMLInputElement>(`li.vendor[data-slug=${slug}] input[data-plugin]`)!;
+    expect(sw("hudu").checked).toBe(false);
+    expect(sw("itglue").checked).toBe(true);
+    expect(sw("hudu").getAttribute("role")).toBe("switch");
+    expect(document.querySelector("li.vendor[data-slug=hudu]")!.textContent).toContain("hudu");
+    sw("hudu").checked = true;
+    sw("hudu").dispatchEvent(new Event("change", { bubbles: true }));
+    await settle();
+    expect(calls.find((c) => c.cmd === "plugins_set")?.args).toEqual({ slug: "hudu", enabled: true });
+    expect(document.querySelector("li.vendor[data-slug=hudu] .plugin-result")!.textContent).toContain("Enabled hudu@msp-claude-plugins");
+    // Opening the form does not open the plugin switch's card: the switch is outside the card's button.
+    expect(document.querySelector("#connect-form")).toBeNull();
+  });
+
+  it("puts a failed switch back and says why", async () => {
+    answers.plugins_set = () => {
+      throw { code: "client_config_invalid", message: "Claude Code's settings `/home/t/.claude/settings.json` was left untouched: not JSON", hint: "fix the file" };
+    };
+    await main.go("vendors");
+    const sw = document.querySelector<HTMLInputElement>("li.vendor[data-slug=hudu] input[data-plugin]")!;
+    sw.checked = true;
+    sw.dispatchEvent(new Event("change", { bubbles: true }));
+    await settle();
+    expect(sw.checked).toBe(false);
+    expect(document.querySelector("li.vendor[data-slug=hudu] .plugin-result")!.textContent).toContain("client_config_invalid");
+  });
+
+  it("turns the switches off when Claude Code's settings cannot be read", async () => {
+    answers.plugins_list = () => pluginsReport([], "not JSON at line 1");
+    await main.go("vendors");
+    expect(document.querySelector("input[data-plugin]")).toBeNull();
+    expect(document.querySelector("#plugins-problem")!.textContent).toContain("not JSON at line 1");
+  });
+
+  it("offers the plugin after a connect, and enables it on the click", async () => {
+    let connected = false;
+    let enabled: string[] = [];
+    answers.vendors_list = () => [vendor("hudu", "Hudu", "documentation", connected)];
+    answers.plugins_list = () => pluginsReport(enabled);
+    answers.vendor_connect = () => {
+      connected = true;
+      return { saved: true, probe: { result: "ok", message: "GET /api/v1/companies: 200", status: 200, step: "company list", elapsed_ms: 5 } };
+    };
+    answers.plugins_set = (a) => {
+      enabled = ["hudu"];
+      return change(a.slug as string);
+    };
+    await openHudu();
+    expect(document.querySelector("#plugin-switch")).not.toBeNull();
+    fill("base_url", "https://acme.huducloud.com");
+    fill("api_key", "k");
+    document.querySelector<HTMLFormElement>("#connect-form")!.requestSubmit();
+    await settle();
+    expect(document.querySelector("#plugin-offer")!.textContent).toContain("companion plugin hudu");
+    document.querySelector<HTMLButtonElement>("#plugin-offer-enable")!.click();
+    await settle();
+    expect(calls.filter((c) => c.cmd === "plugins_set").map((c) => c.args)).toEqual([{ slug: "hudu", enabled: true }]);
+    expect(document.querySelector("#plugin-result")!.textContent).toContain("Enabled hudu@msp-claude-plugins");
+    expect(document.querySelector<HTMLInputElement>("#plugin-switch")!.checked).toBe(true);
+  });
+
+  it("does not offer a plugin that is already enabled, and Not now dismisses the offer", async () => {
+    answers.vendors_list = () => [vendor("hudu", "Hudu", "documentation", true)];
+    answers.vendor_connect = () => ({ saved: true, probe: null });
+    answers.plugins_list = () => pluginsReport(["hudu"]);
+    await openHudu();
+    fill("base_url", "https://acme.huducloud.com");
+    fill("api_key", "k");
+    document.querySelector<HTMLFormElement>("#connect-form")!.requestSubmit();
+    await settle();
+    expect(document.querySelector("#plugin-offer")).toBeNull();
+    answers.plugins_list = () => pluginsReport([]);
+    document.querySelector<HTMLButtonElement>("#form-close")!.click();
+    await main.go("vendors");
+    await openHudu();
+    fill("base_url", "https://acme.huducloud.com");
+    fill("api_key", "k");
+    document.querySelector<HTMLFormElement>("#connect-form")!.requestSubmit();
+    await settle();
+    document.querySelector<HTMLButtonElement>("#plugin-offer-dismiss")!.click();
+    expect(document.querySelector("#plugin-offer")).toBeNull();
+    expect(calls.some((c) => c.cmd === "plugins_set")).toBe(false);
+  });
+});
 
 describe("vendors page", () => {
   it("blocks an incomplete form, focuses the first gap, and calls nothing", async () => {
@@ -429,9 +551,38 @@ describe("settings page", () => {
     document.querySelector<HTMLFormElement>("#settings-form")!.requestSubmit();
     await settle();
     expect(calls.find((c) => c.cmd === "settings_set")?.args, JSON.stringify(calls)).toEqual({
-      settings: { idle_timeout_s: 180, compact: true, start_at_login: false, log_level: "info", update_endpoint: "https://u.example/x", check_updates_daily: true },
+      settings: {
+        idle_timeout_s: 180,
+        compact: true,
+        start_at_login: false,
+        log_level: "info",
+        update_endpoint: "https://u.example/x",
+        check_updates_daily: true,
+        plugin_marketplace_name: "",
+        plugin_marketplace: "",
+      },
     });
     expect(document.querySelector("#settings-result")!.textContent).toContain("Saved");
+  });
+
+  it("saves an MSP's own plugin marketplace, and refuses half of one without calling", async () => {
+    answers.settings_get = () => ({ idle_timeout_s: 600, compact: false, log_level: "info", start_at_login: false, update_endpoint: "" });
+    answers.settings_set = (a) => a.settings;
+    await main.go("settings");
+    const name = document.querySelector<HTMLInputElement>("#market-name")!;
+    const source = document.querySelector<HTMLInputElement>("#market-source")!;
+    name.value = "acme-plugins";
+    document.querySelector<HTMLFormElement>("#settings-form")!.requestSubmit();
+    await settle();
+    expect(commands()).toEqual(["settings_get"]);
+    expect(document.querySelector<HTMLElement>("#market-invalid")!.hidden).toBe(false);
+    expect(document.activeElement).toBe(source);
+    source.value = " acme/claude-plugins ";
+    document.querySelector<HTMLFormElement>("#settings-form")!.requestSubmit();
+    await settle();
+    const sent = calls.find((c) => c.cmd === "settings_set")?.args.settings as Record<string, unknown>;
+    expect([sent.plugin_marketplace_name, sent.plugin_marketplace]).toEqual(["acme-plugins", "acme/claude-plugins"]);
+    expect(document.querySelector<HTMLElement>("#market-invalid")!.hidden).toBe(true);
   });
 
   it("reports an available update", async () => {

@@ -8,6 +8,8 @@ import type {
   ClientView,
   CommandError,
   FieldView,
+  PluginChange,
+  PluginRow,
   ProbeOutcome,
   ProbeRecord,
   ServerState,
@@ -70,6 +72,9 @@ const CATEGORY_NAMES: Record<string, string> = {
   security: "Security",
   "email-security": "Email security",
   backup: "Backup",
+  network: "Network",
+  marketplace: "Marketplace",
+  m365: "Microsoft 365 management",
 };
 
 export function categoryName(category: string): string {
@@ -98,18 +103,69 @@ export function groupByCategory(vendors: VendorView[]): [string, VendorView[]][]
     .map(([c, list]) => [c, [...list].sort((a, b) => a.name.localeCompare(b.name))]);
 }
 
-export function renderCatalog(vendors: VendorView[], query: string): string {
+/** Companion plugins by vendor slug; `problem` when Claude Code's settings cannot be read. */
+export interface PluginState {
+  rows: Record<string, PluginRow>;
+  problem: string | null;
+}
+
+export const NO_PLUGINS: PluginState = { rows: {}, problem: null };
+
+/** Enabled in Claude Code's user settings (the window's switches edit only those). */
+export const pluginOn = (p: PluginRow): boolean => p.enabled_in.some((s) => s.kind === "user");
+
+export function renderCatalog(vendors: VendorView[], query: string, plugins: PluginState = NO_PLUGINS): string {
   const shown = filterVendors(vendors, query);
   if (shown.length === 0) return `<p class="muted">No vendor matches “${escape(query)}”.</p>`;
-  return groupByCategory(shown)
-    .map(
-      ([category, list]) => `
+  const problem = plugins.problem
+    ? `<p class="small warn" id="plugins-problem">Plugin switches are off: ${escape(plugins.problem)}</p>`
+    : "";
+  return (
+    problem +
+    groupByCategory(shown)
+      .map(
+        ([category, list]) => `
       <section class="group">
         <h2>${escape(categoryName(category))}</h2>
-        <ul class="vendors">${list.map(vendorCard).join("")}</ul>
+        <ul class="vendors">${list.map((v) => vendorCard(v, plugins.problem ? undefined : plugins.rows[v.slug])).join("")}</ul>
       </section>`,
-    )
-    .join("");
+      )
+      .join("")
+  );
+}
+
+/** A switch that enables a vendor's companion plugin in Claude Code. */
+export function pluginSwitch(vendorName: string, p: PluginRow, id?: string): string {
+  const on = pluginOn(p);
+  return `<label class="plugin-switch small"><input type="checkbox" role="switch"${id ? ` id="${escape(id)}"` : ""} data-plugin="${escape(p.vendor)}"${on ? " checked" : ""} aria-label="${escape(vendorName)}'s plugin ${escape(p.plugin)} in Claude Code"> Plugin <code>${escape(p.plugin)}</code></label>`;
+}
+
+/** The form's plugin section: what the plugin is and its switch. */
+export function renderPluginSection(vendorName: string, p: PluginRow | undefined, problem: string | null): string {
+  if (!p) return "";
+  const body = problem
+    ? `<p class="small warn">Claude Code's settings cannot be changed: ${escape(problem)}</p>`
+    : `${pluginSwitch(vendorName, p, "plugin-switch")}
+      <p class="help">Skills and slash commands that teach Claude how to use ${escape(vendorName)}'s tools, from the <code>${escape(p.id.split("@")[1] ?? "")}</code> marketplace, enabled in Claude Code's user settings.</p>`;
+  return `<section class="plugin" aria-labelledby="plugin-head"><h3 id="plugin-head">Companion plugin</h3>${body}<div id="plugin-result" aria-live="polite"></div></section>`;
+}
+
+/** After connecting: offer the vendor's plugin when it is not enabled yet. */
+export function renderPluginOffer(vendorName: string, p: PluginRow): string {
+  return `<div class="offer" id="plugin-offer" role="group" aria-labelledby="plugin-offer-text"><p id="plugin-offer-text">Enable ${escape(vendorName)}'s companion plugin <code>${escape(p.plugin)}</code> in Claude Code? It adds skills and commands for these tools.</p>
+    <button type="button" id="plugin-offer-enable" class="primary">Enable plugin</button> <button type="button" id="plugin-offer-dismiss">Not now</button></div>`;
+}
+
+/** What a plugin switch changed. */
+export function renderPluginChange(change: PluginChange, enabled: boolean): string {
+  const ids = change.plugins.map((id) => `<code>${escape(id)}</code>`).join(", ");
+  const what =
+    change.plugins.length === 0
+      ? "Nothing to change."
+      : `${enabled ? "Enabled" : "Disabled"} ${ids} in ${escape(change.path)}.${enabled ? " Claude Code loads it in its next session." : ""}`;
+  const warnings = change.warnings.map((w) => `<p class="small warn">${escape(w)}</p>`).join("");
+  const backup = change.backup ? `<p class="small">The previous file is kept at ${escape(change.backup)}.</p>` : "";
+  return `<div class="result good" role="status"><p>${what}</p>${warnings}${backup}</div>`;
 }
 
 const LAST_PROBE_WORDS: Record<ProbeOutcome["result"], string> = {
@@ -126,7 +182,7 @@ export function lastProbeWords(probe: ProbeRecord): string {
   return `Last test: ${LAST_PROBE_WORDS[probe.result] ?? probe.result}${when}`;
 }
 
-function vendorCard(v: VendorView): string {
+function vendorCard(v: VendorView, plugin?: PluginRow): string {
   const probe = v.connected ? v.connection?.last_probe : null;
   const last = probe
     ? `<span class="small last ${probe.result === "ok" ? "" : "warn"}" title="${escape(probe.message)}">${escape(lastProbeWords(probe))}</span>`
@@ -142,6 +198,7 @@ function vendorCard(v: VendorView): string {
         ${last}
         <span class="card-action">${v.connected ? "Manage…" : "Connect…"}</span>
       </button>
+      ${plugin ? pluginSwitch(v.name, plugin) : ""}
     </li>`;
 }
 
@@ -167,7 +224,7 @@ function connectedNote(v: VendorView): string {
 }
 
 /** The connect form, generated from the catalog's fields. */
-export function renderForm(v: VendorView): string {
+export function renderForm(v: VendorView, plugins: PluginState = NO_PLUGINS): string {
   const stored = new Set(v.connection?.secret_fields ?? []);
   const plain = v.connection?.fields ?? {};
   const fields = v.fields
@@ -214,6 +271,7 @@ export function renderForm(v: VendorView): string {
         ${connectedTools}
       </div>
       <div id="connect-result" aria-live="polite"></div>
+      ${renderPluginSection(v.name, plugins.rows[v.slug], plugins.problem)}
     </form>`;
 }
 
@@ -450,6 +508,13 @@ export function renderSettings(s: Settings): string {
       <div class="field check"><input id="daily" name="daily" type="checkbox"${s.check_updates_daily !== false ? " checked" : ""} aria-describedby="daily-help"${lock("updates.check_daily")}>
         <label for="daily">Check for updates once a day</label>
         <p class="help" id="daily-help">Switchboard says when a new version is out; it installs only when you click Install.${s.version ? ` You have ${escape(s.version)}.` : ""}</p>${managed("updates.check_daily")}</div>
+      <fieldset class="field"><legend>Plugin marketplace</legend>
+        <p class="help" id="market-help">Where the vendors' companion plugins come from. Leave both empty for the vendors' public marketplace (msp-claude-plugins); an MSP may name its own.</p>
+        <label for="market-name">Name</label>
+        <input id="market-name" name="market-name" type="text" value="${escape(s.plugin_marketplace_name ?? "")}" placeholder="msp-claude-plugins" spellcheck="false" aria-describedby="market-help">
+        <label for="market-source">Source</label>
+        <input id="market-source" name="market-source" type="text" value="${escape(s.plugin_marketplace ?? "")}" placeholder="owner/repo, a git or https URL, or a folder" spellcheck="false" aria-describedby="market-help">
+        <p class="invalid" id="market-invalid" hidden></p></fieldset>
       <div class="actions"><button type="submit" id="settings-save" class="primary">Save</button></div>
       <div id="settings-result" aria-live="polite"></div>
       <div class="actions"><button type="button" id="check-updates">Check for updates</button></div>

@@ -39,6 +39,8 @@ pub struct Switchboard {
     processes: Arc<dyn ProcessList>,
     /// `config.toml` as read at open (an unreadable file is kept as its error).
     config: Arc<Result<Config, ConfigError>>,
+    /// The home whose `.claude/settings.json` holds the plugins; `None`: the user's.
+    user_home: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Switchboard {
@@ -60,12 +62,20 @@ impl Switchboard {
             prober,
             processes: Arc::new(SystemProcesses),
             config: Arc::new(Ok(Config::default())),
+            user_home: None,
         }
     }
 
     /// The same facade, seeing running programs through `processes` (tests).
     pub fn with_processes(mut self, processes: Arc<dyn ProcessList>) -> Self {
         self.processes = processes;
+        self
+    }
+
+    /// Claude Code's user settings (the companion plugins) under `dir` instead of the
+    /// user's home: for tests that run in-process.
+    pub fn with_user_home(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.user_home = Some(dir.into());
         self
     }
 

@@ -50,7 +50,10 @@ impl Switchboard {
         )?)
     }
 
-    fn home_dir() -> std::result::Result<PathBuf, ClientError> {
+    fn home_dir(&self) -> std::result::Result<PathBuf, ClientError> {
+        if let Some(home) = &self.user_home {
+            return Ok(home.clone());
+        }
         directories::BaseDirs::new()
             .map(|b| b.home_dir().to_owned())
             .ok_or_else(|| ClientError::Unsupported("cannot find your home directory".into()))
@@ -70,7 +73,7 @@ impl Switchboard {
     /// user's settings, and `project`'s when given.
     pub fn plugins(&self, project: Option<&Path>) -> Result<PluginsReport> {
         let marketplace = self.plugin_marketplace()?;
-        let home = Self::home_dir()?;
+        let home = self.home_dir()?;
         let index = self.vault.index()?;
         let mut files = Vec::new();
         let mut docs = Vec::new();
@@ -138,12 +141,12 @@ impl Switchboard {
         Ok(names)
     }
 
-    fn plugins_path(project: Option<&Path>) -> Result<PathBuf> {
+    fn plugins_path(&self, project: Option<&Path>) -> Result<PathBuf> {
         let scope = match project {
             Some(dir) => Scope::Project(dir.to_owned()),
             None => Scope::User,
         };
-        Ok(scope.settings_path(&Self::home_dir()?))
+        Ok(scope.settings_path(&self.home_dir()?))
     }
 
     /// Enables the companion plugins of `vendors` (and of every connected vendor with
@@ -158,7 +161,7 @@ impl Switchboard {
         let names = self.plugin_names(vendors, connected)?;
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let marketplace = self.plugin_marketplace()?;
-        let path = Self::plugins_path(project)?;
+        let path = self.plugins_path(project)?;
         let backups = self.paths.backups_dir();
         let mut change = plugins::enable(
             &self.client_context(&backups),
@@ -185,7 +188,7 @@ impl Switchboard {
         let names = self.plugin_names(vendors, false)?;
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
         let marketplace = self.plugin_marketplace()?;
-        let path = Self::plugins_path(project)?;
+        let path = self.plugins_path(project)?;
         let backups = self.paths.backups_dir();
         Ok(plugins::disable(
             &self.client_context(&backups),
