@@ -8,6 +8,19 @@
 //! English function words. A word that appears in few tools (IDF) counts for more than
 //! one that appears in most ("list", "get").
 //!
+//! Two pieces of MSP sense sit on top:
+//! - **Synonyms.** Vendors name one thing differently: a customer is a company in
+//!   Autotask, a client in HaloPSA, an organization in NinjaOne, a tenant in CIPP; a
+//!   device is a computer, an agent or an endpoint. A query word also matches its
+//!   group's other words, at [`SYNONYM_WEIGHT`], the best of them counting once.
+//! - **What the tool does.** A tool whose name has a changing verb (create, delete,
+//!   reboot, run…) is an action. A query with no such verb asks to read, so actions
+//!   count for [`ACTION_WEIGHT`] of their score: "open tickets for a company" wants the
+//!   ticket searches before "create ticket", and a destructive tool never leads a
+//!   question. A plural ("unpaid invoices") prefers the tools that list or search
+//!   to the ones that get one by id ([`SINGLE_WEIGHT`]). Navigation helpers count for
+//!   [`ACTION_WEIGHT`] too: they match every domain word and do none of the work.
+//!
 //! Pure: the session hands in the tools a scope sees and the vendors' words.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -30,6 +43,100 @@ const STOP: &[&str] = &[
     "those", "to", "us", "was", "we", "what", "when", "where", "which", "who", "with", "you",
     "your",
 ];
+
+/// How much a synonym's match counts against the query's own word.
+const SYNONYM_WEIGHT: f64 = 0.7;
+/// What an action tool's score counts for when the query asks to read.
+const ACTION_WEIGHT: f64 = 0.35;
+
+/// Words that name one thing across vendors (matched after stemming).
+const SYNONYMS: &[&[&str]] = &[
+    &[
+        "customer",
+        "client",
+        "company",
+        "organization",
+        "organisation",
+        "tenant",
+    ],
+    &[
+        "device",
+        "computer",
+        "machine",
+        "endpoint",
+        "agent",
+        "workstation",
+        "server",
+    ],
+    &["document", "article", "documentation", "doc"],
+    &["password", "credential"],
+    &["incident", "detection", "finding"],
+    &["invoice", "bill", "billing", "charge"],
+    &["script", "quickjob"],
+    &["reboot", "restart"],
+    &["license", "licence", "subscription"],
+    &["technician", "agent", "member", "resource"],
+];
+
+/// Verbs that make a tool an action (as words of its name, stemmed).
+const ACTIONS: &[&str] = &[
+    "create",
+    "add",
+    "update",
+    "edit",
+    "set",
+    "change",
+    "delete",
+    "remove",
+    "archive",
+    "unarchive",
+    "resolve",
+    "reset",
+    "reboot",
+    "restart",
+    "run",
+    "execute",
+    "trigger",
+    "start",
+    "cancel",
+    "pause",
+    "resume",
+    "approve",
+    "reject",
+    "release",
+    "send",
+    "queue",
+    "install",
+    "disable",
+    "enable",
+    "assign",
+    "offboard",
+    "acknowledge",
+    "publish",
+    "move",
+    "classify",
+    "revoke",
+    "bulk",
+    "manage",
+    "act",
+    "control",
+    "pull",
+    "restore",
+    "email",
+];
+
+/// Query words that ask for an action besides [`ACTIONS`] ("log time", "new customer").
+/// A query asks for an action only with a verb as typed: "installed software" and
+/// "failed jobs" describe what to read.
+const QUERY_ACTIONS: &[&str] = &["log", "new", "make", "close", "fix", "kill"];
+
+/// Name words of a tool that returns many (a plural query prefers these to `get`).
+const COLLECTIONS: &[&str] = &["list", "search", "find", "query", "all"];
+/// What a single-item `get` tool's score counts for when the query names a plural.
+const SINGLE_WEIGHT: f64 = 0.8;
+/// Name words of the "decision tree" servers' helpers (`<v>_navigate`, `<v>_back`):
+/// their descriptions list every domain, so they match much and do nothing asked.
+const NAVIGATION: &[&str] = &["navigate", "back"];
 
 /// What the session knows of a vendor besides its tools: its display name and
 /// catalog category, which become words of each of its tools.
@@ -121,6 +228,49 @@ pub fn rank(
     if terms.is_empty() {
         return (0..tools.len().min(limit)).collect();
     }
+    let stems = |list: &[&str]| -> HashSet<String> {
+        list.iter()
+            .flat_map(|w| words(&stemmer, w))
+            .collect::<HashSet<_>>()
+    };
+    let actions = stems(ACTIONS);
+    let collections = stems(COLLECTIONS);
+    let get = stems(&["get"]);
+    let navigation = stems(NAVIGATION);
+    let typed: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    let wants_action = typed
+        .iter()
+        .any(|w| ACTIONS.contains(&w.as_str()) || QUERY_ACTIONS.contains(&w.as_str()));
+    // "tickets", "invoices": a word whose stem dropped a plural `s`.
+    let plural = typed.iter().any(|w| {
+        w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") && {
+            let stem = stemmer.stem(w);
+            stem.len() < w.len() && !w.starts_with(&*format!("{stem}us"))
+        }
+    });
+    // Each query word with its alternatives: itself at 1, its synonyms below.
+    let groups: Vec<Vec<String>> = SYNONYMS
+        .iter()
+        .map(|g| g.iter().flat_map(|w| words(&stemmer, w)).collect())
+        .collect();
+    let concepts: Vec<Vec<(String, f64)>> = terms
+        .iter()
+        .map(|t| {
+            let mut alts = vec![(t.clone(), 1.0)];
+            for g in groups.iter().filter(|g| g.contains(t)) {
+                for w in g.iter().filter(|w| *w != t) {
+                    if !alts.iter().any(|(a, _)| a == w) {
+                        alts.push((w.clone(), SYNONYM_WEIGHT));
+                    }
+                }
+            }
+            alts
+        })
+        .collect();
     let docs: Vec<Doc> = tools
         .iter()
         .map(|t| document(&stemmer, t, vendors))
@@ -132,14 +282,22 @@ pub fn rank(
             *a += l / n;
         }
     }
-    let idf: Vec<f64> = terms
-        .iter()
-        .map(|t| {
-            let df = docs
-                .iter()
-                .filter(|d| d.tf.iter().any(|f| f.contains_key(t)))
-                .count() as f64;
-            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    let idf = |t: &str| {
+        let df = docs
+            .iter()
+            .filter(|d| d.tf.iter().any(|f| f.contains_key(t)))
+            .count() as f64;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+    };
+    let concepts: Vec<Vec<(String, f64, f64)>> = concepts
+        .into_iter()
+        .map(|alts| {
+            alts.into_iter()
+                .map(|(t, w)| {
+                    let idf = idf(&t);
+                    (t, w, idf)
+                })
+                .collect()
         })
         .collect();
     let mut scored: Vec<(f64, usize)> = docs
@@ -147,22 +305,34 @@ pub fn rank(
         .enumerate()
         .filter_map(|(i, d)| {
             let mut score = 0.0;
-            for (t, idf) in terms.iter().zip(&idf) {
-                let mut tf = 0.0;
-                for f in 0..FIELDS {
-                    let Some(&count) = d.tf[f].get(t) else {
-                        continue;
-                    };
-                    let norm = if avg[f] > 0.0 {
-                        1.0 - B[f] + B[f] * d.len[f] / avg[f]
-                    } else {
-                        1.0
-                    };
-                    tf += WEIGHTS[f] * f64::from(count) / norm;
-                }
-                if tf > 0.0 {
-                    score += idf * tf / (K1 + tf);
-                }
+            for alts in &concepts {
+                // The best of the word and its synonyms.
+                let best = alts
+                    .iter()
+                    .map(|(t, weight, idf)| {
+                        let mut tf = 0.0;
+                        for f in 0..FIELDS {
+                            let Some(&count) = d.tf[f].get(t) else {
+                                continue;
+                            };
+                            let norm = if avg[f] > 0.0 {
+                                1.0 - B[f] + B[f] * d.len[f] / avg[f]
+                            } else {
+                                1.0
+                            };
+                            tf += WEIGHTS[f] * f64::from(count) / norm;
+                        }
+                        weight * idf * tf / (K1 + tf)
+                    })
+                    .fold(0.0, f64::max);
+                score += best;
+            }
+            let named = |set: &HashSet<String>| d.tf[0].keys().any(|w| set.contains(w));
+            if (!wants_action && named(&actions)) || named(&navigation) {
+                score *= ACTION_WEIGHT;
+            }
+            if plural && !wants_action && named(&get) && !named(&collections) {
+                score *= SINGLE_WEIGHT;
             }
             (score > 0.0).then_some((score, i))
         })
@@ -275,5 +445,46 @@ mod tests {
             },
         )]);
         assert_eq!(rank(&tools, &vendors, "backup items", 10), [1, 0]);
+    }
+
+    #[test]
+    fn a_synonym_matches_at_a_lower_weight() {
+        let tools = [
+            tool("a__list_companies", "List companies", json!({})),
+            tool("b__list_clients", "List clients", json!({})),
+            tool("c__list_devices", "List devices", json!({})),
+        ];
+        let vendors = BTreeMap::new();
+        // "customers" is in neither name, but both are customers; the device is not.
+        assert_eq!(rank(&tools, &vendors, "customers", 10).len(), 2);
+        // The word itself beats its synonym.
+        assert_eq!(rank(&tools, &vendors, "clients", 10), [1, 0]);
+    }
+
+    #[test]
+    fn a_question_puts_reading_tools_before_actions_and_an_action_finds_its_verb() {
+        let tools = [
+            tool("a__delete_ticket", "Delete a ticket", json!({})),
+            tool("a__create_ticket", "Create a ticket", json!({})),
+            tool("a__get_ticket", "Get a ticket", json!({})),
+            tool("a__search_tickets", "Search tickets", json!({})),
+        ];
+        let vendors = BTreeMap::new();
+        let order = rank(&tools, &vendors, "tickets", 10);
+        assert_eq!(order[..2], [3, 2], "reads first, the list before the get");
+        assert_eq!(rank(&tools, &vendors, "delete ticket", 1), [0]);
+    }
+
+    #[test]
+    fn navigation_helpers_rank_below_the_tools_they_lead_to() {
+        let tools = [
+            tool(
+                "a__navigate",
+                "Go to a domain: tickets, tickets, devices, approvals",
+                json!({}),
+            ),
+            tool("a__approvals_list", "List approvals", json!({})),
+        ];
+        assert_eq!(rank(&tools, &BTreeMap::new(), "approvals", 10), [1, 0]);
     }
 }
