@@ -147,6 +147,18 @@ impl Message {
         }
     }
 
+    /// A response whose result is already serialized.
+    pub fn response_raw(id: Value, result: Box<RawValue>) -> Self {
+        Self {
+            jsonrpc: two(),
+            id: Some(id),
+            method: None,
+            params: None,
+            result: Some(result),
+            error: None,
+        }
+    }
+
     pub fn error_response(id: Value, code: i64, message: &str, data: Option<Value>) -> Self {
         let mut error = serde_json::json!({ "code": code, "message": message });
         if let Some(data) = data {
@@ -194,7 +206,8 @@ impl Message {
 }
 
 pub fn to_raw(value: &Value) -> Box<RawValue> {
-    RawValue::from_string(value.to_string()).expect("invariant: a Value is valid JSON")
+    // Serialized straight into a RawValue: a Value is valid JSON, no second parse.
+    serde_json::value::to_raw_value(value).expect("invariant: a Value serializes")
 }
 
 fn category(e: &serde_json::Error) -> &'static str {

@@ -6,6 +6,8 @@
 //!   warm-up, both driven by the same minimal client;
 //! - time from `exec` of `switchboard bridge` to the `initialize` result, daemon running;
 //! - `tools/list` with 10 vendors served from cache (no server running);
+//! - `tools/list` and `switchboard__search_tools` with the thirty catalog vendors' real
+//!   tool lists (`tests/fixtures/tools/`, served by fixture servers), from cache;
 //! - resident memory of the daemon and of a bridge (children excluded);
 //! - `bundle build` time per bundle (unsigned, signed, a batch of 10), against the
 //!   official `mcpb pack` and plain `gzip -6` of the same binary in the same run;
@@ -55,6 +57,31 @@ impl LineClient {
             stdin,
             stdout,
             next: 1,
+        }
+    }
+
+    /// Sends a request and returns the answer's line as it arrived, unparsed (only
+    /// its `id` is looked for), so a timing leaves out the client's JSON parsing.
+    fn request_line(&mut self, method: &str, params: Value) -> String {
+        let id = self.next;
+        self.next += 1;
+        let line =
+            json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }).to_string();
+        self.stdin.write_all(line.as_bytes()).unwrap();
+        self.stdin.write_all(b"\n").unwrap();
+        self.stdin.flush().unwrap();
+        let tag = format!("\"id\":{id},");
+        let mut buf = String::new();
+        loop {
+            buf.clear();
+            assert!(
+                self.stdout.read_line(&mut buf).unwrap() > 0,
+                "the process ended"
+            );
+            // Answers put `id` right after `jsonrpc`; notifications have none.
+            if buf[..buf.len().min(64)].contains(&tag) {
+                return buf;
+            }
         }
     }
 
@@ -315,8 +342,135 @@ fn main() {
     );
     run(home, &bin, &["daemon", "stop"]);
 
+    thirty(&bin, &fixture);
     bundles(home, &bin);
     gateway(&bin);
+}
+
+/// `tools/list` and a search with thirty vendors' real tool lists, served from cache:
+/// thirty fixture servers, each with one catalog vendor's tools.
+fn thirty(bin: &Path, fixture: &Path) {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tools");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    for f in &files {
+        // Not the catalog's slug: a server of one's own may not take a vendor's name.
+        let name = format!("x-{}", f.file_stem().unwrap().to_str().unwrap());
+        run(
+            home,
+            bin,
+            &[
+                "servers",
+                "add",
+                &name,
+                "--",
+                fixture.to_str().unwrap(),
+                "--name",
+                &name,
+                "--tools-file",
+                f.to_str().unwrap(),
+            ],
+        );
+    }
+    // Fill the cache: the first listings start every server; wait until all answered.
+    let expected: usize = files
+        .iter()
+        .map(|f| {
+            serde_json::from_str::<Vec<Value>>(&std::fs::read_to_string(f).unwrap())
+                .unwrap()
+                .len()
+        })
+        .sum();
+    {
+        let mut c = LineClient::spawn(switchboard(home, bin, &["bridge"]));
+        c.initialize();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let r = c.request("tools/list", json!({}));
+            let n = r["result"]["tools"].as_array().map_or(0, Vec::len);
+            if n >= expected || Instant::now() > deadline {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+    run(home, bin, &["daemon", "stop"]);
+
+    let mut lister = LineClient::spawn(switchboard(home, bin, &["bridge"]));
+    lister.initialize();
+    // The first listing of a fresh bridge, then 200 more; the time is until the whole
+    // answer has arrived, and the client's parse of it is timed apart.
+    let t = Instant::now();
+    let first_line = lister.request_line("tools/list", json!({}));
+    let cold = t.elapsed();
+    let mut lists = Vec::new();
+    let mut parses = Vec::new();
+    let mut tools = 0;
+    let mut bytes = first_line.len();
+    for _ in 0..200 {
+        let t = Instant::now();
+        let line = lister.request_line("tools/list", json!({}));
+        lists.push(t.elapsed());
+        let t = Instant::now();
+        let r: Value = serde_json::from_str(&line).unwrap();
+        parses.push(t.elapsed());
+        tools = r["result"]["tools"].as_array().map_or(0, Vec::len);
+        bytes = line.len();
+    }
+    let mut searches = Vec::new();
+    let mut first = String::new();
+    for _ in 0..200 {
+        let t = Instant::now();
+        let r = lister.request(
+            "tools/call",
+            json!({"name": "switchboard__search_tools", "arguments": {"query": "open tickets for a company", "limit": 5}}),
+        );
+        searches.push(t.elapsed());
+        first = r["result"]["content"][0]["text"]
+            .as_str()
+            .unwrap_or_default()
+            .chars()
+            .take(80)
+            .collect();
+    }
+    let status: StatusReport =
+        serde_json::from_str(&run(home, bin, &["status", "--json"])).unwrap();
+    let running = status
+        .vendors
+        .iter()
+        .filter(|v| v.state == State::Running)
+        .count();
+    lists.sort();
+    parses.sort();
+    searches.sort();
+    println!(
+        "\ntools/list, 30 vendors' real tool lists from cache ({tools} tools: {expected} real, the rest the fixture's own; {} KiB; {running} servers running)",
+        bytes / 1024
+    );
+    println!(
+        "  request → whole answer received   p50 {}  p99 {}  first of a new bridge {}  (target ≤ 5 ms)",
+        ms(percentile(&lists, 0.5)),
+        ms(percentile(&lists, 0.99)),
+        ms(cold)
+    );
+    println!(
+        "  + the client parsing it (serde_json, this process)   p50 {}",
+        ms(percentile(&parses, 0.5))
+    );
+    println!("switchboard__search_tools \"open tickets for a company\" over the same tools");
+    println!(
+        "  p50 {}  p99 {}   first answer begins: {first}",
+        ms(percentile(&searches, 0.5)),
+        ms(percentile(&searches, 0.99))
+    );
+    drop(lister);
+    run(home, bin, &["daemon", "stop"]);
 }
 
 /// The same `tools/call` POSTed straight to the gateway: one session, the bearer

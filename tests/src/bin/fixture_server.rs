@@ -2,7 +2,9 @@
 //!
 //! Flags: `--name <n>`, `--server-version <v>`, `--crash-after <calls>` (exit in the
 //! middle of that call), `--slow-start <ms>`, `--stderr-lines <n>` (written at start),
-//! `--extra-tools <n>`, `--pid-file <path>`.
+//! `--extra-tools <n>`, `--pid-file <path>`, `--tools-file <path>` (serve also the tools
+//! of a JSON array of `{name, description, inputSchema}`: a real vendor's list from
+//! `tests/fixtures/tools/`; a call answers with the tool's name).
 //! Tools: echo, add, env, progress, slow, hang, crash, garbage, huge, stderr,
 //! add_tool (adds a tool and sends tools/list_changed), long-named ones.
 #![allow(clippy::print_stderr)]
@@ -30,6 +32,8 @@ struct Fixture {
     crash_after: Option<u64>,
     calls: Arc<AtomicU64>,
     extra: Arc<Mutex<Vec<String>>>,
+    /// Tools from `--tools-file`, as listed.
+    listed: Arc<Vec<Tool>>,
 }
 
 fn arg(args: &[String], flag: &str) -> Option<String> {
@@ -123,6 +127,7 @@ impl Fixture {
         for name in self.extra.lock().unwrap().iter() {
             tools.push(tool(name, "An added tool", no_args()));
         }
+        tools.extend(self.listed.iter().cloned());
         tools
     }
 }
@@ -251,6 +256,7 @@ impl ServerHandler for Fixture {
             other if self.extra.lock().unwrap().iter().any(|t| t == other) => {
                 text(format!("{other} ran"))
             }
+            other if self.listed.iter().any(|t| t.name == other) => text(format!("{other} ran")),
             other => return Err(McpError::invalid_params(format!("no tool {other}"), None)),
         })
     }
@@ -326,7 +332,24 @@ async fn main() {
         .unwrap_or(0u32))
         .map(|i| format!("generated_tool_{i}"))
         .collect();
+    let listed: Vec<Tool> = arg(&args, "--tools-file")
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).expect("--tools-file readable");
+            let list: Vec<Value> =
+                serde_json::from_str(&text).expect("--tools-file is a JSON array");
+            list.iter()
+                .map(|t| {
+                    tool(
+                        t["name"].as_str().expect("a tool has a name"),
+                        t["description"].as_str().unwrap_or_default(),
+                        t.get("inputSchema").cloned().unwrap_or_else(no_args),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let fixture = Fixture {
+        listed: Arc::new(listed),
         name: arg(&args, "--name").unwrap_or_else(|| "fixture".into()),
         version: arg(&args, "--server-version").unwrap_or_else(|| "1.0.0".into()),
         crash_after: arg(&args, "--crash-after").and_then(|v| v.parse().ok()),

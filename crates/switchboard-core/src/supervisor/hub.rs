@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::actor::{self, Cmd, Deps, Handle, Notice, Reply, SessionId};
@@ -28,7 +29,7 @@ use crate::status::{ControlEvent, State, VendorStatus};
 pub const FIRST_LISTING_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// What one session sees.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Scope {
     /// `None`: every connected vendor.
     pub vendors: Option<BTreeSet<String>>,
@@ -55,6 +56,11 @@ struct Index {
     resources: HashMap<String, String>,
     /// Resource template prefix (up to the first `{`) → vendor.
     templates: Vec<(String, String)>,
+    /// `tools/list` results as sent, per scope, made on the first request after a
+    /// rebuild (which replaces the whole index, so none outlives what it lists).
+    listings: Mutex<HashMap<Scope, Box<RawValue>>>,
+    /// The same scopes' tools made searchable, likewise.
+    searchables: Mutex<HashMap<Scope, Arc<meta_tools::Searchable>>>,
 }
 
 struct SessionEntry {
@@ -440,11 +446,60 @@ impl Hub {
         self.vendor_words.read().expect("words lock").clone()
     }
 
+    /// The `tools/list` result for a scope, serialized: made once per scope after each
+    /// rebuild of the index, then copied (a thirty-vendor list is over half a megabyte
+    /// of JSON; cloning and serializing it for every request would cost milliseconds).
+    pub fn tools_listing(&self, scope: &Scope) -> Box<RawValue> {
+        let index = self.index.read().expect("index lock");
+        if let Some(hit) = index.listings.lock().expect("listings lock").get(scope) {
+            return hit.clone();
+        }
+        let tools = self.tools_with(scope, &index);
+        let raw = serde_json::value::to_raw_value(&serde_json::json!({ "tools": tools }))
+            .expect("invariant: a Value serializes");
+        index
+            .listings
+            .lock()
+            .expect("listings lock")
+            .insert(scope.clone(), raw.clone());
+        raw
+    }
+
+    /// The tools of a scope's vendors, ready for `switchboard__search_tools`: built
+    /// once per scope after each rebuild of the index.
+    pub fn searchable(&self, scope: &Scope) -> Arc<meta_tools::Searchable> {
+        let scope = Scope {
+            vendors: scope.vendors.clone(),
+            compact: false,
+        };
+        let index = self.index.read().expect("index lock");
+        if let Some(hit) = index
+            .searchables
+            .lock()
+            .expect("searchables lock")
+            .get(&scope)
+        {
+            return hit.clone();
+        }
+        let tools = self.tools_with(&scope, &index);
+        let made = Arc::new(meta_tools::Searchable::new(tools, &self.vendor_words()));
+        index
+            .searchables
+            .lock()
+            .expect("searchables lock")
+            .insert(scope, made.clone());
+        made
+    }
+
     /// The tools a scope sees, under their exposed names.
     pub fn tools_for(&self, scope: &Scope) -> Vec<Value> {
+        let index = self.index.read().expect("index lock");
+        self.tools_with(scope, &index)
+    }
+
+    fn tools_with(&self, scope: &Scope, index: &Index) -> Vec<Value> {
         let mut out = Vec::new();
         if !scope.compact {
-            let index = self.index.read().expect("index lock");
             out = self.renamed(scope, |o| &o.tools, &index.tools);
         }
         out.push(meta_tools::search_definition());

@@ -60,17 +60,36 @@ pub fn search(
     query: &str,
     limit: usize,
 ) -> Vec<Value> {
-    let tools: Vec<Value> = tools
-        .into_iter()
-        .filter(|t| t.get("name").and_then(Value::as_str) != Some(SEARCH_TOOL))
-        .collect();
-    search::rank(&tools, vendors, query, limit)
-        .into_iter()
-        .map(|i| {
-            let t = &tools[i];
-            json!({ "name": t["name"], "description": t.get("description"), "inputSchema": t.get("inputSchema") })
-        })
-        .collect()
+    Searchable::new(tools, vendors).search(query, limit)
+}
+
+/// A scope's tools (without the search tool itself) and their search corpus, built
+/// once per listing.
+pub struct Searchable {
+    tools: Vec<Value>,
+    corpus: search::Corpus,
+}
+
+impl Searchable {
+    pub fn new(tools: Vec<Value>, vendors: &BTreeMap<String, VendorWords>) -> Self {
+        let tools: Vec<Value> = tools
+            .into_iter()
+            .filter(|t| t.get("name").and_then(Value::as_str) != Some(SEARCH_TOOL))
+            .collect();
+        let corpus = search::Corpus::new(&tools, vendors);
+        Self { tools, corpus }
+    }
+
+    /// See [`search`].
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Value> {
+        search::rank_in(&self.corpus, query, limit)
+            .into_iter()
+            .map(|i| {
+                let t = &self.tools[i];
+                json!({ "name": t["name"], "description": t.get("description"), "inputSchema": t.get("inputSchema") })
+            })
+            .collect()
+    }
 }
 
 /// The search a `switchboard__search_tools` call asks for: its query and limit.

@@ -212,6 +212,50 @@ struct Doc {
     len: [f64; FIELDS],
 }
 
+/// Tools made searchable: each one's words per field, and how many tools hold each
+/// word. Built once per listing (the hub keeps it until the tools change), so a search
+/// costs only the query's own words.
+pub struct Corpus {
+    docs: Vec<Doc>,
+    avg: [f64; FIELDS],
+    /// Stem → how many tools have it in some field.
+    df: HashMap<String, u32>,
+}
+
+impl Corpus {
+    pub fn new(tools: &[Value], vendors: &BTreeMap<String, VendorWords>) -> Self {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let docs: Vec<Doc> = tools
+            .iter()
+            .map(|t| document(&stemmer, t, vendors))
+            .collect();
+        let n = docs.len().max(1) as f64;
+        let mut avg = [0.0; FIELDS];
+        let mut df: HashMap<String, u32> = HashMap::new();
+        for d in &docs {
+            for (a, l) in avg.iter_mut().zip(d.len) {
+                *a += l / n;
+            }
+            let mut mine: HashSet<&String> = HashSet::new();
+            for f in &d.tf {
+                mine.extend(f.keys());
+            }
+            for w in mine {
+                *df.entry(w.clone()).or_default() += 1;
+            }
+        }
+        Self { docs, avg, df }
+    }
+
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+}
+
 /// The tools among `tools` (exposed names, `vendor__tool`) that match `query`, best
 /// first, at most `limit`. An empty query (or one of function words only) lists every
 /// tool in order. Ties keep the listing's order.
@@ -221,12 +265,17 @@ pub fn rank(
     query: &str,
     limit: usize,
 ) -> Vec<usize> {
+    rank_in(&Corpus::new(tools, vendors), query, limit)
+}
+
+/// [`rank`] over a corpus built before.
+pub fn rank_in(corpus: &Corpus, query: &str, limit: usize) -> Vec<usize> {
     let stemmer = Stemmer::create(Algorithm::English);
     let mut terms = words(&stemmer, query);
     let mut seen = HashSet::new();
     terms.retain(|t| seen.insert(t.clone()));
     if terms.is_empty() {
-        return (0..tools.len().min(limit)).collect();
+        return (0..corpus.len().min(limit)).collect();
     }
     let stems = |list: &[&str]| -> HashSet<String> {
         list.iter()
@@ -271,22 +320,10 @@ pub fn rank(
             alts
         })
         .collect();
-    let docs: Vec<Doc> = tools
-        .iter()
-        .map(|t| document(&stemmer, t, vendors))
-        .collect();
+    let (docs, avg) = (&corpus.docs, corpus.avg);
     let n = docs.len().max(1) as f64;
-    let mut avg = [0.0; FIELDS];
-    for d in &docs {
-        for (a, l) in avg.iter_mut().zip(d.len) {
-            *a += l / n;
-        }
-    }
     let idf = |t: &str| {
-        let df = docs
-            .iter()
-            .filter(|d| d.tf.iter().any(|f| f.contains_key(t)))
-            .count() as f64;
+        let df = f64::from(corpus.df.get(t).copied().unwrap_or(0));
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     };
     let concepts: Vec<Vec<(String, f64, f64)>> = concepts

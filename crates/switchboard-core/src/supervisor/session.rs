@@ -224,7 +224,10 @@ impl Session {
         let result = match msg.method.as_deref() {
             Some("tools/list") => {
                 self.hub.await_first_listings(scope).await;
-                json!({ "tools": self.hub.tools_for(scope) })
+                let id = msg.id.clone().unwrap_or(Value::Null);
+                let listing = self.hub.tools_listing(scope);
+                let _ = self.reply.send(Message::response_raw(id, listing));
+                return;
             }
             Some("prompts/list") => {
                 self.hub.await_first_listings(scope).await;
@@ -263,11 +266,7 @@ impl Session {
         match name.as_str() {
             SEARCH_TOOL => {
                 let (query, limit) = meta_tools::search_request(&params);
-                let tools = self.hub.tools_for(&Scope {
-                    vendors: self.scope.vendors.clone(),
-                    compact: false,
-                });
-                let found = meta_tools::search(tools, &self.hub.vendor_words(), &query, limit);
+                let found = self.hub.searchable(&self.scope).search(&query, limit);
                 self.respond(&msg, meta_tools::search_result(found));
             }
             CALL_TOOL => {
