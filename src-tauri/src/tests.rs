@@ -265,7 +265,11 @@ fn the_plugin_switch_edits_only_our_keys_in_claude_codes_settings() {
     t.invoke("plugins_set", json!({"slug": "hudu", "enabled": false}))
         .unwrap();
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(v, json!({"model": "opus", "env": {"A": "1"}}));
+    // Only the plugin and the marketplace went; the sections stay, empty.
+    assert_eq!(
+        v,
+        json!({"model": "opus", "env": {"A": "1"}, "extraKnownMarketplaces": {}, "enabledPlugins": {}})
+    );
 
     let err = t
         .invoke("plugins_set", json!({"slug": "nope", "enabled": true}))

@@ -719,8 +719,8 @@ async fn status_json_has_every_field_for_every_vendor() {
     let vendors = report["vendors"].as_array().unwrap();
     assert_eq!(
         vendors.len(),
-        11,
-        "ten catalog vendors and the custom server"
+        31,
+        "thirty catalog vendors and the custom server"
     );
     for v in vendors {
         for key in [

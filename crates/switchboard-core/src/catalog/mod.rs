@@ -336,7 +336,7 @@ mod tests {
             Err(CatalogError::UnknownVendor { suggestions, .. }) => suggestions,
             other => panic!("{other:?}"),
         };
-        assert_eq!(suggest("dato"), ["datto-rmm"]);
+        assert_eq!(suggest("dato"), ["datto-bcdr", "datto-rmm"]);
         assert_eq!(suggest("IT Glue"), ["itglue"]);
         assert_eq!(suggest("ninja"), ["ninjaone"]);
         assert!(suggest("zzzzzz").is_empty());

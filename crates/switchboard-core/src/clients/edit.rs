@@ -194,9 +194,9 @@ impl Document {
         self.value.get(section)?.get(key)
     }
 
-    /// The text with each member set (replacing its value whole) or removed (a section
-    /// the removal empties goes too), every other byte kept; `None` when nothing would
-    /// change. A section that exists and is
+    /// The text with each member set (replacing its value whole) or removed, every
+    /// other byte kept (a section the removal empties stays, as `{}`: it may have been
+    /// the user's); `None` when nothing would change. A section that exists and is
     /// not an object is refused. The same guard as [`Document::with_entry`] holds: the
     /// result must parse and differ from the file in these members only.
     pub fn with_members(&self, members: &[Member<'_>]) -> Result<Option<String>, EditError> {
@@ -215,12 +215,8 @@ impl Document {
                     }
                 }
                 None => {
-                    if let Some(Value::Object(section)) = expected.get_mut(m.section)
-                        && section.shift_remove(m.key).is_some()
-                        && section.is_empty()
-                    {
-                        // Emptied by this edit: the section goes too.
-                        expected.shift_remove(m.section);
+                    if let Some(Value::Object(section)) = expected.get_mut(m.section) {
+                        section.shift_remove(m.key);
                     }
                 }
             }
@@ -251,15 +247,8 @@ impl Document {
                         }
                     }
                     None => {
-                        if let Some(section) = obj.object_value(m.section)
-                            && let Some(prop) = section.get(m.key)
-                        {
+                        if let Some(prop) = obj.object_value(m.section).and_then(|s| s.get(m.key)) {
                             prop.remove();
-                            if section.properties().is_empty()
-                                && let Some(whole) = obj.get(m.section)
-                            {
-                                whole.remove();
-                            }
                         }
                     }
                 }
