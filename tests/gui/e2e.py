@@ -114,7 +114,7 @@ p = Page(sid)
 try:
     # Vendors: the whole catalog, grouped, nothing connected.
     count = p.wait("the vendor list", "return document.querySelectorAll('li.vendor[data-slug]').length")
-    assert count == 10, f"expected 10 vendors, found {count}"
+    assert count == 30, f"expected 30 vendors, found {count}"
     p.shot("vendors")
 
     # Search narrows the list.
@@ -122,10 +122,10 @@ try:
     p.wait("the search to filter", "return document.querySelectorAll('li.vendor[data-slug]').length === 1")
     p.shot("vendors-search")
     p.type("#search", "")
-    p.wait("the list to come back", "return document.querySelectorAll('li.vendor[data-slug]').length === 10")
+    p.wait("the list to come back", "return document.querySelectorAll('li.vendor[data-slug]').length === 30")
 
     # Hudu's form, generated from the catalog.
-    p.click("li.vendor[data-slug=hudu]")
+    p.click("li.vendor[data-slug=hudu] button.card")
     p.wait("Hudu's connect form", "return !!document.querySelector('#connect-form[data-slug=hudu]')")
     fields = p.js("return [...document.querySelectorAll('#connect-form [name]')]"
                   ".map(e => [e.name, e.type])")
@@ -159,6 +159,20 @@ try:
     stored = subprocess.run(["secret-tool", "search", "--all", "username", "api_key"],
                             capture_output=True, text=True)
     assert GOOD_KEY in stored.stdout or GOOD_KEY in stored.stderr, "the key is not in the keychain"
+
+    # Connected: the form offers Hudu's companion plugin; enabling it writes Claude
+    # Code's user settings.
+    p.wait("the plugin offer", "return !!document.querySelector('#plugin-offer-enable')")
+    p.shot("vendor-plugin-offer")
+    p.click("#plugin-offer-enable")
+    p.wait("the plugin enabled",
+           "const r = document.querySelector('#plugin-result');"
+           " return r && r.innerText.includes('Enabled hudu@msp-claude-plugins')")
+    with open(os.path.join(os.environ["HOME"], ".claude", "settings.json")) as f:
+        settings = json.load(f)
+    assert settings["enabledPlugins"] == {"hudu@msp-claude-plugins": True}, settings
+    assert "msp-claude-plugins" in settings["extraKnownMarketplaces"], settings
+    assert p.js("return document.querySelector('#plugin-switch').checked"), "the switch is off"
 
     # Back on the list: connected.
     p.js("document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape', bubbles: true}))")

@@ -262,6 +262,9 @@ pub enum Entry {
     Separator,
 }
 
+const CONNECT_A_VENDOR: &str = "Connect a vendor";
+const CONNECT_ANOTHER: &str = "Connect another vendor";
+
 fn item(id: &str, label: &str, enabled: bool) -> Entry {
     Entry::Item {
         id: id.to_owned(),
@@ -277,20 +280,34 @@ pub fn entries(model: &Model) -> Vec<Entry> {
         items.push(item("headline", headline, false));
         items.push(Entry::Separator);
     }
-    for vendor in &model.vendors {
+    let submenu = |vendor: &VendorEntry| Entry::Submenu {
+        label: vendor.label.clone(),
+        items: vendor
+            .actions
+            .iter()
+            .map(|a| {
+                item(
+                    &format!("vendor:{}:{}", vendor.slug, a.id()),
+                    a.label(),
+                    true,
+                )
+            })
+            .collect(),
+    };
+    // The vendors served (here or by the team) at the top; the rest of the catalog,
+    // thirty vendors and more, one level down.
+    let (served, rest): (Vec<&VendorEntry>, Vec<&VendorEntry>) =
+        model.vendors.iter().partition(|v| v.served);
+    items.extend(served.iter().map(|v| submenu(v)));
+    if !rest.is_empty() {
         items.push(Entry::Submenu {
-            label: vendor.label.clone(),
-            items: vendor
-                .actions
-                .iter()
-                .map(|a| {
-                    item(
-                        &format!("vendor:{}:{}", vendor.slug, a.id()),
-                        a.label(),
-                        true,
-                    )
-                })
-                .collect(),
+            label: if served.is_empty() {
+                CONNECT_A_VENDOR
+            } else {
+                CONNECT_ANOTHER
+            }
+            .to_owned(),
+            items: rest.iter().map(|v| submenu(v)).collect(),
         });
     }
     items.push(Entry::Separator);
@@ -590,7 +607,14 @@ mod tests {
 
     #[test]
     fn the_menu_lists_the_headline_vendors_team_and_the_apps_items() {
-        let r = report(true, &[("hudu", State::Running), ("itglue", State::Failed)]);
+        let r = report(
+            true,
+            &[
+                ("hudu", State::Running),
+                ("itglue", State::Failed),
+                ("atera", State::NotConnected),
+            ],
+        );
         let menu = entries(&m(&r));
         let labels: Vec<String> = menu
             .iter()
@@ -606,6 +630,7 @@ mod tests {
                 "⚠ Failed: ITGLUE",
                 "[HUDU — running]",
                 "[ITGLUE — failed]",
+                "[Connect another vendor]",
                 "Sign in to team…",
                 "Installed in Claude Desktop",
                 "Open Switchboard…",
@@ -622,6 +647,23 @@ mod tests {
         assert!(
             items.contains(&item("vendor:hudu:restart", "Restart", true)),
             "{items:?}"
+        );
+        // The vendors not connected are one level down, each with its Connect….
+        let Entry::Submenu { items, .. } = &menu[4] else {
+            panic!("{menu:?}")
+        };
+        assert_eq!(
+            items,
+            &[Entry::Submenu {
+                label: "ATERA — not connected".into(),
+                items: vec![item("vendor:atera:connect", "Connect…", true)],
+            }]
+        );
+        // With none connected, the group says so.
+        let none = entries(&m(&report(true, &[("atera", State::NotConnected)])));
+        assert!(
+            none.iter()
+                .any(|e| matches!(e, Entry::Submenu { label, .. } if label == "Connect a vendor"))
         );
         assert_ne!(icon(Health::Good), icon(Health::Error));
         assert!(icon(Health::Degraded).starts_with(b"\x89PNG"));
