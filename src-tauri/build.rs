@@ -27,6 +27,9 @@ fn main() {
         "team_logout",
         "plugins_list",
         "plugins_set",
+        "approvals_list",
+        "approval_answer",
+        "audit_list",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -331,6 +331,43 @@ pub async fn updates_install<R: Runtime>(app: AppHandle<R>) -> Result<()> {
     crate::actions::install_update(&app).await
 }
 
+/// The calls waiting for the technician's approval.
+#[tauri::command]
+pub async fn approvals_list(
+    state: State<'_, AppState>,
+) -> Result<Vec<switchboard_core::supervisor::approvals::Waiting>> {
+    Ok(state.core.approvals().await?)
+}
+
+/// Approves or declines a waiting call from the window.
+#[tauri::command]
+pub async fn approval_answer<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    id: u64,
+    approve: bool,
+) -> Result<switchboard_core::supervisor::approvals::Waiting> {
+    let call = state.core.answer(id, approve, "window").await?;
+    crate::actions::tell_tray(&app, TrayRequest::Refresh);
+    Ok(call)
+}
+
+/// The audit record, newest first: at most `limit` calls (200 by default).
+#[tauri::command]
+pub fn audit_list(
+    state: State<'_, AppState>,
+    vendor: Option<String>,
+    limit: Option<usize>,
+) -> Result<Vec<switchboard_core::audit::Record>> {
+    let (mut records, _) = state.core.audit(&switchboard_core::audit::Query {
+        since: None,
+        vendor: vendor.filter(|v| !v.is_empty()),
+    })?;
+    records.reverse();
+    records.truncate(limit.unwrap_or(200));
+    Ok(records)
+}
+
 /// The team sign-in and every vendor served, by whom.
 #[tauri::command]
 pub async fn team_status(state: State<'_, AppState>) -> Result<TeamView> {

@@ -59,6 +59,9 @@ pub fn builder<R: tauri::Runtime>() -> tauri::Builder<R> {
         commands::team_logout,
         commands::plugins_list,
         commands::plugins_set,
+        commands::approvals_list,
+        commands::approval_answer,
+        commands::audit_list,
     ])
 }
 

@@ -365,3 +365,25 @@ local = { kind = "command", command = "acme-rmm-mcp" }
     );
     assert_eq!(catalog.vendors().count(), 31);
 }
+
+#[test]
+fn every_policy_mark_names_a_tool_its_server_has() {
+    let catalog = Catalog::builtin().unwrap();
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/tools");
+    let mut marked = 0;
+    for v in catalog.vendors() {
+        let text = std::fs::read_to_string(dir.join(format!("{}.json", v.slug))).unwrap();
+        let tools: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+        let names: Vec<&str> = tools.iter().filter_map(|t| t["name"].as_str()).collect();
+        for pattern in v.policy.confirm.iter().chain(&v.policy.deny) {
+            let glob = glob::Pattern::new(pattern).unwrap();
+            assert!(
+                names.iter().any(|n| glob.matches(n)),
+                "{}: `{pattern}` matches none of its server's tools",
+                v.slug
+            );
+            marked += 1;
+        }
+    }
+    assert!(marked >= 30, "{marked}");
+}

@@ -27,6 +27,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("platform", 1),
     ("credentials", 1),
     ("jsonrpc", 1),
+    ("policy", 1),
     // 2: where things live, and the settings file.
     ("paths", 2),
     ("config", 2),
@@ -43,6 +44,7 @@ const FLOORS: &[(&str, u32)] = &[
     ("settings", 4),
     ("servers", 4),
     ("clients", 4),
+    ("audit", 4),
     // 5: the keychain, running and importing bundles, the connect rules, views.
     ("vault", 5),
     ("bundle", 5),

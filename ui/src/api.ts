@@ -157,6 +157,33 @@ export interface PluginChange {
   warnings: string[];
 }
 
+/** A call waiting for the technician's approval (a `confirm` tool). */
+export interface Waiting {
+  id: number;
+  vendor: string;
+  /** `vendor__tool`. */
+  tool: string;
+  /** Secret-sounding values already redacted. */
+  arguments: unknown;
+  client: string | null;
+  since: string;
+  timeout_s: number;
+}
+
+/** One line of the audit record. */
+export interface AuditRecord {
+  time: string;
+  client: string | null;
+  vendor: string;
+  tool: string;
+  decision: "allow" | "confirm" | "deny";
+  approved_by?: string | null;
+  outcome: "ok" | "tool_error" | "failed" | "denied" | "declined" | "timed_out";
+  duration_ms: number;
+  result_bytes: number;
+  arguments?: unknown;
+}
+
 export interface UpdateCheck {
   status: "up_to_date" | "available";
   current: string;
@@ -199,6 +226,11 @@ export const api = {
   plugins: () => call<PluginsReport>("plugins_list"),
   /** Enables or disables a vendor's companion plugin in Claude Code's user settings. */
   setPlugin: (slug: string, enabled: boolean) => call<PluginChange>("plugins_set", { slug, enabled }),
+  approvals: () => call<Waiting[]>("approvals_list"),
+  /** Approves or declines a waiting call; it then runs, or Claude is told it was declined. */
+  answer: (id: number, approve: boolean) => call<Waiting>("approval_answer", { id, approve }),
+  /** The audit record, newest first. */
+  audit: (limit = 200) => call<AuditRecord[]>("audit_list", { vendor: null, limit }),
 };
 
 /** Events the app emits to the window. */

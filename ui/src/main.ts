@@ -4,8 +4,8 @@
 import { api, EVENTS, onEvent, openDocs, takePendingPage, windowPainted, type CommandError, type Settings, type StatusReport, type TeamView, type VendorView, type ClientId } from "./api";
 import * as v from "./views";
 
-export type Page = "vendors" | "servers" | "clients" | "team" | "settings";
-export const PAGES: Page[] = ["vendors", "servers", "clients", "team", "settings"];
+export type Page = "vendors" | "servers" | "clients" | "team" | "settings" | "activity";
+export const PAGES: Page[] = ["vendors", "servers", "clients", "team", "settings", "activity"];
 const isPage = (p: unknown): p is Page => PAGES.includes(p as Page);
 
 interface AppState {
@@ -62,6 +62,7 @@ export async function go(page: Page, slug?: string | null): Promise<void> {
   } else if (page === "servers") await loadServers();
   else if (page === "clients") await loadClients();
   else if (page === "team") await loadTeam();
+  else if (page === "activity") await loadActivity();
   else await loadSettings();
 }
 
@@ -439,6 +440,49 @@ async function signOut(): Promise<void> {
 
 // ---- Settings ------------------------------------------------------------------
 
+// ---- Activity ------------------------------------------------------------------
+
+let activityTimer: ReturnType<typeof setInterval> | null = null;
+
+/** Waiting calls and recent ones; refreshed every 2 s while the page is open. */
+async function loadActivity(): Promise<void> {
+  await drawActivity();
+  if (activityTimer === null) {
+    activityTimer = setInterval(() => {
+      if (state.page !== "activity") {
+        clearInterval(activityTimer!);
+        activityTimer = null;
+      } else if (!document.querySelector("#app [data-approve]:focus, #app [data-deny]:focus")) {
+        void drawActivity();
+      }
+    }, 2000);
+  }
+}
+
+async function drawActivity(): Promise<void> {
+  try {
+    const [waiting, records] = await Promise.all([api.approvals(), api.audit()]);
+    if (state.page !== "activity") return;
+    const kept = $("#approval-result")?.innerHTML ?? "";
+    main().innerHTML = v.renderActivity(waiting, records);
+    $("#approval-result")!.innerHTML = kept;
+  } catch (e) {
+    showError(main(), e);
+  }
+}
+
+async function answerCall(id: number, approve: boolean, button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  try {
+    const call = await api.answer(id, approve);
+    await drawActivity();
+    $("#approval-result")!.innerHTML = `<p class="result good" role="status">${approve ? "Approved" : "Declined"}: ${v.escape(call.tool)}.</p>`;
+  } catch (e) {
+    await drawActivity();
+    showError($("#approval-result")!, e);
+  }
+}
+
 async function loadSettings(): Promise<void> {
   let current: Settings;
   try {
@@ -561,6 +605,8 @@ export function wire(): void {
     else if (d.install) void clientAction("install", d.install as ClientId);
     else if (d.uninstall) void clientAction("uninstall", d.uninstall as ClientId);
     else if (t.id === "team-sign-out") void signOut();
+    else if (d.approve) void answerCall(Number(d.approve), true, t as HTMLButtonElement);
+    else if (d.deny) void answerCall(Number(d.deny), false, t as HTMLButtonElement);
   });
   document.addEventListener("submit", (ev) => {
     if ((ev.target as HTMLElement).id !== "team-form") return;

@@ -74,6 +74,53 @@ function fill(key: string, value: string) {
   document.querySelector<HTMLInputElement>(`#field-${key}`)!.value = value;
 }
 
+describe("activity page", () => {
+  beforeEach(() => main.wire());
+  const wipe = { id: 4, vendor: "fx", tool: "fx__wipe", arguments: { device: "d1", password: "[redacted]" }, client: "claude-ai", since: "2026-12-06T10:00:00.123Z", timeout_s: 120 };
+  const records = [
+    { time: "2026-12-06T10:00:01.000Z", client: "claude-ai", vendor: "fx", tool: "fx__echo", decision: "deny", outcome: "denied", duration_ms: 0.1, result_bytes: 90 },
+    { time: "2026-12-06T09:59:00.000Z", client: "claude-ai", vendor: "fx", tool: "fx__wipe", decision: "confirm", approved_by: "tray", outcome: "ok", duration_ms: 5012.5, result_bytes: 40 },
+  ];
+
+  it("shows the waiting calls with their arguments and the recent calls, and approves one", async () => {
+    let waiting = [wipe];
+    answers.approvals_list = () => waiting;
+    answers.audit_list = () => records;
+    answers.approval_answer = (a) => {
+      waiting = [];
+      return { ...wipe, id: a.id };
+    };
+    await main.go("activity");
+    const li = document.querySelector("li.approval[data-approval='4']")!;
+    expect(li.textContent).toContain("fx__wipe");
+    expect(li.textContent).toContain("claude-ai");
+    expect(li.querySelector("pre")!.textContent).toContain('"password": "[redacted]"');
+    const rows = [...document.querySelectorAll("table.audit tbody tr")].map((r) => r.textContent!.replace(/\s+/g, " ").trim());
+    expect(rows[0]).toContain("fx__echo");
+    expect(rows[0]).toContain("denied by the policy");
+    expect(rows[1]).toContain("confirm (tray)");
+    document.querySelector<HTMLButtonElement>("[data-approve='4']")!.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "approval_answer")?.args).toEqual({ id: 4, approve: true });
+    expect(document.querySelector("#approval-result")!.textContent).toContain("Approved: fx__wipe");
+    expect(document.querySelector("#no-approvals")).not.toBeNull();
+  });
+
+  it("declines a call, and shows an answer that came too late as an error", async () => {
+    answers.approvals_list = () => [wipe];
+    answers.audit_list = () => [];
+    answers.approval_answer = () => {
+      throw { code: "not_waiting", message: "no call 4 is waiting for approval (it may have been answered or timed out)", hint: null };
+    };
+    await main.go("activity");
+    expect(document.body.textContent).toContain("No calls recorded yet");
+    document.querySelector<HTMLButtonElement>("[data-deny='4']")!.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "approval_answer")?.args).toEqual({ id: 4, approve: false });
+    expect(document.querySelector("#approval-result")!.textContent).toContain("not_waiting");
+  });
+});
+
 describe("companion plugins", () => {
   beforeEach(() => main.wire());
   const change = (slug: string) => ({

@@ -4,6 +4,8 @@
 
 import type {
   Action,
+  AuditRecord,
+  Waiting,
   ClientOutcome,
   ClientView,
   CommandError,
@@ -534,3 +536,42 @@ export function renderUpdate(u: UpdateCheck): string {
 
 export const secondsToMinutes = (s: number): number => Math.max(1, Math.round(s / 60));
 export const minutesToSeconds = (m: number): number => Math.max(1, Math.round(m)) * 60;
+
+// ---- Activity ------------------------------------------------------------------
+
+const OUTCOME_WORDS: Record<AuditRecord["outcome"], string> = {
+  ok: "done",
+  tool_error: "the tool reported an error",
+  failed: "failed",
+  denied: "denied by the policy",
+  declined: "declined",
+  timed_out: "not approved in time",
+};
+
+/** The calls waiting for approval, each with Approve and Deny; then the recent calls. */
+export function renderActivity(waiting: Waiting[], records: AuditRecord[]): string {
+  const calls = waiting.length
+    ? `<ul class="approvals">${waiting
+        .map(
+          (w) => `<li class="approval" data-approval="${w.id}">
+        <p><strong>${escape(w.tool)}</strong> asked by ${escape(w.client ?? "a client")} since ${escape(w.since.replace("T", " ").replace(/\.\d+Z$|Z$/, ""))}</p>
+        <pre class="args">${escape(JSON.stringify(w.arguments, null, 2) ?? "")}</pre>
+        <p class="small">Denied after ${w.timeout_s} s unless you answer.</p>
+        <div class="actions"><button type="button" class="primary" data-approve="${w.id}">Approve</button> <button type="button" class="danger" data-deny="${w.id}">Deny</button></div>
+      </li>`,
+        )
+        .join("")}</ul>`
+    : `<p class="muted" id="no-approvals">No call is waiting for your approval.</p>`;
+  const rows = records
+    .map(
+      (r) => `<tr data-outcome="${escape(r.outcome)}"><td>${escape(r.time.replace("T", " ").replace(/\.\d+Z$|Z$/, ""))}</td><td>${escape(r.tool)}</td><td>${escape(r.client ?? "—")}</td>
+        <td>${escape(r.decision)}${r.approved_by ? ` (${escape(r.approved_by)})` : ""}</td><td>${escape(OUTCOME_WORDS[r.outcome] ?? r.outcome)}</td><td>${r.duration_ms.toFixed(1)} ms</td></tr>`,
+    )
+    .join("");
+  const table = records.length
+    ? `<table class="audit"><thead><tr><th>Time (UTC)</th><th>Tool</th><th>Client</th><th>Policy</th><th>Outcome</th><th>Took</th></tr></thead><tbody>${rows}</tbody></table>`
+    : `<p class="muted">No calls recorded yet.</p>`;
+  return `<section aria-labelledby="waiting-head"><h2 id="waiting-head">Waiting for your approval</h2>${calls}<div id="approval-result" aria-live="polite"></div></section>
+    <section aria-labelledby="audit-head"><h2 id="audit-head">Recent calls</h2>
+    <p class="help">Every tool call through Switchboard, from the local audit record (arguments and results are not kept). <code>switchboard audit</code> has all of it.</p>${table}</section>`;
+}

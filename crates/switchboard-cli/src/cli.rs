@@ -70,6 +70,60 @@ pub enum Command {
     /// which are enabled, and enabling or disabling them.
     #[command(subcommand)]
     Plugins(PluginsCommand),
+    /// Which vendor tools run, wait for your approval, or never run.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// The calls waiting for your approval (a `confirm` tool that Claude called).
+    Approvals,
+    /// Approve a waiting call: it runs and Claude gets its result.
+    Approve(AnswerArgs),
+    /// Decline a waiting call: Claude is told you declined it.
+    Deny(AnswerArgs),
+    /// The record of every tool call through the daemon.
+    Audit(AuditArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Every tool's effective policy and why (starts the daemon if needed).
+    List(PolicyListArgs),
+    /// Set a rule in config.toml for a tool or a pattern (`datto-rmm__*`).
+    Set(PolicySetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyListArgs {
+    /// Only this vendor's tools.
+    #[arg(long, value_name = "SLUG")]
+    pub vendor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicySetArgs {
+    /// `vendor__tool`, or a glob pattern over those names (`*`, `?`, `[...]`).
+    pub pattern: String,
+    /// allow, confirm or deny.
+    pub decision: String,
+}
+
+#[derive(Debug, Args)]
+pub struct AnswerArgs {
+    /// The call's id, from `switchboard approvals`.
+    pub id: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// Only calls since then: a time (2026-12-06T10:00:00Z), a date, or a duration
+    /// back from now (2h, 7d).
+    #[arg(long, value_name = "TIME")]
+    pub since: Option<String>,
+    /// Only this vendor's calls.
+    #[arg(long, value_name = "SLUG")]
+    pub vendor: Option<String>,
+    /// As CSV (a header, then a line per call) instead of a table.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Debug, Subcommand)]

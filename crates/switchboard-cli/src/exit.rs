@@ -29,6 +29,7 @@ pub fn for_code(code: ErrorCode) -> i32 {
         ErrorCode::SigningFailed | ErrorCode::Unsupported => USAGE,
         ErrorCode::NotSignedIn | ErrorCode::SignInFailed => SIGN_IN,
         ErrorCode::GatewayUnreachable => GATEWAY,
+        ErrorCode::NotWaiting => USAGE,
         _ => FAILURE,
     }
 }

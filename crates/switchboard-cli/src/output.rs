@@ -39,6 +39,11 @@ pub fn line(text: &str) {
     out(&format!("{text}\n"));
 }
 
+/// Text as it is (CSV).
+pub fn raw(text: &str) {
+    out(text);
+}
+
 /// A line on stderr: warnings, progress, prompts.
 pub fn note(text: &str) {
     eprintln!("{text}");
@@ -819,4 +824,80 @@ pub fn plugin_change(c: &switchboard_core::plugins::Change, enabling: bool) {
         line(&format!("  the previous file is saved as {}", b.display()));
     }
     line("  Claude Code picks the change up in its next session (or run /plugin to see it now).");
+}
+
+/// `policy list`: a line per tool.
+pub fn policies(rows: &[switchboard_core::supervisor::hub::PolicyRow]) {
+    if rows.is_empty() {
+        line("No tools known yet: connect a vendor, or wait for its server's first listing.");
+        return;
+    }
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.tool.clone(),
+                r.effective.decision.to_string(),
+                r.effective.why.to_string(),
+            ]
+        })
+        .collect();
+    out(&table(&["TOOL", "POLICY", "WHY"], &rows));
+}
+
+/// `approvals`: the calls waiting, with how to answer them.
+pub fn approvals(waiting: &[switchboard_core::supervisor::approvals::Waiting]) {
+    if waiting.is_empty() {
+        line("No call is waiting for your approval.");
+        return;
+    }
+    for w in waiting {
+        line(&format!(
+            "{}  {}  from {}  since {} (denied after {} s)",
+            w.id,
+            w.tool,
+            w.client.as_deref().unwrap_or("a client"),
+            w.since,
+            w.timeout_s
+        ));
+        line(&format!(
+            "    arguments: {}",
+            serde_json::to_string(&w.arguments).expect("invariant: JSON values serialize")
+        ));
+    }
+    line("Answer with `switchboard approve <id>` or `switchboard deny <id>`.");
+}
+
+/// `audit`: a line per call.
+pub fn audit(records: &[switchboard_core::audit::Record]) {
+    if records.is_empty() {
+        line("No calls recorded.");
+        return;
+    }
+    let rows: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            vec![
+                r.time.clone(),
+                r.client.clone().unwrap_or_else(|| "-".into()),
+                r.tool.clone(),
+                match &r.approved_by {
+                    Some(by) => format!("{} ({by})", r.decision),
+                    None => r.decision.to_string(),
+                },
+                serde_json::to_value(r.outcome)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                format!("{:.1} ms", r.duration_ms),
+                size(r.result_bytes as u64),
+            ]
+        })
+        .collect();
+    out(&table(
+        &[
+            "TIME", "CLIENT", "TOOL", "POLICY", "OUTCOME", "TOOK", "RESULT",
+        ],
+        &rows,
+    ));
 }

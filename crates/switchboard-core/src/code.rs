@@ -58,6 +58,8 @@ pub enum ErrorCode {
     SignInFailed,
     /// The team gateway could not be reached or answered with an error.
     GatewayUnreachable,
+    /// No call with that id waits for approval (answered, or timed out).
+    NotWaiting,
     /// A bug.
     Internal,
 }
@@ -87,6 +89,7 @@ impl ErrorCode {
             Self::NotSignedIn => "not_signed_in",
             Self::SignInFailed => "sign_in_failed",
             Self::GatewayUnreachable => "gateway_unreachable",
+            Self::NotWaiting => "not_waiting",
             Self::Internal => "internal",
         }
     }

@@ -34,6 +34,50 @@ pub struct Config {
     /// Where the vendors' companion plugins come from.
     #[serde(default)]
     pub plugins: PluginSettings,
+    /// Which tools run, wait for the technician, or never run; and the audit record.
+    #[serde(default)]
+    pub policy: PolicySettings,
+    /// The MSP preset's tool rules, which win over `policy.tools` and cannot be
+    /// changed here; set from the preset, never read from the file.
+    #[serde(skip)]
+    pub policy_locked: Vec<crate::policy::Rule>,
+}
+
+/// `[policy]`: tool rules, the confirmation timeout and the audit record's settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PolicySettings {
+    /// Glob pattern over `vendor__tool` → `allow`, `confirm` or `deny`.
+    pub tools: BTreeMap<String, crate::policy::Decision>,
+    /// How long a call waits for the technician before it is denied.
+    pub confirm_timeout_s: u64,
+    /// Record each call's arguments (secrets redacted) in the audit record.
+    pub audit_arguments: bool,
+    /// Days the audit record keeps.
+    pub audit_retention_days: u64,
+}
+
+impl Default for PolicySettings {
+    fn default() -> Self {
+        Self {
+            tools: BTreeMap::new(),
+            confirm_timeout_s: 120,
+            audit_arguments: false,
+            audit_retention_days: 90,
+        }
+    }
+}
+
+impl PolicySettings {
+    pub fn rules(&self) -> Vec<crate::policy::Rule> {
+        self.tools
+            .iter()
+            .map(|(pattern, decision)| crate::policy::Rule {
+                pattern: pattern.clone(),
+                decision: *decision,
+            })
+            .collect()
+    }
 }
 
 /// The marketplace the companion plugins are enabled from: the vendors' public one

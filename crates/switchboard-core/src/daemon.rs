@@ -28,6 +28,7 @@ use crate::paths::Paths;
 use crate::platform::{self, IpcStream};
 use crate::status::{DaemonInfo, GatewayStatus, StatusReport};
 use crate::supervisor::actor::Cmd;
+use crate::supervisor::approvals::Answer;
 use crate::supervisor::launch::ProgramFinder;
 use crate::supervisor::spawn::Spawner;
 use crate::supervisor::{Deps, Hub, Scope, session};
@@ -354,6 +355,33 @@ impl Daemon {
                     false,
                 ),
                 ControlOp::Stop => (Ok(json!({})), true),
+                ControlOp::Policies { vendor } => (
+                    Ok(serde_json::to_value(self.hub.policies(vendor.as_deref()))
+                        .expect("invariant: policies serialize")),
+                    false,
+                ),
+                ControlOp::Approvals => (
+                    Ok(serde_json::to_value(self.hub.approvals().list())
+                        .expect("invariant: approvals serialize")),
+                    false,
+                ),
+                ControlOp::Answer { id, approve, by } => {
+                    let answer = if approve {
+                        Answer::Approved { by }
+                    } else {
+                        Answer::Declined { by }
+                    };
+                    let result = self
+                        .hub
+                        .approvals()
+                        .answer(id, answer)
+                        .map(|call| {
+                            self.hub.approvals_changed();
+                            serde_json::to_value(call).expect("invariant: approvals serialize")
+                        })
+                        .map_err(|e| Refusal::new(ErrorCode::NotWaiting, &e.to_string()));
+                    (result, false)
+                }
             };
             let resp = match result {
                 Ok(result) => ControlResponse::ok(req.id, result),

@@ -36,6 +36,10 @@ pub enum Error {
     Preset(#[from] crate::preset::PresetError),
     #[error(transparent)]
     Plugin(#[from] crate::plugins::PluginError),
+    #[error(transparent)]
+    Policy(#[from] crate::policy::PolicyError),
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
 }
 
 impl Error {
@@ -54,6 +58,8 @@ impl Error {
             Self::Gateway(e) => e,
             Self::Preset(e) => e,
             Self::Plugin(e) => e,
+            Self::Policy(e) => e,
+            Self::Audit(e) => e,
         }
     }
 }

@@ -8,6 +8,7 @@
 //! below it, and nothing uses this root; it declares and re-exports.
 
 pub mod atomic;
+pub mod audit;
 pub mod bridge;
 pub mod bundle;
 pub mod catalog;
@@ -28,6 +29,7 @@ pub mod logs;
 pub mod paths;
 mod platform;
 pub mod plugins;
+pub mod policy;
 pub mod preset;
 pub mod probe;
 pub mod process;

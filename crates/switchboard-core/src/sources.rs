@@ -121,5 +121,6 @@ pub fn custom_server_vendor(name: &str, server: &CustomServer) -> Vendor {
             note: None,
         },
         probe: None,
+        policy: Default::default(),
     }
 }

@@ -228,6 +228,9 @@ pub enum ControlEvent {
     },
     /// A vendor's tools changed (or were first fetched).
     ToolsChanged { slug: String, tools: usize },
+    /// A call began or stopped waiting for the technician's approval; `waiting` is how
+    /// many wait now (`switchboard approvals` lists them).
+    ApprovalsChanged { waiting: u32 },
 }
 
 #[cfg(test)]

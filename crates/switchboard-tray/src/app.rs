@@ -14,6 +14,7 @@ use switchboard_core::clients::Client;
 use switchboard_core::ipc::tray::TrayRequest;
 use switchboard_core::ipc::watch::{Attach, Watcher, watch};
 use switchboard_core::status::{ControlEvent, State, StatusReport};
+use switchboard_core::supervisor::approvals::Waiting;
 use switchboard_core::{Coded as _, Switchboard};
 
 use crate::desktop::{Desktop, UpdaterOp, WindowRequest};
@@ -44,6 +45,8 @@ pub struct Tray<D: Desktop> {
     pub poke: tokio::sync::Notify,
     /// Vendor states seen in events, to notify on a change only.
     states: Mutex<std::collections::HashMap<String, State>>,
+    /// Calls waiting for the technician's approval, as the daemon last listed them.
+    approvals: Mutex<Vec<Waiting>>,
 }
 
 impl<D: Desktop> Tray<D> {
@@ -67,6 +70,7 @@ impl<D: Desktop> Tray<D> {
             drawn: Mutex::new(None),
             poke: tokio::sync::Notify::new(),
             states: Mutex::new(std::collections::HashMap::new()),
+            approvals: Mutex::new(Vec::new()),
         }
     }
 
@@ -88,7 +92,9 @@ impl<D: Desktop> Tray<D> {
     pub fn model(&self) -> Model {
         let status = self.status.lock().expect("status lock").clone();
         let daemon_error = self.daemon_error.lock().expect("error lock").clone();
+        let approvals = self.approvals.lock().expect("approvals lock").clone();
         menu::model(&menu::Inputs {
+            approvals: &approvals,
             status: status.as_ref(),
             daemon_error: daemon_error.as_deref(),
             desktop_installed: self.desktop_installed(),
@@ -166,12 +172,23 @@ impl<D: Desktop> Tray<D> {
             }
             menu::UPDATE_INSTALL => self.install_update().await,
             _ => {
-                if let Some((slug, action)) = VendorAction::parse(id) {
+                if let Some((call, approve)) = menu::parse_approval(id) {
+                    self.answer(call, approve, "tray").await;
+                } else if let Some((slug, action)) = VendorAction::parse(id) {
                     self.vendor_action(slug, action).await;
                 }
             }
         }
         true
+    }
+
+    /// Approves or declines a waiting call; says so when it could not.
+    pub async fn answer(&self, id: u64, approve: bool, by: &str) {
+        if let Err(e) = self.core.answer(id, approve, by).await {
+            self.desktop
+                .notify("Could not answer the call", &e.to_string());
+        }
+        self.poke.notify_one();
     }
 
     async fn vendor_action(&self, slug: &str, action: VendorAction) {
@@ -356,6 +373,15 @@ impl<D: Desktop> Watcher for Tray<D> {
         match self.core.status().await {
             Ok(status) => *self.status.lock().expect("status lock") = Some(status),
             Err(e) => *self.daemon_error.lock().expect("error lock") = Some(e.to_string()),
+        }
+        if let Ok(now) = self.core.approvals().await {
+            let mut known = self.approvals.lock().expect("approvals lock");
+            // A call seen for the first time gets a notification with Approve and Deny,
+            // where the desktop has them.
+            for call in now.iter().filter(|c| !known.iter().any(|k| k.id == c.id)) {
+                self.desktop.ask_approval(call, self.core.clone());
+            }
+            *known = now;
         }
         self.redraw();
     }

@@ -9,6 +9,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde::Deserialize;
+use switchboard_core::Switchboard;
+use switchboard_core::supervisor::approvals::Waiting;
 
 /// The argument the app is started with at login: the tray only, no window.
 pub const HIDDEN_ARG: &str = "--hidden";
@@ -102,6 +104,10 @@ pub trait Desktop: Send + Sync + 'static {
     /// Shows a desktop notification (a log line where there is no notification
     /// service).
     fn notify(&self, title: &str, body: &str);
+    /// Tells the technician a call waits for approval: a notification with Approve
+    /// and Deny where the desktop supports actions (the answer goes to the daemon
+    /// through `core`), a plain one elsewhere (the tray menu answers).
+    fn ask_approval(&self, call: &Waiting, core: Switchboard);
     fn autostart(&self) -> bool;
     fn set_autostart(&self, on: bool) -> Result<(), String>;
     /// Starts the settings window; a window that is already open takes the request
@@ -143,6 +149,29 @@ impl System {
 }
 
 impl Desktop for System {
+    fn ask_approval(&self, call: &Waiting, core: Switchboard) {
+        let title = format!("Approve {}?", call.tool);
+        let body = format!(
+            "{} asks to run it with {}. Approve or deny here, in the tray menu, or with `switchboard approve {}`; after {} s it is denied.",
+            call.client.as_deref().unwrap_or("A client"),
+            crate::menu::short_arguments(&call.arguments),
+            call.id,
+            call.timeout_s
+        );
+        let id = call.id;
+        let runtime = tokio::runtime::Handle::current();
+        // The notification service is a D-Bus call, and waiting for its action blocks.
+        tokio::task::spawn_blocking(move || {
+            crate::platform::ask(&title, &body, move |approve| {
+                runtime.spawn(async move {
+                    if let Err(e) = core.answer(id, approve, "notification").await {
+                        tracing::warn!(error = %e, id, "could not answer from the notification");
+                    }
+                });
+            });
+        });
+    }
+
     fn notify(&self, title: &str, body: &str) {
         let (title, body) = (title.to_owned(), body.to_owned());
         // The notification service is a D-Bus call; keep it off the tray's thread.

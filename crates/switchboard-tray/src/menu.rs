@@ -6,6 +6,7 @@
 //! only draws them, so every rule here is tested without a display.
 
 use switchboard_core::status::{GatewayStatus, Served, State, StatusReport};
+use switchboard_core::supervisor::approvals::Waiting;
 
 pub const OPEN: &str = "open";
 pub const QUIT: &str = "quit";
@@ -115,6 +116,8 @@ pub struct Model {
     pub tooltip: String,
     /// A line at the top saying what is wrong, when something is.
     pub headline: Option<String>,
+    /// Calls waiting for the technician, each with Approve and Deny.
+    pub approvals: Vec<ApprovalEntry>,
     pub vendors: Vec<VendorEntry>,
     pub desktop_installed: bool,
     pub autostart: bool,
@@ -135,6 +138,44 @@ pub struct Inputs<'a> {
     pub signing_in: bool,
     /// Where the updater stands.
     pub update: Phase,
+    /// Calls waiting for the technician's approval.
+    pub approvals: &'a [Waiting],
+}
+
+/// A call waiting for approval, as the menu shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalEntry {
+    pub id: u64,
+    /// "fx__wipe, asked by claude-ai".
+    pub label: String,
+    /// The arguments (secrets already redacted), shortened.
+    pub detail: String,
+}
+
+/// `approval:<id>:approve` or `approval:<id>:deny` → (id, approve).
+pub fn parse_approval(id: &str) -> Option<(u64, bool)> {
+    let rest = id.strip_prefix("approval:")?;
+    let (n, what) = rest.split_once(':')?;
+    let approve = match what {
+        "approve" => true,
+        "deny" => false,
+        _ => return None,
+    };
+    Some((n.parse().ok()?, approve))
+}
+
+/// What a waiting call's arguments look like in a menu line: at most 80 characters.
+pub fn short_arguments(arguments: &serde_json::Value) -> String {
+    let text = if arguments.is_null() {
+        "no arguments".to_owned()
+    } else {
+        arguments.to_string()
+    };
+    if text.chars().count() > 80 {
+        format!("{}…", text.chars().take(79).collect::<String>())
+    } else {
+        text
+    }
 }
 
 pub fn model(inputs: &Inputs<'_>) -> Model {
@@ -209,6 +250,16 @@ pub fn model(inputs: &Inputs<'_>) -> Model {
             Health::Degraded,
             Some(format!("Restarting: {}", backing_off.join(", "))),
         )
+    } else if !inputs.approvals.is_empty() {
+        let n = inputs.approvals.len();
+        (
+            Health::Degraded,
+            Some(if n == 1 {
+                "1 call waits for your approval".to_owned()
+            } else {
+                format!("{n} calls wait for your approval")
+            }),
+        )
     } else {
         (Health::Good, None)
     };
@@ -218,10 +269,24 @@ pub fn model(inputs: &Inputs<'_>) -> Model {
         (None, 1) => "Switchboard: 1 vendor, all good".to_owned(),
         (None, n) => format!("Switchboard: {n} vendors, all good"),
     };
+    let approvals = inputs
+        .approvals
+        .iter()
+        .map(|w| ApprovalEntry {
+            id: w.id,
+            label: format!(
+                "Approve {}? (asked by {})",
+                w.tool,
+                w.client.as_deref().unwrap_or("a client")
+            ),
+            detail: short_arguments(&w.arguments),
+        })
+        .collect();
     Model {
         health,
         tooltip,
         headline,
+        approvals,
         vendors: entries,
         desktop_installed: inputs.desktop_installed,
         autostart: inputs.autostart,
@@ -278,6 +343,20 @@ pub fn entries(model: &Model) -> Vec<Entry> {
     let mut items = Vec::new();
     if let Some(headline) = &model.headline {
         items.push(item("headline", headline, false));
+        items.push(Entry::Separator);
+    }
+    // Calls waiting for the technician come first: Claude is waiting on them.
+    for a in &model.approvals {
+        items.push(Entry::Submenu {
+            label: a.label.clone(),
+            items: vec![
+                item(&format!("approval:{}:detail", a.id), &a.detail, false),
+                item(&format!("approval:{}:approve", a.id), "Approve", true),
+                item(&format!("approval:{}:deny", a.id), "Deny", true),
+            ],
+        });
+    }
+    if !model.approvals.is_empty() {
         items.push(Entry::Separator);
     }
     let submenu = |vendor: &VendorEntry| Entry::Submenu {
@@ -416,6 +495,7 @@ mod tests {
             attaching: false,
             signing_in: false,
             update: Phase::Idle,
+            approvals: &[],
         })
     }
 
@@ -453,6 +533,7 @@ mod tests {
             attaching: false,
             signing_in: false,
             update: Phase::Idle,
+            approvals: &[],
         });
         assert_eq!(unreachable.health, Health::Error);
         let starting = model(&Inputs {
@@ -463,6 +544,7 @@ mod tests {
             attaching: true,
             signing_in: false,
             update: Phase::Idle,
+            approvals: &[],
         });
         assert_eq!(starting.health, Health::Good);
         assert_eq!(
@@ -559,6 +641,7 @@ mod tests {
             attaching: false,
             signing_in: true,
             update: Phase::Idle,
+            approvals: &[],
         });
         assert_eq!(signing_in.team, Team::SigningIn);
     }
@@ -667,5 +750,53 @@ mod tests {
         );
         assert_ne!(icon(Health::Good), icon(Health::Error));
         assert!(icon(Health::Degraded).starts_with(b"\x89PNG"));
+    }
+
+    #[test]
+    fn waiting_calls_come_first_with_approve_and_deny() {
+        let r = report(true, &[("hudu", State::Running)]);
+        let waiting = [Waiting {
+            id: 7,
+            vendor: "fx".into(),
+            tool: "fx__wipe".into(),
+            arguments: serde_json::json!({"device": "d1", "password": "[redacted]"}),
+            client: Some("claude-ai".into()),
+            since: "2026-12-06T10:00:00Z".into(),
+            timeout_s: 120,
+        }];
+        let model = model(&Inputs {
+            status: Some(&r),
+            daemon_error: None,
+            desktop_installed: true,
+            autostart: false,
+            attaching: false,
+            signing_in: false,
+            update: Phase::Idle,
+            approvals: &waiting,
+        });
+        assert_eq!(model.health, Health::Degraded);
+        assert_eq!(
+            model.headline.as_deref(),
+            Some("1 call waits for your approval")
+        );
+        let menu = entries(&model);
+        let Entry::Submenu { label, items } = &menu[2] else {
+            panic!("{menu:?}")
+        };
+        assert_eq!(label, "Approve fx__wipe? (asked by claude-ai)");
+        assert_eq!(
+            items[0],
+            item(
+                "approval:7:detail",
+                r#"{"device":"d1","password":"[redacted]"}"#,
+                false
+            )
+        );
+        assert_eq!(items[1], item("approval:7:approve", "Approve", true));
+        assert_eq!(items[2], item("approval:7:deny", "Deny", true));
+        assert_eq!(parse_approval("approval:7:deny"), Some((7, false)));
+        assert_eq!(parse_approval("approval:7:detail"), None);
+        assert_eq!(parse_approval("approval:x:approve"), None);
+        assert!(short_arguments(&serde_json::json!({"a": "x".repeat(200)})).ends_with('…'));
     }
 }

@@ -8,6 +8,7 @@ use switchboard_core::Switchboard;
 use switchboard_core::ipc::tray::TrayRequest;
 use switchboard_core::paths::Paths;
 use switchboard_core::status::{ControlEvent, State};
+use switchboard_core::supervisor::approvals::Waiting;
 use switchboard_core::vault::MemoryStore;
 
 use crate::app::Tray;
@@ -25,6 +26,8 @@ struct Seen {
     autostart: bool,
     restarts: usize,
     drawn: Vec<Model>,
+    /// Calls the tray asked the technician about.
+    asked: Vec<u64>,
 }
 
 #[derive(Clone, Default)]
@@ -43,6 +46,9 @@ impl Fake {
 impl Desktop for Fake {
     fn notify(&self, title: &str, body: &str) {
         self.seen().notes.push((title.into(), body.into()));
+    }
+    fn ask_approval(&self, call: &Waiting, _core: Switchboard) {
+        self.seen().asked.push(call.id);
     }
     fn autostart(&self) -> bool {
         self.seen().autostart

@@ -6,6 +6,9 @@
 //!   warm-up, both driven by the same minimal client;
 //! - time from `exec` of `switchboard bridge` to the `initialize` result, daemon running;
 //! - `tools/list` with 10 vendors served from cache (no server running);
+//! - what the tool policy check and the audit write add to an `allow` call, bridged:
+//!   the same call through a daemon with them and one without
+//!   (`SWITCHBOARD_UNGUARDED=1`), alternating blocks;
 //! - `tools/list` and `switchboard__search_tools` with the thirty catalog vendors' real
 //!   tool lists (`tests/fixtures/tools/`, served by fixture servers), from cache;
 //! - resident memory of the daemon and of a bridge (children excluded);
@@ -343,8 +346,84 @@ fn main() {
     run(home, &bin, &["daemon", "stop"]);
 
     thirty(&bin, &fixture);
+    guard_cost(&bin, &fixture);
     bundles(home, &bin);
     gateway(&bin);
+}
+
+/// The tool policy and the audit record on an `allow` call: a daemon with them against
+/// one without, the same fixture call through each bridge, in alternating blocks.
+fn guard_cost(bin: &Path, fixture: &Path) {
+    let guarded_home = tempfile::tempdir().unwrap();
+    let bare_home = tempfile::tempdir().unwrap();
+    for h in [guarded_home.path(), bare_home.path()] {
+        run(
+            h,
+            bin,
+            &[
+                "servers",
+                "add",
+                "fx",
+                "--",
+                fixture.to_str().unwrap(),
+                "--name",
+                "fx",
+            ],
+        );
+    }
+    let mut guarded = LineClient::spawn(switchboard(guarded_home.path(), bin, &["bridge"]));
+    let mut bare = LineClient::spawn({
+        let mut c = switchboard(bare_home.path(), bin, &["bridge"]);
+        c.env("SWITCHBOARD_UNGUARDED", "1");
+        c
+    });
+    guarded.initialize();
+    bare.initialize();
+    guarded.time_calls("fx__echo", WARMUP);
+    bare.time_calls("fx__echo", WARMUP);
+    let (mut g, mut b) = (Vec::with_capacity(CALLS), Vec::with_capacity(CALLS));
+    for _ in 0..(CALLS / BLOCK) {
+        b.extend(bare.time_calls("fx__echo", BLOCK));
+        g.extend(guarded.time_calls("fx__echo", BLOCK));
+    }
+    drop((guarded, bare));
+    let records = std::fs::read_dir(guarded_home.path().join("logs/audit"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| {
+                    std::fs::read_to_string(e.path())
+                        .unwrap_or_default()
+                        .lines()
+                        .count()
+                })
+                .sum::<usize>()
+        })
+        .unwrap_or(0);
+    let ((g50, g99), (b50, b99)) = (p50_p99(&mut g), p50_p99(&mut b));
+    println!(
+        "\ntool policy + audit record on an allow call, bridged, {CALLS} calls each, alternating blocks of {BLOCK}"
+    );
+    println!(
+        "  without (SWITCHBOARD_UNGUARDED=1)   p50 {}  p99 {}",
+        ms(b50),
+        ms(b99)
+    );
+    println!(
+        "  with ({records} audit lines written)   p50 {}  p99 {}",
+        ms(g50),
+        ms(g99)
+    );
+    println!(
+        "  added p50 {} (target < 0.050 ms)   ratio p50 {:.2}×",
+        if g50 >= b50 {
+            ms(g50 - b50)
+        } else {
+            format!("-{}", ms(b50 - g50))
+        },
+        g50.as_secs_f64() / b50.as_secs_f64()
+    );
+    run(guarded_home.path(), bin, &["daemon", "stop"]);
+    run(bare_home.path(), bin, &["daemon", "stop"]);
 }
 
 /// `tools/list` and a search with thirty vendors' real tool lists, served from cache:

@@ -19,7 +19,7 @@ use rmcp::model::{
     GetPromptResponse, GetPromptResult, Implementation, ListPromptsResult, ListResourcesResult,
     ListToolsResult, PaginatedRequestParams, ProgressNotificationParam, Prompt, PromptMessage,
     ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
-    ResourceContents, Role, ServerCapabilities, ServerConfig, Tool,
+    ResourceContents, Role, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
@@ -123,6 +123,16 @@ impl Fixture {
                 "A tool whose name is too long to prefix",
                 no_args(),
             ),
+            // Annotated tools, for the tool policy: one that says it destroys, one that
+            // says it only reads.
+            tool(
+                "wipe",
+                "Erase a device (destructive; answers with what it would erase)",
+                json!({ "type": "object", "properties": { "device": { "type": "string" }, "password": { "type": "string" } } }),
+            )
+            .annotate(ToolAnnotations::new().destructive(true)),
+            tool("peek", "Read a value (read-only)", no_args())
+                .annotate(ToolAnnotations::new().read_only(true)),
         ];
         for name in self.extra.lock().unwrap().iter() {
             tools.push(tool(name, "An added tool", no_args()));
@@ -253,6 +263,11 @@ impl ServerHandler for Fixture {
                 text("added")
             }
             other if other.starts_with("a_tool_with_a_very_long_name_") => text("long"),
+            "wipe" => text(format!(
+                "wiped {}",
+                get("device").as_str().unwrap_or("nothing")
+            )),
+            "peek" => text("42"),
             other if self.extra.lock().unwrap().iter().any(|t| t == other) => {
                 text(format!("{other} ran"))
             }

@@ -7,6 +7,7 @@ mod daemon;
 mod doctor;
 mod install;
 mod plugins;
+mod policy;
 mod preset;
 mod servers;
 mod team;
@@ -19,8 +20,8 @@ use switchboard_core::vault::KeyringStore;
 use switchboard_core::{Coded, ErrorCode, Switchboard};
 
 use crate::cli::{
-    BundleCommand, Cli, Command, DaemonAction, PluginsCommand, PresetCommand, ServersCommand,
-    TeamCommand, VendorsCommand,
+    BundleCommand, Cli, Command, DaemonAction, PluginsCommand, PolicyCommand, PresetCommand,
+    ServersCommand, TeamCommand, VendorsCommand,
 };
 use crate::{exit, output};
 
@@ -154,5 +155,13 @@ async fn dispatch(cli: Cli) -> CmdResult {
         Command::Plugins(PluginsCommand::List(a)) => plugins::list(&sb, &a, json),
         Command::Plugins(PluginsCommand::Enable(a)) => plugins::enable(&sb, a, json),
         Command::Plugins(PluginsCommand::Disable(a)) => plugins::disable(&sb, a, json),
+        Command::Policy(PolicyCommand::List(a)) => {
+            policy::list(&sb, a.vendor.as_deref(), &this_program()?, json).await
+        }
+        Command::Policy(PolicyCommand::Set(a)) => policy::set(&sb, a, json).await,
+        Command::Approvals => policy::approvals(&sb, json).await,
+        Command::Approve(a) => policy::answer(&sb, a.id, true, json).await,
+        Command::Deny(a) => policy::answer(&sb, a.id, false, json).await,
+        Command::Audit(a) => policy::audit(&sb, a, json),
     }
 }

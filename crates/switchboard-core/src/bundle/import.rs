@@ -234,6 +234,7 @@ pub fn custom_vendor(slug: &str, manifest: &Manifest) -> Vendor {
             note: None,
         },
         probe: None,
+        policy: Default::default(),
     }
 }
 

@@ -27,6 +27,14 @@ pub struct Vendor {
     /// vendors may leave it out; they can then only be connected with `--no-test`.
     #[serde(default)]
     pub probe: Option<ProbeSpec>,
+    /// Dangerous tools the server does not annotate (script runs, reboots, deletes):
+    /// patterns over its own tool names, `confirm` or `deny` by default.
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub policy: crate::policy::CatalogMarks,
+}
+
+fn is_default<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
 }
 
 impl Vendor {

@@ -6,6 +6,7 @@ mod bundles;
 mod clients;
 mod daemon;
 mod plugins;
+mod policy;
 mod preset;
 mod servers;
 mod team;

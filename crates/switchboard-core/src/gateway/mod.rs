@@ -178,6 +178,7 @@ pub fn vendor() -> crate::catalog::Vendor {
             note: None,
         },
         probe: None,
+        policy: Default::default(),
     }
 }
 

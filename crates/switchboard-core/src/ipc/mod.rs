@@ -67,6 +67,15 @@ pub enum ControlOp {
     },
     /// Stop the daemon (and every vendor server) gracefully.
     Stop,
+    /// Every tool's effective policy (`vendor` only, when given).
+    Policies {
+        #[serde(default)]
+        vendor: Option<String>,
+    },
+    /// The calls waiting for the technician's approval.
+    Approvals,
+    /// Approve or decline a waiting call; `by` says where (`cli`, `tray`, `window`).
+    Answer { id: u64, approve: bool, by: String },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -9,19 +9,23 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 use tokio::sync::{broadcast, mpsc, oneshot};
 
 use super::actor::{self, Cmd, Deps, Handle, Notice, Reply, SessionId};
+use super::approvals::Approvals;
 use super::cache::Offer;
 use super::meta_tools;
 use super::naming::NameTable;
 use super::search::VendorWords;
+use crate::audit::{AuditLog, Record};
 use crate::catalog::Vendor;
 use crate::config::Pin;
 use crate::gateway;
 use crate::jsonrpc::Message;
+use crate::policy::{self, CatalogMarks, Effective, Sources};
 use crate::status::Served;
 use crate::status::{ControlEvent, State, VendorStatus};
 
@@ -81,11 +85,45 @@ pub struct Hub {
     offers_seen: tokio::sync::watch::Sender<u64>,
     /// Each supervised vendor's name and category, words of its tools in a search.
     vendor_words: RwLock<BTreeMap<String, VendorWords>>,
+    /// Each catalog vendor's marks of dangerous tools its server does not annotate.
+    vendor_marks: RwLock<BTreeMap<String, CatalogMarks>>,
+    /// Calls waiting for the technician.
+    approvals: Approvals,
+    /// The audit record (`None` in tests that do not want one).
+    audit: Option<AuditLog>,
+    /// The tool policy and the audit record apply (off only for the benchmark's
+    /// baseline, [`crate::env::UNGUARDED`]).
+    guarded: bool,
+}
+
+/// A tool's effective policy, with whose it is (for `switchboard policy list`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRow {
+    pub tool: String,
+    pub vendor: String,
+    #[serde(flatten)]
+    pub effective: Effective,
 }
 
 impl Hub {
     /// Starts an actor for each connected vendor and the notice loop.
     pub fn start(deps: Arc<Deps>, connected: Vec<Vendor>) -> Arc<Self> {
+        let retention = deps
+            .config
+            .read()
+            .expect("config lock")
+            .policy
+            .audit_retention_days;
+        let audit = Some(AuditLog::open(&deps.paths.logs, retention));
+        Self::start_with(deps, connected, audit)
+    }
+
+    /// [`Hub::start`] with the audit record given (or none).
+    pub fn start_with(
+        deps: Arc<Deps>,
+        connected: Vec<Vendor>,
+        audit: Option<AuditLog>,
+    ) -> Arc<Self> {
         let (notices, mut notice_rx) = mpsc::unbounded_channel();
         let (events, _) = broadcast::channel(256);
         let hub = Arc::new(Self {
@@ -99,7 +137,17 @@ impl Hub {
             notices,
             offers_seen: tokio::sync::watch::channel(0).0,
             vendor_words: RwLock::default(),
+            vendor_marks: RwLock::default(),
+            approvals: Approvals::default(),
+            guarded: std::env::var_os(crate::env::UNGUARDED).is_none_or(|v| v != "1"),
+            audit,
         });
+        if !hub.guarded {
+            tracing::warn!(
+                "{} is set: no tool policy and no audit record",
+                crate::env::UNGUARDED
+            );
+        }
         for vendor in connected {
             hub.add_vendor(vendor);
         }
@@ -121,6 +169,10 @@ impl Hub {
     /// Supervises a (newly) connected vendor.
     pub fn add_vendor(&self, vendor: Vendor) {
         let slug = vendor.slug.clone();
+        self.vendor_marks
+            .write()
+            .expect("marks lock")
+            .insert(slug.clone(), vendor.policy.clone());
         self.vendor_words.write().expect("words lock").insert(
             slug.clone(),
             VendorWords {
@@ -145,6 +197,7 @@ impl Hub {
     pub async fn remove_vendor(&self, slug: &str) {
         let handle = self.vendors.write().expect("vendors lock").remove(slug);
         self.vendor_words.write().expect("words lock").remove(slug);
+        self.vendor_marks.write().expect("marks lock").remove(slug);
         if let Some(handle) = handle {
             let (tx, rx) = oneshot::channel();
             if handle.cmd.send(Cmd::Shutdown(tx)).is_ok() {
@@ -489,6 +542,89 @@ impl Hub {
             .expect("searchables lock")
             .insert(scope, made.clone());
         made
+    }
+
+    /// Whether calls go through the policy and the audit record.
+    pub fn guarded(&self) -> bool {
+        self.guarded
+    }
+
+    pub fn approvals(&self) -> &Approvals {
+        &self.approvals
+    }
+
+    /// Tells the control connections (the tray, the window) how many calls wait.
+    pub fn approvals_changed(&self) {
+        let waiting = u32::try_from(self.approvals.list().len()).unwrap_or(u32::MAX);
+        let _ = self.events.send(ControlEvent::ApprovalsChanged { waiting });
+    }
+
+    /// Writes a call's record (before its answer goes back).
+    pub fn audit(&self, record: &Record) {
+        if let Some(log) = &self.audit {
+            log.append(record);
+        }
+    }
+
+    /// The effective policy of a tool: `owner` serves it as `original`, for `vendor`,
+    /// exposed as `exposed`.
+    pub fn policy_of(&self, owner: &str, original: &str, vendor: &str, exposed: &str) -> Effective {
+        let annotations = self
+            .offers
+            .read()
+            .expect("offers lock")
+            .get(owner)
+            .and_then(|o| {
+                o.tools
+                    .iter()
+                    .find(|t| t.get("name").and_then(Value::as_str) == Some(original))
+                    .and_then(|t| t.get("annotations").cloned())
+            });
+        // A team vendor's tool is the gateway's `vendor__tool`; the catalog's marks
+        // are over the server's own name.
+        let tool = original
+            .strip_prefix(&format!("{vendor}{}", super::naming::SEPARATOR))
+            .unwrap_or(original);
+        let config = self.deps.config.read().expect("config lock");
+        let rules = config.policy.rules();
+        let preset = config.policy_locked.clone();
+        drop(config);
+        let marks = self.vendor_marks.read().expect("marks lock");
+        policy::resolve(
+            exposed,
+            tool,
+            annotations.as_ref(),
+            Sources {
+                preset: &preset,
+                config: &rules,
+                catalog: marks.get(vendor),
+            },
+        )
+    }
+
+    /// Every tool in the index with its effective policy, for `vendor` only when given.
+    pub fn policies(&self, vendor: Option<&str>) -> Vec<PolicyRow> {
+        let names: Vec<String> = self
+            .tools_for(&Scope::default())
+            .into_iter()
+            .filter_map(|t| t.get("name").and_then(Value::as_str).map(str::to_owned))
+            .filter(|n| n != meta_tools::SEARCH_TOOL)
+            .collect();
+        names
+            .into_iter()
+            .filter_map(|exposed| {
+                let (owner, original, v) = self.tool_owner(&exposed)?;
+                if vendor.is_some_and(|want| want != v) {
+                    return None;
+                }
+                let effective = self.policy_of(&owner, &original, &v, &exposed);
+                Some(PolicyRow {
+                    tool: exposed,
+                    vendor: v,
+                    effective,
+                })
+            })
+            .collect()
     }
 
     /// The tools a scope sees, under their exposed names.

@@ -9,6 +9,7 @@
 //! adds (search, and call in compact mode), with `search` ranking their matches.
 
 pub mod actor;
+pub mod approvals;
 pub mod breaker;
 pub mod cache;
 pub mod hub;

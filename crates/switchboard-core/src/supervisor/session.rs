@@ -18,10 +18,15 @@ use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::sync::mpsc;
 use tokio_util::codec::LinesCodecError;
 
+use std::time::{Duration, Instant};
+
 use super::actor::{Cmd, Reply, SessionId};
+use super::approvals::{Answer, Waiting};
 use super::hub::{Hub, Scope};
 use super::meta_tools::{self, CALL_TOOL, SEARCH_TOOL};
+use crate::audit::{self, Outcome, Record};
 use crate::jsonrpc::{Kind, Message, code};
+use crate::policy::Decision;
 
 /// Protocol versions the daemon speaks to clients, newest first.
 pub const CLIENT_PROTOCOLS: [&str; 4] = ["2025-11-25", "2025-06-18", "2025-03-26", "2024-11-05"];
@@ -41,6 +46,7 @@ where
         scope,
         reply,
         routed: Arc::default(),
+        client: Arc::default(),
     };
     let writer = tokio::spawn(write_out(writer, out_rx, session.routed.clone()));
 
@@ -102,15 +108,34 @@ async fn write_out<W: AsyncWrite + Unpin>(
     }
 }
 
+/// Just whether a tool result says it is an error.
+#[derive(serde::Deserialize)]
+struct IsError {
+    #[serde(default, rename = "isError")]
+    is_error: bool,
+}
+
 /// The client's request id (as JSON text) → the vendor it was routed to.
 type Routed = Arc<Mutex<HashMap<String, String>>>;
 
+#[derive(Clone)]
 struct Session {
     hub: Arc<Hub>,
     id: SessionId,
     scope: Scope,
     reply: Reply,
     routed: Routed,
+    /// The client's name from its `initialize`, for the audit record.
+    client: Arc<Mutex<Option<String>>>,
+}
+
+/// A `tools/call` on its way: what its audit record needs.
+struct Call {
+    started: Instant,
+    vendor: String,
+    tool: String,
+    decision: Decision,
+    arguments: Option<Value>,
 }
 
 impl Session {
@@ -192,6 +217,9 @@ impl Session {
 
     /// Agrees on the client's protocol version when we speak it, else our default.
     fn initialize(&self, msg: &Message, params: &Value) {
+        if let Some(name) = params.pointer("/clientInfo/name").and_then(Value::as_str) {
+            *self.client.lock().expect("client lock") = Some(name.to_owned());
+        }
         let asked = params
             .get("protocolVersion")
             .and_then(Value::as_str)
@@ -283,9 +311,36 @@ impl Session {
             .tool_owner(exposed)
             .filter(|(_, _, vendor)| self.scope.sees(vendor))
         {
-            Some((owner, original, _)) => {
+            Some((owner, original, _)) if !self.hub.guarded() => {
                 params["name"] = Value::String(original);
                 self.route(msg, &owner, Some(params));
+            }
+            Some((owner, original, vendor)) => {
+                let effective = self.hub.policy_of(&owner, &original, &vendor, exposed);
+                params["name"] = Value::String(original);
+                let call = Call {
+                    started: Instant::now(),
+                    vendor,
+                    tool: exposed.to_owned(),
+                    decision: effective.decision,
+                    arguments: params.get("arguments").cloned(),
+                };
+                match effective.decision {
+                    Decision::Allow => self.route_call(msg, &owner, params, call, None),
+                    Decision::Deny => {
+                        let text = format!(
+                            "Switchboard's tool policy does not let `{}` run ({}). The technician has not allowed this tool: do not call it again; tell them what you wanted to do instead.",
+                            call.tool, effective.why
+                        );
+                        self.refuse(msg, call, Outcome::Denied, None, &text);
+                    }
+                    Decision::Confirm => {
+                        let session = self.clone();
+                        tokio::spawn(async move {
+                            session.confirm(msg, owner, params, call).await;
+                        });
+                    }
+                }
             }
             None => {
                 let text = format!(
@@ -371,6 +426,175 @@ impl Session {
                 json!({ "completion": { "values": [], "hasMore": false } }),
             ),
         }
+    }
+
+    /// A `confirm` call: held until the technician answers outside the conversation
+    /// (`switchboard approve`, the tray, the window), or denied when nobody does in
+    /// time.
+    async fn confirm(self, msg: Message, owner: String, params: Value, call: Call) {
+        let timeout_s = self
+            .hub
+            .deps()
+            .config
+            .read()
+            .expect("config lock")
+            .policy
+            .confirm_timeout_s;
+        let waiting = Waiting {
+            id: 0,
+            vendor: call.vendor.clone(),
+            tool: call.tool.clone(),
+            arguments: call
+                .arguments
+                .as_ref()
+                .map_or(Value::Null, audit::redact_arguments),
+            client: self.client_name(),
+            since: crate::time::now_rfc3339(),
+            timeout_s,
+        };
+        let (id, answer) = self.hub.approvals().hold(waiting);
+        tracing::info!(id, tool = %call.tool, "a call waits for the technician: `switchboard approve {id}` or `switchboard deny {id}`");
+        self.hub.approvals_changed();
+        let answer = tokio::time::timeout(Duration::from_secs(timeout_s), answer).await;
+        if answer.is_err() {
+            self.hub.approvals().forget(id);
+        }
+        self.hub.approvals_changed();
+        match answer {
+            Ok(Ok(Answer::Approved { by })) => {
+                tracing::info!(id, tool = %call.tool, by = %by, "approved");
+                self.route_call(msg, &owner, params, call, Some(by));
+            }
+            Ok(Ok(Answer::Declined { by })) => {
+                let text = format!(
+                    "The technician declined `{}` (asked for approval, declined in {by}). Do not call it again unless they ask you to.",
+                    call.tool
+                );
+                self.refuse(msg, call, Outcome::Declined, Some(by), &text);
+            }
+            Ok(Err(_)) | Err(_) => {
+                let text = format!(
+                    "Nobody approved `{}` within {timeout_s} s, so Switchboard did not run it. Ask the technician to approve it (`switchboard approvals`, or the tray) before you call it again.",
+                    call.tool
+                );
+                self.refuse(msg, call, Outcome::TimedOut, None, &text);
+            }
+        }
+    }
+
+    fn client_name(&self) -> Option<String> {
+        self.client.lock().expect("client lock").clone()
+    }
+
+    fn record(
+        &self,
+        call: &Call,
+        outcome: Outcome,
+        approved_by: Option<String>,
+        result_bytes: usize,
+    ) -> Record {
+        let with_arguments = self
+            .hub
+            .deps()
+            .config
+            .read()
+            .expect("config lock")
+            .policy
+            .audit_arguments;
+        Record {
+            time: crate::time::now_rfc3339(),
+            client: self.client_name(),
+            vendor: call.vendor.clone(),
+            tool: call.tool.clone(),
+            decision: call.decision,
+            approved_by,
+            outcome,
+            duration_ms: call.started.elapsed().as_secs_f64() * 1000.0,
+            result_bytes,
+            arguments: if with_arguments {
+                call.arguments.as_ref().map(audit::redact_arguments)
+            } else {
+                None
+            },
+        }
+    }
+
+    /// A call that does not run: a tool error the client shows, in words, recorded.
+    fn refuse(&self, msg: Message, call: Call, outcome: Outcome, by: Option<String>, text: &str) {
+        let result = json!({ "content": [{ "type": "text", "text": text }], "isError": true });
+        let id = msg.id.unwrap_or(Value::Null);
+        let answer = Message::response(id, &result);
+        let bytes = answer.result.as_ref().map_or(0, |r| r.get().len());
+        self.hub.audit(&self.record(&call, outcome, by, bytes));
+        let _ = self.reply.send(answer);
+    }
+
+    /// Routes a `tools/call` with its answer watched: the audit record is written
+    /// before the answer goes to the client.
+    fn route_call(
+        &self,
+        mut msg: Message,
+        slug: &str,
+        params: Value,
+        call: Call,
+        by: Option<String>,
+    ) {
+        msg.set_params(&params);
+        let id = msg.id.clone().unwrap_or(Value::Null);
+        self.routed
+            .lock()
+            .expect("routed lock")
+            .insert(id.to_string(), slug.to_owned());
+        let (tx, mut rx) = mpsc::unbounded_channel::<Message>();
+        let sent = self.hub.send(
+            slug,
+            Cmd::Request {
+                session: self.id,
+                reply: tx,
+                msg,
+            },
+        );
+        if !sent {
+            self.routed
+                .lock()
+                .expect("routed lock")
+                .remove(&id.to_string());
+            let text = format!("`{slug}` is not connected");
+            self.hub.audit(&self.record(&call, Outcome::Failed, by, 0));
+            self.error(id, code::UPSTREAM_FAILED, &text);
+            return;
+        }
+        let session = self.clone();
+        tokio::spawn(async move {
+            while let Some(m) = rx.recv().await {
+                if m.kind() == Kind::Response && m.id.as_ref() == Some(&id) {
+                    let (outcome, bytes) = match (&m.result, &m.error) {
+                        (Some(r), _) => {
+                            let is_error =
+                                serde_json::from_str::<IsError>(r.get()).is_ok_and(|e| e.is_error);
+                            let outcome = if is_error {
+                                Outcome::ToolError
+                            } else {
+                                Outcome::Ok
+                            };
+                            (outcome, r.get().len())
+                        }
+                        (None, Some(e)) => (Outcome::Failed, e.get().len()),
+                        (None, None) => (Outcome::Failed, 0),
+                    };
+                    session
+                        .hub
+                        .audit(&session.record(&call, outcome, by, bytes));
+                    let _ = session.reply.send(m);
+                    return;
+                }
+                let _ = session.reply.send(m);
+            }
+            // The actor went without answering.
+            session
+                .hub
+                .audit(&session.record(&call, Outcome::Failed, by, 0));
+        });
     }
 
     /// Hands a request to a vendor's actor, with `params` rewritten when given.

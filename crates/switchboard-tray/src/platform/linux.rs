@@ -175,3 +175,33 @@ where
 /// page with nothing to accelerate, and is a known cause of blank windows on some
 /// drivers. Measured by `scripts/bench-app`.
 pub const WINDOW_ENV: &[(&str, &str)] = &[("WEBKIT_DISABLE_COMPOSITING_MODE", "1")];
+
+/// A notification with Approve and Deny (the freedesktop notification actions);
+/// `answer` gets the choice. Blocks until the technician clicks or the notification
+/// goes away, so it runs on a blocking thread.
+pub fn ask(title: &str, body: &str, answer: impl FnOnce(bool) + Send + 'static) {
+    let shown = notify_rust::Notification::new()
+        .appname("Switchboard")
+        .summary(title)
+        .body(body)
+        .action("approve", "Approve")
+        .action("deny", "Deny")
+        .timeout(notify_rust::Timeout::Never)
+        .show();
+    match shown {
+        Ok(handle) => {
+            let mut answer = Some(answer);
+            handle.wait_for_action(|action| {
+                let choice = match action {
+                    "approve" => Some(true),
+                    "deny" => Some(false),
+                    _ => None,
+                };
+                if let (Some(approve), Some(f)) = (choice, answer.take()) {
+                    f(approve);
+                }
+            });
+        }
+        Err(e) => tracing::warn!(error = %e, %title, "could not show a notification"),
+    }
+}

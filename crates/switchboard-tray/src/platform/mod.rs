@@ -7,7 +7,7 @@
 #[cfg_attr(not(target_os = "linux"), path = "other.rs")]
 mod imp;
 
-pub use imp::{WINDOW_ENV, run};
+pub use imp::{WINDOW_ENV, ask, run};
 
 /// PNG bytes to straight RGBA pixels: `(width, height, rgba)`.
 pub fn rgba(png_bytes: &[u8]) -> Result<(u32, u32, Vec<u8>), String> {

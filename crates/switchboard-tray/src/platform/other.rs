@@ -142,3 +142,17 @@ where
 
 /// What the window process is started with: nothing special here.
 pub const WINDOW_ENV: &[(&str, &str)] = &[];
+
+/// A notification saying a call waits; this desktop's notifications carry no actions
+/// here, so the tray menu (or `switchboard approve`) answers and `answer` is not used.
+pub fn ask(title: &str, body: &str, answer: impl FnOnce(bool) + Send + 'static) {
+    drop(answer);
+    if let Err(e) = notify_rust::Notification::new()
+        .appname("Switchboard")
+        .summary(title)
+        .body(body)
+        .show()
+    {
+        tracing::warn!(error = %e, %title, "could not show a notification");
+    }
+}
