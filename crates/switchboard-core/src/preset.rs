@@ -36,6 +36,7 @@ pub const LOCKABLE: &[&str] = &[
     "updates.check_daily",
     "supervisor.idle_timeout_s",
     "supervisor.compact",
+    "policy.tools",
 ];
 
 /// Update channels a preset may name.
@@ -51,6 +52,16 @@ pub struct Preset {
     pub vendors: PresetVendors,
     pub updates: PresetUpdates,
     pub supervisor: PresetSupervisor,
+    pub policy: PresetPolicy,
+}
+
+/// `[policy.tools]`: tool rules for every technician (glob over `vendor__tool` →
+/// allow, confirm or deny). Locked (`policy.tools`), they win over the technician's
+/// own rules; unlocked, they fill in where the technician has none.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PresetPolicy {
+    pub tools: BTreeMap<String, crate::policy::Decision>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,6 +128,7 @@ impl Preset {
             "updates.check_daily" => self.updates.check_daily.is_some(),
             "supervisor.idle_timeout_s" => self.supervisor.idle_timeout_s.is_some(),
             "supervisor.compact" => self.supervisor.compact.is_some(),
+            "policy.tools" => !self.policy.tools.is_empty(),
             _ => false,
         }
     }
@@ -628,6 +640,11 @@ pub fn parse(text: &str) -> Result<Preset, Vec<Problem>> {
             ),
         ));
     }
+    for pattern in preset.policy.tools.keys() {
+        if let Err(e) = crate::policy::check_pattern(pattern) {
+            problems.push(at(span_of(&["policy", "tools", pattern]), e.to_string()));
+        }
+    }
     if preset.supervisor.idle_timeout_s == Some(0) {
         problems.push(at(
             span_of(&["supervisor", "idle_timeout_s"]),
@@ -676,7 +693,8 @@ fn secret_keys(
         } else {
             format!("{prefix}.{key}")
         };
-        if looks_secret(key) {
+        // Tool patterns name tools (`cipp__cipp_reset_password`), not values.
+        if looks_secret(key) && prefix != "policy.tools" {
             let span = table
                 .key(key)
                 .and_then(toml_edit::Key::span)
@@ -782,6 +800,41 @@ region = "mars"
             got,
             [(2, true), (7, true), (9, true), (13, true)],
             "{problems:#?}"
+        );
+    }
+
+    #[test]
+    fn a_preset_sets_and_locks_tool_rules_whose_names_may_sound_secret() {
+        let text = "locked = [\"policy.tools\"]\n\n[policy.tools]\n\"cipp__cipp_reset_password\" = \"deny\"\n\"*__*delete*\" = \"confirm\"\n";
+        let preset = parse(text).unwrap();
+        assert_eq!(
+            preset.policy.tools["cipp__cipp_reset_password"],
+            crate::policy::Decision::Deny
+        );
+        let mut config = crate::config::Config::default();
+        crate::settings::apply_preset(&mut config, &toml_edit::DocumentMut::new(), &preset);
+        assert_eq!(config.policy_locked.len(), 2);
+        assert!(config.policy.tools.is_empty());
+        // Unlocked, the rules fill in where the technician has none.
+        let unlocked = parse("[policy.tools]\n\"x__*\" = \"deny\"\n").unwrap();
+        let mut config = crate::config::Config::default();
+        config
+            .policy
+            .tools
+            .insert("x__*".into(), crate::policy::Decision::Allow);
+        config
+            .policy
+            .tools
+            .insert("y__*".into(), crate::policy::Decision::Allow);
+        crate::settings::apply_preset(&mut config, &toml_edit::DocumentMut::new(), &unlocked);
+        assert_eq!(config.policy.tools["x__*"], crate::policy::Decision::Allow);
+        assert!(config.policy_locked.is_empty());
+        // A pattern without a vendor is a problem with its line.
+        let problems = parse("[policy.tools]\n\"delete\" = \"deny\"\n").unwrap_err();
+        assert_eq!(problems[0].line, 2, "{problems:?}");
+        assert!(
+            problems[0].message.contains("names no vendor"),
+            "{problems:?}"
         );
     }
 

@@ -111,6 +111,25 @@ pub fn effective_config(paths: &Paths, preset: Option<&Preset>) -> Result<Config
 
 /// The overlay behind [`effective_config`], on a parsed `config.toml`.
 pub fn apply_preset(config: &mut Config, doc: &toml_edit::DocumentMut, preset: &Preset) {
+    if preset.is_locked("policy.tools") {
+        config.policy_locked = preset
+            .policy
+            .tools
+            .iter()
+            .map(|(pattern, decision)| crate::policy::Rule {
+                pattern: pattern.clone(),
+                decision: *decision,
+            })
+            .collect();
+    } else {
+        for (pattern, decision) in &preset.policy.tools {
+            config
+                .policy
+                .tools
+                .entry(pattern.clone())
+                .or_insert(*decision);
+        }
+    }
     let set_here = |table: &str, key: &str| doc.get(table).and_then(|t| t.get(key)).is_some();
     let wins =
         |setting: &str, table: &str, key: &str| preset.is_locked(setting) || !set_here(table, key);

@@ -44,6 +44,15 @@ impl Switchboard {
         policy::check_pattern(pattern)?;
         let decision = Decision::parse(decision)
             .ok_or_else(|| PolicyError::BadDecision(decision.to_owned()))?;
+        if let Some(preset) = self.preset().preset()
+            && preset.is_locked("policy.tools")
+            && preset.policy.tools.contains_key(pattern)
+        {
+            return Err(PolicyError::Locked {
+                pattern: pattern.to_owned(),
+            }
+            .into());
+        }
         config::edit(&self.paths.config_file(), |doc| {
             config::table(doc, &["policy", "tools"])
                 .insert(pattern, toml_edit::value(decision.as_str()));
