@@ -16,7 +16,10 @@ from mcp.types import Implementation
 
 
 def text(result):
-    return {"text": result.content[0].text, "is_error": bool(result.isError)}
+    flag = getattr(result, "is_error", None)
+    if flag is None:
+        flag = getattr(result, "isError", False)
+    return {"text": result.content[0].text, "is_error": bool(flag)}
 
 
 async def main() -> dict:

@@ -107,9 +107,9 @@ revoked: number,
  */
 revoke_problem: string | null, keychain_items: number, };
 
-export type ControlEvent = { "event": "vendor_state", slug: string, state: State, last_error: string | null, } | { "event": "tools_changed", slug: string, tools: number, };
+export type ControlEvent = { "event": "vendor_state", slug: string, state: State, last_error: string | null, } | { "event": "tools_changed", slug: string, tools: number, } | { "event": "approvals_changed", waiting: number, };
 
-export type ErrorCode = "unknown_vendor" | "invalid_field" | "catalog_invalid" | "keychain_unavailable" | "secret_too_large" | "not_connected" | "probe_failed" | "config_corrupt" | "io" | "runtime_missing" | "launch_failed" | "daemon_unavailable" | "bundle_invalid" | "bundle_unsafe" | "signing_failed" | "client_config_invalid" | "unsupported" | "update_failed" | "desktop_integration" | "not_signed_in" | "sign_in_failed" | "gateway_unreachable" | "internal";
+export type ErrorCode = "unknown_vendor" | "invalid_field" | "catalog_invalid" | "keychain_unavailable" | "secret_too_large" | "not_connected" | "probe_failed" | "config_corrupt" | "io" | "runtime_missing" | "launch_failed" | "daemon_unavailable" | "bundle_invalid" | "bundle_unsafe" | "signing_failed" | "client_config_invalid" | "unsupported" | "update_failed" | "desktop_integration" | "not_signed_in" | "sign_in_failed" | "gateway_unreachable" | "not_waiting" | "internal";
 
 /** Each state in words, as the tray and the window say it (`State::words`). */
 export const STATE_WORDS: Record<State, string> = {

@@ -20,6 +20,7 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::code::{Coded, ErrorCode};
 use crate::policy::Decision;
 
 #[derive(Debug, thiserror::Error)]
@@ -32,9 +33,9 @@ pub enum AuditError {
     },
 }
 
-impl crate::code::Coded for AuditError {
-    fn code(&self) -> crate::code::ErrorCode {
-        crate::code::ErrorCode::Io
+impl Coded for AuditError {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::Io
     }
 }
 
@@ -269,6 +270,8 @@ fn today() -> String {
 fn day_before(day: &str, days: u64) -> Option<String> {
     let t = humantime::parse_rfc3339(&format!("{day}T00:00:00Z")).ok()?;
     let before = t.checked_sub(Duration::from_secs(days.checked_mul(86_400)?))?;
+    // Before 1970 nothing can be older: no cutoff (humantime formats no earlier time).
+    before.duration_since(std::time::UNIX_EPOCH).ok()?;
     Some(humantime::format_rfc3339_seconds(before).to_string()[..10].to_owned())
 }
 

@@ -365,7 +365,11 @@ impl Daemon {
                         .expect("invariant: approvals serialize")),
                     false,
                 ),
-                ControlOp::Answer { id, approve, by } => {
+                ControlOp::Answer {
+                    call: id,
+                    approve,
+                    by,
+                } => {
                     let answer = if approve {
                         Answer::Approved { by }
                     } else {
@@ -379,7 +383,7 @@ impl Daemon {
                             self.hub.approvals_changed();
                             serde_json::to_value(call).expect("invariant: approvals serialize")
                         })
-                        .map_err(|e| Refusal::new(ErrorCode::NotWaiting, &e.to_string()));
+                        .map_err(|e| Refusal::from_error(&e));
                     (result, false)
                 }
             };

@@ -81,7 +81,7 @@ impl Switchboard {
         let mut control = Control::connect(&self.paths.runtime).await?;
         let call = control
             .request(ControlOp::Answer {
-                id,
+                call: id,
                 approve,
                 by: by.to_owned(),
             })

@@ -221,7 +221,9 @@ impl Control {
             let Ok(resp) = serde_json::from_str::<ControlResponse>(&line) else {
                 continue;
             };
-            if resp.id == id {
+            // Id 0: the daemon could not read the request at all (an older daemon
+            // that does not know the op): that answer is ours too.
+            if resp.id == id || (resp.id == 0 && !resp.ok) {
                 return match resp.refusal() {
                     None => Ok(resp.result),
                     Some(refusal) => Err(IpcError::Refused(refusal)),

@@ -74,8 +74,13 @@ pub enum ControlOp {
     },
     /// The calls waiting for the technician's approval.
     Approvals,
-    /// Approve or decline a waiting call; `by` says where (`cli`, `tray`, `window`).
-    Answer { id: u64, approve: bool, by: String },
+    /// Approve or decline the waiting call `call`; `by` says where (`cli`, `tray`,
+    /// `window`). (Not `id`: that is the request's own, beside the op.)
+    Answer {
+        call: u64,
+        approve: bool,
+        by: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::oneshot;
 
+use crate::code::{Coded, ErrorCode};
+
 /// A call waiting for the technician, as the terminal, tray and window show it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Waiting {
@@ -40,6 +42,12 @@ pub enum Answer {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("no call {0} is waiting for approval (it may have been answered or timed out)")]
 pub struct NotWaiting(pub u64);
+
+impl Coded for NotWaiting {
+    fn code(&self) -> ErrorCode {
+        ErrorCode::NotWaiting
+    }
+}
 
 #[derive(Default)]
 pub struct Approvals {
