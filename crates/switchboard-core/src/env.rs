@@ -49,6 +49,11 @@ pub fn probe_base_var(slug: &str) -> String {
     )
 }
 
+/// `1`: the daemon skips the tool policy and the audit record, and says so in its log
+/// at start. Only for `scripts/bench`, which measures what they cost against the same
+/// call without them; never set it on a technician's computer.
+pub const UNGUARDED: &str = "SWITCHBOARD_UNGUARDED";
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -63,8 +68,3 @@ mod tests {
         );
     }
 }
-
-/// `1`: the daemon skips the tool policy and the audit record, and says so in its log
-/// at start. Only for `scripts/bench`, which measures what they cost against the same
-/// call without them; never set it on a technician's computer.
-pub const UNGUARDED: &str = "SWITCHBOARD_UNGUARDED";

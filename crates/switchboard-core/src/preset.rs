@@ -196,7 +196,7 @@ pub enum Found {
     },
     Applied {
         path: PathBuf,
-        preset: Preset,
+        preset: Box<Preset>,
     },
     /// Present but not valid: reported, and none of it applies.
     Ignored {
@@ -411,7 +411,10 @@ pub fn load(fields_of: FieldsOf<'_>) -> Found {
         .map_err(|problem| vec![problem])
         .and_then(|text| parse_for(&text, fields_of));
     match parsed {
-        Ok(preset) => Found::Applied { path, preset },
+        Ok(preset) => Found::Applied {
+            path,
+            preset: Box::new(preset),
+        },
         Err(problems) => {
             tracing::warn!(place = %path.display(), problems = problems.len(), "ignoring a preset that is not valid");
             Found::Ignored { path, problems }
@@ -421,7 +424,10 @@ pub fn load(fields_of: FieldsOf<'_>) -> Found {
 
 fn load_file(path: PathBuf, fields_of: FieldsOf<'_>) -> Found {
     match read(&path, fields_of) {
-        Ok(preset) => Found::Applied { path, preset },
+        Ok(preset) => Found::Applied {
+            path,
+            preset: Box::new(preset),
+        },
         Err(PresetError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
             Found::None {
                 looked_at: Some(path),
