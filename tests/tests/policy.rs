@@ -120,6 +120,10 @@ fn a_destructive_call_waits_for_the_technician_who_approves_declines_or_lets_it_
         declined.contains("The technician declined `fx__wipe`"),
         "{declined}"
     );
+    assert!(
+        declined.contains("declined from the terminal"),
+        "{declined}"
+    );
     assert!(declined.contains("Do not call it again"), "{declined}");
     let timed_out = seen["timed_out"]["text"].as_str().unwrap();
     assert!(
@@ -129,7 +133,10 @@ fn a_destructive_call_waits_for_the_technician_who_approves_declines_or_lets_it_
     let denied = seen["denied"]["text"].as_str().unwrap();
     assert_eq!(seen["denied"]["is_error"], true);
     assert!(denied.contains("does not let `fx__echo` run"), "{denied}");
-    assert!(denied.contains("config.toml (`fx__echo`)"), "{denied}");
+    assert!(
+        denied.contains("set by config.toml, rule `fx__echo`"),
+        "{denied}"
+    );
     assert!(waiting(&home).is_empty());
 
     // The audit record: one line per call, with the decision and who answered.

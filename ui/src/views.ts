@@ -139,7 +139,7 @@ export function renderCatalog(vendors: VendorView[], query: string, plugins: Plu
 /** A switch that enables a vendor's companion plugin in Claude Code. */
 export function pluginSwitch(vendorName: string, p: PluginRow, id?: string): string {
   const on = pluginOn(p);
-  return `<label class="plugin-switch small"><input type="checkbox" role="switch"${id ? ` id="${escape(id)}"` : ""} data-plugin="${escape(p.vendor)}"${on ? " checked" : ""} aria-label="${escape(vendorName)}'s plugin ${escape(p.plugin)} in Claude Code"> Plugin <code>${escape(p.plugin)}</code></label>`;
+  return `<label class="plugin-switch small"><input type="checkbox" role="switch"${id ? ` id="${escape(id)}"` : ""} data-plugin="${escape(p.vendor)}"${on ? " checked" : ""} aria-label="${escape(vendorName)}'s plugin ${escape(p.plugin)} in Claude Code"> Claude Code plugin <code>${escape(p.plugin)}</code></label>`;
 }
 
 /** The form's plugin section: what the plugin is and its switch. */

@@ -63,7 +63,7 @@ pub enum Outcome {
 /// One call, as recorded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Record {
-    /// RFC 3339, UTC, milliseconds.
+    /// RFC 3339, UTC, milliseconds (when the call ended).
     pub time: String,
     /// The client's name from its `initialize` (`claude-ai`, `cursor`…).
     #[serde(default)]
@@ -486,5 +486,21 @@ mod tests {
         let csv = to_csv(&[r]);
         assert!(csv.starts_with("time,client,vendor"));
         assert!(csv.contains("\"a, \"\"b\"\"\""), "{csv}");
+    }
+
+    #[test]
+    fn a_record_that_cannot_be_written_costs_a_warning_not_a_call() {
+        let dir = tempfile::tempdir().unwrap();
+        // `audit` is a file, so the directory cannot be made: every write fails.
+        std::fs::write(dir.path().join("audit"), "not a directory").unwrap();
+        let log = AuditLog::open(dir.path(), 90);
+        log.append(&record("2026-12-06T10:00:00.000Z", "hudu"));
+        log.append(&record("2026-12-06T10:00:01.000Z", "hudu"));
+        assert!(log.warned.load(Ordering::Relaxed));
+        // Once it can write again, it does.
+        std::fs::remove_file(dir.path().join("audit")).unwrap();
+        log.append(&record("2026-12-06T10:00:02.000Z", "hudu"));
+        assert!(!log.warned.load(Ordering::Relaxed));
+        assert_eq!(read(dir.path(), &Query::default()).unwrap().0.len(), 1);
     }
 }

@@ -82,11 +82,11 @@ pub enum Why {
 impl fmt::Display for Why {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Preset { pattern } => write!(f, "your MSP's preset (`{pattern}`, locked)"),
-            Self::Config { pattern } => write!(f, "config.toml (`{pattern}`)"),
-            Self::Catalog { pattern } => write!(f, "the catalog marks it (`{pattern}`)"),
+            Self::Preset { pattern } => write!(f, "your MSP's preset, rule `{pattern}` (locked)"),
+            Self::Config { pattern } => write!(f, "config.toml, rule `{pattern}`"),
+            Self::Catalog { pattern } => write!(f, "the catalog, which marks `{pattern}`"),
             Self::Annotation { hint } => write!(f, "the tool's annotation `{hint}`"),
-            Self::Default => f.write_str("no rule or annotation: allowed"),
+            Self::Default => f.write_str("no rule or annotation"),
         }
     }
 }

@@ -108,6 +108,17 @@ async fn write_out<W: AsyncWrite + Unpin>(
     }
 }
 
+/// Where the technician answered, in words for the model.
+fn where_answered(by: &str) -> String {
+    match by {
+        "cli" => "declined from the terminal".to_owned(),
+        "tray" => "declined in the tray menu".to_owned(),
+        "window" => "declined in Switchboard's window".to_owned(),
+        "notification" => "declined from a notification".to_owned(),
+        other => format!("declined ({other})"),
+    }
+}
+
 /// Just whether a tool result says it is an error.
 #[derive(serde::Deserialize)]
 struct IsError {
@@ -329,7 +340,7 @@ impl Session {
                     Decision::Allow => self.route_call(msg, &owner, params, call, None),
                     Decision::Deny => {
                         let text = format!(
-                            "Switchboard's tool policy does not let `{}` run ({}). The technician has not allowed this tool: do not call it again; tell them what you wanted to do instead.",
+                            "Switchboard's tool policy does not let `{}` run (set by {}). The technician has not allowed this tool: do not call it again; tell them what you wanted to do instead.",
                             call.tool, effective.why
                         );
                         self.refuse(msg, call, Outcome::Denied, None, &text);
@@ -467,8 +478,9 @@ impl Session {
             }
             Ok(Ok(Answer::Declined { by })) => {
                 let text = format!(
-                    "The technician declined `{}` (asked for approval, declined in {by}). Do not call it again unless they ask you to.",
-                    call.tool
+                    "The technician declined `{}` ({}). Do not call it again unless they ask you to.",
+                    call.tool,
+                    where_answered(&by)
                 );
                 self.refuse(msg, call, Outcome::Declined, Some(by), &text);
             }
@@ -502,7 +514,7 @@ impl Session {
             .policy
             .audit_arguments;
         Record {
-            time: crate::time::now_rfc3339(),
+            time: humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string(),
             client: self.client_name(),
             vendor: call.vendor.clone(),
             tool: call.tool.clone(),
