@@ -8,6 +8,7 @@ pub mod home;
 pub mod keyring;
 pub mod mcp;
 pub mod mcpb;
+pub mod probing;
 pub mod tools;
 pub mod watch;
 
